@@ -1,0 +1,60 @@
+package checks
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Visible returns s with every character a person could not see replaced
+// by a visible mark: ⏎ for a newline, ␍ for CR, ⇥ for a tab, ␣ for a space,
+// and ‹U+XXXX› for other invisible or non-printing characters. Invalid bytes
+// show as ‹0xNN›.
+func Visible(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			fmt.Fprintf(&b, "‹0x%02X›", s[i])
+			i++
+			continue
+		}
+		i += size
+		switch {
+		case r == '\n':
+			b.WriteString("⏎")
+		case r == '\r':
+			b.WriteString("␍")
+		case r == '\t':
+			b.WriteString("⇥")
+		case r == ' ':
+			b.WriteString("␣")
+		case r == '\u00A0':
+			b.WriteString("‹NBSP›")
+		case r == '\uFEFF':
+			b.WriteString("‹BOM›")
+		case unicode.IsSpace(r) || !unicode.IsPrint(r) || unicode.Is(unicode.Cf, r):
+			fmt.Fprintf(&b, "‹U+%04X›", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// isVarName reports whether s is a valid POSIX shell variable name.
+func isVarName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case r == '_', r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z':
+		case r >= '0' && r <= '9' && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}

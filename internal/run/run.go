@@ -1,0 +1,114 @@
+// Package run holds a run, keycheck's unit of work: one submitted check with
+// its offline results and the state of its live test. A run is stored and
+// shared by permalink, so it holds only redacted evidence, never the key.
+package run
+
+import (
+	"errors"
+	"time"
+
+	"github.com/keycheck/keycheck/checks"
+)
+
+// ErrNotFound is returned by stores when no run has the given id.
+var ErrNotFound = errors.New("run not found")
+
+// LiveState is where a run's live test stands.
+type LiveState string
+
+// The states of a live test. Interrupted means the server stopped while the
+// test was in flight: the task may still finish at HiAPI.
+const (
+	LiveNone        LiveState = ""
+	LiveRunning     LiveState = "running"
+	LiveDone        LiveState = "done"
+	LiveInterrupted LiveState = "interrupted"
+)
+
+// Run is one submitted check.
+type Run struct {
+	ID      string
+	Created time.Time
+	// Updated changes whenever the steps or the live state change.
+	Updated time.Time
+	// By is who ran it: a display name, or the user from a trusted proxy
+	// header. Empty means "someone".
+	By          string
+	Fingerprint checks.Fingerprint
+	// Model and Prompt are what the live test uses.
+	Model  string
+	Prompt string
+	// Steps holds one result for every step of the catalogue, in order.
+	Steps []checks.Result
+	Live  LiveState
+	// TaskID is the id of the live test's task, once created.
+	TaskID string
+}
+
+// Step returns the result of the step with the given id.
+func (r *Run) Step(id checks.ID) (checks.Result, bool) {
+	for _, s := range r.Steps {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return checks.Result{}, false
+}
+
+// SetStep replaces the result of the step with the same id.
+func (r *Run) SetStep(res checks.Result) {
+	for i := range r.Steps {
+		if r.Steps[i].ID == res.ID {
+			r.Steps[i] = res
+			return
+		}
+	}
+	r.Steps = append(r.Steps, res)
+}
+
+// Failed returns the ids of the failed steps, in order.
+func (r *Run) Failed() []checks.ID {
+	var ids []checks.ID
+	for _, s := range r.Steps {
+		if s.Status == checks.StatusFail {
+			ids = append(ids, s.ID)
+		}
+	}
+	return ids
+}
+
+// FirstFailed returns the first failed step's id, or "" if none failed.
+func (r *Run) FirstFailed() checks.ID {
+	if f := r.Failed(); len(f) > 0 {
+		return f[0]
+	}
+	return ""
+}
+
+// Clone returns a deep copy, so a run can be handed to another goroutine.
+func (r *Run) Clone() *Run {
+	c := *r
+	c.Steps = make([]checks.Result, len(r.Steps))
+	for i, s := range r.Steps {
+		if s.Live != nil {
+			l := *s.Live
+			l.Outputs = append([]checks.Output(nil), s.Live.Outputs...)
+			s.Live = &l
+		}
+		c.Steps[i] = s
+	}
+	return &c
+}
+
+// ListFilter selects runs for the team's list.
+type ListFilter struct {
+	// FailedStep keeps only runs where this step failed; "" keeps all.
+	FailedStep checks.ID
+	// Before keeps only runs created before this time (the cursor of the
+	// next page); zero means from the newest.
+	Before time.Time
+	// BeforeID breaks ties between runs created at the same instant.
+	BeforeID string
+	// Limit is the page size.
+	Limit int
+}
