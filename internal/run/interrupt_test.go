@@ -1,0 +1,151 @@
+package run
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/keycheck/keycheck/checks"
+)
+
+func interruptFixture(live LiveState, taskID string, auth, model, result checks.Status) *Run {
+	return &Run{
+		ID:     "r1",
+		Live:   live,
+		TaskID: taskID,
+		Steps: []checks.Result{
+			{ID: checks.StepPresent, Status: checks.StatusPass, Detail: "present"},
+			{ID: checks.StepHeader, Status: checks.StatusSkip, Detail: "no header"},
+			{ID: checks.StepAuth, Status: auth, Detail: "auth before"},
+			{ID: checks.StepModel, Status: model, Detail: "model before", Live: &checks.LiveEvidence{HTTPStatus: 200, TaskID: taskID}},
+			{ID: checks.StepResult, Status: result, Detail: "result before"},
+		},
+	}
+}
+
+func TestInterrupt(t *testing.T) {
+	const (
+		running  = "Interrupted: keycheck stopped while this step was running."
+		pending  = "Interrupted: keycheck stopped before this step ran."
+		mayStill = " The task may still finish at HiAPI."
+		taskCurl = "curl -s https://api.hiapi.ai/v1/tasks/tk-hiapi-01HZ -H \"Authorization: Bearer $HIAPI_API_KEY\""
+		listCurl = "curl -s 'https://api.hiapi.ai/v1/tasks?page=1&size=1' -H \"Authorization: Bearer $HIAPI_API_KEY\""
+	)
+	type want struct {
+		status checks.Status
+		detail string
+		fix    string // a substring; "" means the fix must stay empty
+	}
+	pass, fail := checks.StatusPass, checks.StatusFail
+	run, pend := checks.StatusRunning, checks.StatusPending
+	tests := []struct {
+		name                string
+		run                 *Run
+		base                string
+		live                LiveState
+		auth, model, result want
+	}{
+		{
+			name: "polling the task",
+			run:  interruptFixture(LiveRunning, "tk-hiapi-01HZ", pass, pass, run),
+			live: LiveInterrupted,
+			auth: want{pass, "auth before", ""}, model: want{pass, "model before", ""},
+			result: want{checks.StatusUnknown, running + mayStill, taskCurl},
+		},
+		{
+			name:   "creating the task, no id yet",
+			run:    interruptFixture(LiveRunning, "", pass, run, pend),
+			live:   LiveInterrupted,
+			auth:   want{pass, "auth before", ""},
+			model:  want{checks.StatusUnknown, running + mayStill, listCurl},
+			result: want{checks.StatusUnknown, pending, listCurl},
+		},
+		{
+			name:   "probing auth: no task can exist",
+			run:    interruptFixture(LiveRunning, "", run, pend, pend),
+			live:   LiveInterrupted,
+			auth:   want{checks.StatusUnknown, running, "Run the live test again."},
+			model:  want{checks.StatusUnknown, pending, listCurl},
+			result: want{checks.StatusUnknown, pending, listCurl},
+		},
+		{
+			name: "task id known, result pending",
+			run:  interruptFixture(LiveRunning, "tk-hiapi-01HZ", pass, pass, pend),
+			live: LiveInterrupted,
+			auth: want{pass, "auth before", ""}, model: want{pass, "model before", ""},
+			result: want{checks.StatusUnknown, pending + mayStill, taskCurl},
+		},
+		{
+			name: "custom base, trailing slash",
+			run:  interruptFixture(LiveRunning, "tk-1", pass, pass, run),
+			base: "http://127.0.0.1:8081/",
+			live: LiveInterrupted,
+			auth: want{pass, "auth before", ""}, model: want{pass, "model before", ""},
+			result: want{checks.StatusUnknown, running + mayStill, "curl -s http://127.0.0.1:8081/v1/tasks/tk-1 -H"},
+		},
+		{
+			name: "hostile task id is quoted",
+			run:  interruptFixture(LiveRunning, "x'; rm -rf ~ #", pass, pass, run),
+			live: LiveInterrupted,
+			auth: want{pass, "auth before", ""}, model: want{pass, "model before", ""},
+			result: want{checks.StatusUnknown, running + mayStill, `curl -s 'https://api.hiapi.ai/v1/tasks/x'\''; rm -rf ~ #' -H`},
+		},
+		{
+			name: "finished run is left alone",
+			run:  interruptFixture(LiveDone, "tk-1", pass, fail, pend),
+			live: LiveDone,
+			auth: want{pass, "auth before", ""}, model: want{fail, "model before", ""},
+			result: want{pend, "result before", ""},
+		},
+		{
+			name: "offline-only run is left alone",
+			run:  interruptFixture(LiveNone, "", pend, pend, pend),
+			live: LiveNone,
+			auth: want{pend, "auth before", ""}, model: want{pend, "model before", ""},
+			result: want{pend, "result before", ""},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := tt.run
+			before := r.Clone()
+			r.Interrupt(tt.base)
+			if r.Live != tt.live {
+				t.Errorf("Live = %q, want %q", r.Live, tt.live)
+			}
+			for id, w := range map[checks.ID]want{checks.StepAuth: tt.auth, checks.StepModel: tt.model, checks.StepResult: tt.result} {
+				s, _ := r.Step(id)
+				if s.Status != w.status || s.Detail != w.detail {
+					t.Errorf("%s = %q %q, want %q %q", id, s.Status, s.Detail, w.status, w.detail)
+				}
+				if w.fix == "" && s.Fix != "" || !strings.Contains(s.Fix, w.fix) {
+					t.Errorf("%s fix = %q, want it to contain %q", id, s.Fix, w.fix)
+				}
+			}
+			// Offline steps and live evidence are never touched.
+			for _, id := range []checks.ID{checks.StepPresent, checks.StepHeader} {
+				a, _ := before.Step(id)
+				b, _ := r.Step(id)
+				if a != b {
+					t.Errorf("offline step %s changed: %+v -> %+v", id, a, b)
+				}
+			}
+			if m, _ := r.Step(checks.StepModel); m.Live == nil || m.Live.HTTPStatus != 200 {
+				t.Errorf("model evidence lost: %+v", m.Live)
+			}
+		})
+	}
+}
+
+func TestShellWord(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://api.hiapi.ai/v1/tasks/tk-hiapi-01HZTQ8BX2N3GM3YFK4Z9D7VQR": "https://api.hiapi.ai/v1/tasks/tk-hiapi-01HZTQ8BX2N3GM3YFK4Z9D7VQR",
+		"a b":   "'a b'",
+		"$(id)": "'$(id)'",
+		"it's":  `'it'\''s'`,
+		"":      "''",
+	} {
+		if got := shellWord(in); got != want {
+			t.Errorf("shellWord(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
