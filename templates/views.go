@@ -1,0 +1,317 @@
+// Package templates renders keycheck's pages with templ. The view types here
+// are plain data: handlers fill them, components only read them.
+package templates
+
+import (
+	"context"
+	"html"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/a-h/templ"
+
+	"github.com/keycheck/keycheck/checks"
+	"github.com/keycheck/keycheck/internal/run"
+)
+
+// Page is what every full page needs from the layout.
+type Page struct {
+	Title       string
+	Description string
+	// Nav names the current section: "check" or "runs".
+	Nav string
+	// CSRF is the token for forms and htmx requests.
+	CSRF string
+	// Name is the person's display name.
+	Name string
+	// NameLocked is true when a trusted proxy header names the person.
+	NameLocked bool
+	// Asset maps an embedded file name to its content-hashed URL.
+	Asset func(string) string
+	// Refresh, when above zero, reloads the page every so many seconds for
+	// browsers without JavaScript (a live test in flight).
+	Refresh int
+	Flashes []Flash
+	// Path is the current request path, for the display-name form.
+	Path string
+}
+
+// Flash is a one-time message shown at the top of a page.
+type Flash struct {
+	Error bool
+	Text  string
+}
+
+// FormValues are the non-key inputs echoed back into the form. The key never
+// is: a page never holds it.
+type FormValues struct {
+	VarName        string
+	BaseURL        string
+	ExpectedLast4  string
+	ExpectedLength string
+	Model          string
+	Prompt         string
+}
+
+// Checklist is the checklist as one view: the summary, the fingerprint and
+// the steps.
+type Checklist struct {
+	// Idle is true before anything was typed: steps show as waiting.
+	Idle        bool
+	Results     []checks.Result
+	Fingerprint checks.Fingerprint
+	// VarName is the variable the hash command reads.
+	VarName string
+	// RunID, when set, links each step to its page.
+	RunID string
+}
+
+// Summary is the one line above the steps.
+func (c Checklist) Summary() string {
+	if c.Idle {
+		return "Paste a key to light up the checklist."
+	}
+	return checks.Summary(c.Results)
+}
+
+// SummaryClass colours the summary line.
+func (c Checklist) SummaryClass() string {
+	if c.Idle {
+		return "summary none"
+	}
+	worst := "pass"
+	for _, r := range c.Results {
+		switch r.Status {
+		case checks.StatusFail:
+			return "summary fail"
+		case checks.StatusWarn, checks.StatusUnknown:
+			worst = "warn"
+		}
+	}
+	return "summary " + worst
+}
+
+// StepURL is the permalink of a step of a run.
+func StepURL(runID string, id checks.ID) string {
+	return "/runs/" + runID + "/steps/" + string(id)
+}
+
+// RunURL is the permalink of a run.
+func RunURL(runID string) string { return "/runs/" + runID }
+
+// Icon is the status mark shown beside a step, as in a doctor command.
+func Icon(s checks.Status) string {
+	switch s {
+	case checks.StatusPass:
+		return "✓"
+	case checks.StatusWarn:
+		return "!"
+	case checks.StatusFail:
+		return "✗"
+	case checks.StatusRunning:
+		return "↻"
+	case checks.StatusUnknown:
+		return "?"
+	case checks.StatusSkip:
+		return "–"
+	}
+	return "○"
+}
+
+// StatusWord is the badge text of a status.
+func StatusWord(s checks.Status) string {
+	switch s {
+	case checks.StatusPass:
+		return "pass"
+	case checks.StatusWarn:
+		return "warning"
+	case checks.StatusFail:
+		return "fail"
+	case checks.StatusRunning:
+		return "running"
+	case checks.StatusUnknown:
+		return "unknown"
+	case checks.StatusSkip:
+		return "skipped"
+	}
+	return "pending"
+}
+
+// opens says which steps start expanded: the ones that need attention.
+func opens(r checks.Result) bool {
+	switch r.Status {
+	case checks.StatusFail, checks.StatusWarn, checks.StatusUnknown, checks.StatusRunning:
+		return true
+	}
+	return r.ID == checks.StepResult && r.Status == checks.StatusPass
+}
+
+// Rich renders product copy: text with `backtick` spans as code, and a
+// paragraph per line. Everything is escaped.
+func Rich(text string) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		var b strings.Builder
+		for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+			if strings.TrimSpace(line) == "" {
+				continue
+			}
+			b.WriteString("<p>")
+			parts := strings.Split(line, "`")
+			if len(parts)%2 == 0 {
+				// An unmatched backtick: show it as text.
+				parts = []string{line}
+			}
+			for i, p := range parts {
+				if i%2 == 1 {
+					b.WriteString("<code>")
+					b.WriteString(html.EscapeString(p))
+					b.WriteString("</code>")
+				} else {
+					b.WriteString(html.EscapeString(p))
+				}
+			}
+			b.WriteString("</p>")
+		}
+		_, err := io.WriteString(w, b.String())
+		return err
+	})
+}
+
+// When formats a time for people: relative when recent, a date otherwise.
+func When(t, now time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < 0:
+		return t.UTC().Format("2006-01-02 15:04 UTC")
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return plural(int(d/time.Minute), "minute") + " ago"
+	case d < 24*time.Hour:
+		return plural(int(d/time.Hour), "hour") + " ago"
+	case d < 7*24*time.Hour:
+		return plural(int(d/(24*time.Hour)), "day") + " ago"
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+func plural(n int, unit string) string {
+	s := strconv.Itoa(n) + " " + unit
+	if n != 1 {
+		s += "s"
+	}
+	return s
+}
+
+// Who names the person who ran a run.
+func Who(by string) string {
+	if strings.TrimSpace(by) == "" {
+		return "someone"
+	}
+	return by
+}
+
+// image returns the image a passed result step shows.
+func image(r checks.Result) (checks.Output, bool) {
+	if r.Live == nil || r.Status != checks.StatusPass {
+		return checks.Output{}, false
+	}
+	for _, o := range r.Live.Outputs {
+		if o.Type == "image" {
+			return o, true
+		}
+	}
+	if len(r.Live.Outputs) > 0 {
+		return r.Live.Outputs[0], true
+	}
+	return checks.Output{}, false
+}
+
+// supportText is what "copy for support" copies: the facts support needs,
+// never the key.
+func supportText(r checks.Result) string {
+	var b strings.Builder
+	b.WriteString("keycheck step " + string(r.ID) + ": " + string(r.Status) + "\n")
+	if l := r.Live; l != nil {
+		if l.HTTPStatus != 0 {
+			b.WriteString("HTTP status: " + strconv.Itoa(l.HTTPStatus) + "\n")
+		}
+		for _, kv := range [][2]string{{"error code", l.Code}, {"type", l.Type}, {"message", l.Message}, {"request_id", l.RequestID}, {"task id", l.TaskID}} {
+			if kv[1] != "" {
+				b.WriteString(kv[0] + ": " + kv[1] + "\n")
+			}
+		}
+	}
+	return b.String()
+}
+
+func expiry(unix int64) string {
+	if unix <= 0 {
+		return "not given"
+	}
+	return time.Unix(unix, 0).UTC().Format("2006-01-02 15:04 UTC")
+}
+
+// RunPage is a run's permalink page.
+type RunPage struct {
+	Run       *run.Run
+	Checklist Checklist
+	Now       time.Time
+	// KeyHeld is true when this browser's session holds the run's key in
+	// the server's memory, so the live test can start without asking.
+	KeyHeld bool
+	// Running is true while the live test is in flight.
+	Running bool
+	// Curl reproduces the live test by hand, with $HIAPI_API_KEY.
+	Curl string
+	// Model is what the live test will use.
+	Model string
+	CSRF  string
+}
+
+// StepPage is one step of a run, on its own page.
+type StepPage struct {
+	Run    *run.Run
+	Result checks.Result
+	Step   checks.Step
+	Prev   *checks.Result
+	Next   *checks.Result
+	Now    time.Time
+}
+
+// RunsPage is the team's list of recent runs.
+type RunsPage struct {
+	Runs   []*run.Run
+	Now    time.Time
+	Failed checks.ID
+	// Older is the link to the next page, empty on the last one.
+	Older string
+	// First is true on the newest page.
+	First bool
+}
+
+// ErrorPage is what a person sees when something went wrong.
+type ErrorPage struct {
+	Status  int
+	Heading string
+	Message string
+}
+
+// StepIDs lists the catalogue's ids, for the runs filter.
+func StepIDs() []checks.ID {
+	cat := checks.Catalogue()
+	ids := make([]checks.ID, len(cat))
+	for i, s := range cat {
+		ids[i] = s.ID
+	}
+	return ids
+}
+
+func shortID(id string) string {
+	if len(id) > 8 {
+		return id[:8]
+	}
+	return id
+}
