@@ -13,6 +13,10 @@ import (
 // ErrNotFound is returned by stores when no run has the given id.
 var ErrNotFound = errors.New("run not found")
 
+// ErrLiveBusy is returned when a run's live test is already in flight: a
+// second press must not create a second task.
+var ErrLiveBusy = errors.New("live test already running")
+
 // LiveState is where a run's live test stands.
 type LiveState string
 

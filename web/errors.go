@@ -1,0 +1,177 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"runtime/debug"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/keycheck/keycheck/internal/run"
+	"github.com/keycheck/keycheck/templates"
+)
+
+// Error is an error whose code and message are safe to show a person. Any
+// other error a handler returns is shown as "internal error" and logged
+// once. Message never holds the key.
+type Error struct {
+	Status  int
+	Code    string
+	Message string
+	// RetryAfter, in seconds, is sent as the Retry-After header when set.
+	RetryAfter int
+	// Err is the cause, for the log only.
+	Err error
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return e.Code + ": " + e.Message + ": " + e.Err.Error()
+	}
+	return e.Code + ": " + e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+func errorf(status int, code, format string, args ...any) *Error {
+	return &Error{Status: status, Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Sentinel causes a person can hit, with the words they see.
+var (
+	errRunNotFound = &Error{Status: http.StatusNotFound, Code: "run_not_found",
+		Message: "No run has this id. It may have been pruned (runs are kept for a limited time), or the link was cut short when it was copied."}
+	errStepNotFound = &Error{Status: http.StatusNotFound, Code: "step_not_found",
+		Message: "This run has no step with that name. The steps are present, whitespace, characters, complete, provider, variable, base_url, header, auth, model and result."}
+	errPageNotFound = &Error{Status: http.StatusNotFound, Code: "not_found",
+		Message: "There is no page here."}
+)
+
+type apiError struct {
+	Error apiErrorBody `json:"error"`
+}
+
+type apiErrorBody struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// handleError is the one place errors become responses: JSON for the API,
+// a fragment for htmx, a full page otherwise.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	appErr := s.classify(err, c)
+	if appErr.RetryAfter > 0 {
+		c.Response().Header().Set("Retry-After", fmt.Sprint(appErr.RetryAfter))
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+
+	var werr error
+	switch {
+	case isAPI(c):
+		werr = c.JSON(appErr.Status, apiError{Error: apiErrorBody{Code: appErr.Code, Message: appErr.Message}})
+	case c.Request().Header.Get("HX-Request") == "true":
+		werr = s.render(c, appErr.Status, templates.Error(s.page(c, "", ""), templates.ErrorPage{Status: appErr.Status, Heading: heading(appErr.Status), Message: appErr.Message}))
+		if c.Request().Method == http.MethodPost && c.Path() == "/check" {
+			// The as-you-type check swaps the message in place of the checklist.
+			c.Response().Header().Set("HX-Retarget", "#checklist")
+		}
+	case c.Request().Method == http.MethodHead:
+		werr = c.NoContent(appErr.Status)
+	default:
+		werr = s.render(c, appErr.Status, templates.Error(s.page(c, heading(appErr.Status)+" · keycheck", appErr.Message), templates.ErrorPage{Status: appErr.Status, Heading: heading(appErr.Status), Message: appErr.Message}))
+	}
+	if werr != nil {
+		s.log.Error("writing error response", "err", werr)
+	}
+}
+
+// classify turns any error into one safe to show, logging the ones that
+// are keycheck's fault.
+func (s *Server) classify(err error, c echo.Context) *Error {
+	var appErr *Error
+	if errors.As(err, &appErr) {
+		if appErr.Status >= 500 {
+			s.log.Error("request failed", "path", c.Path(), "code", appErr.Code, "err", appErr.Err)
+		}
+		return appErr
+	}
+	if errors.Is(err, run.ErrNotFound) {
+		return errRunNotFound
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		switch he.Code {
+		case http.StatusNotFound:
+			return errPageNotFound
+		case http.StatusMethodNotAllowed:
+			return errorf(he.Code, "method_not_allowed", "This address does not take a %s request.", c.Request().Method)
+		case http.StatusRequestEntityTooLarge:
+			return errBodyTooLarge
+		case http.StatusForbidden:
+			return errorf(he.Code, "forbidden", "This request came from another site, or its form is stale. Reload the page and try again.")
+		case http.StatusBadRequest:
+			return errorf(he.Code, "bad_request", "The request could not be read. Reload the page and try again.")
+		case http.StatusUnsupportedMediaType:
+			return errorf(he.Code, "unsupported_media_type", "Send JSON with Content-Type: application/json.")
+		}
+		if he.Code < 500 {
+			return errorf(he.Code, "bad_request", "%s", http.StatusText(he.Code))
+		}
+	}
+	if errors.Is(err, context.Canceled) {
+		return errorf(499, "canceled", "The request was cancelled.")
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return errorf(http.StatusServiceUnavailable, "timeout", "keycheck took too long to answer. Try again.")
+	}
+	s.log.Error("internal error", "path", c.Path(), "err", err)
+	return errorf(http.StatusInternalServerError, "internal", "Something went wrong inside keycheck. It has been logged; try again.")
+}
+
+func heading(status int) string {
+	switch status {
+	case http.StatusNotFound:
+		return "Not found"
+	case http.StatusTooManyRequests:
+		return "Slow down"
+	case http.StatusConflict:
+		return "That does not match"
+	case http.StatusRequestEntityTooLarge:
+		return "Too large"
+	case http.StatusServiceUnavailable:
+		return "Try again in a moment"
+	case http.StatusForbidden:
+		return "Not allowed"
+	}
+	if status >= 500 {
+		return "Something went wrong"
+	}
+	return "That did not work"
+}
+
+func isAPI(c echo.Context) bool {
+	return strings.HasPrefix(c.Request().URL.Path, "/api/")
+}
+
+// recoverPanics turns a panic into an internal error, logged with its
+// stack, instead of a dropped connection. It never logs the request body.
+func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.log.Error("panic", "path", c.Request().URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				err = errorf(http.StatusInternalServerError, "internal", "Something went wrong inside keycheck. It has been logged; try again.")
+			}
+		}()
+		return next(c)
+	}
+}

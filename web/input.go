@@ -1,0 +1,192 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/keycheck/keycheck/checks"
+)
+
+const (
+	// maxKey bounds the key: no API key comes close to 4 KiB, and a bigger
+	// paste is something else (a whole file, a log).
+	maxKey = 4 << 10
+	// maxModel and maxPrompt bound what the live test sends to HiAPI.
+	maxModel  = 128
+	maxPrompt = 2000
+)
+
+// checkRequest is one submitted check, from the form or the JSON API. It
+// holds secrets (the key, and the env file and header that may contain it),
+// so it is never stored or logged: only checks.Input and the run's
+// redacted results come out of it.
+type checkRequest struct {
+	Key            string `json:"key"`
+	VarName        string `json:"var_name"`
+	EnvFile        string `json:"env_file"`
+	BaseURL        string `json:"base_url"`
+	Header         string `json:"header"`
+	ExpectedLast4  string `json:"expected_last4"`
+	ExpectedLength int    `json:"expected_length"`
+	Model          string `json:"model"`
+	Prompt         string `json:"prompt"`
+	Live           bool   `json:"live"`
+}
+
+func (r checkRequest) input() checks.Input {
+	return checks.Input{
+		Key:            r.Key,
+		VarName:        r.VarName,
+		EnvFile:        r.EnvFile,
+		BaseURL:        r.BaseURL,
+		Header:         r.Header,
+		ExpectedLast4:  r.ExpectedLast4,
+		ExpectedLength: r.ExpectedLength,
+	}
+}
+
+// validate refuses what no check can use, with the words a person needs.
+func (r *checkRequest) validate(defaultModel, defaultPrompt string) error {
+	if len(r.Key) > maxKey {
+		return errorf(http.StatusBadRequest, "key_too_long",
+			"The key is %d bytes; no API key is longer than 4 KiB. Paste only the key, not a whole file or log.", len(r.Key))
+	}
+	if r.ExpectedLength < 0 || r.ExpectedLength > maxKey {
+		return errorf(http.StatusBadRequest, "bad_expected_length", "expected_length must be a number of characters between 0 and 4096.")
+	}
+	if len(r.ExpectedLast4) > 16 {
+		return errorf(http.StatusBadRequest, "bad_expected_last4", "expected_last4 is the last four characters the dashboard shows; this is longer.")
+	}
+	r.Model = strings.TrimSpace(r.Model)
+	if r.Model == "" {
+		r.Model = defaultModel
+	}
+	if len(r.Model) > maxModel || !utf8.ValidString(r.Model) {
+		return errorf(http.StatusBadRequest, "bad_model", "The model id is too long or not text; HiAPI's ids look like gpt-image-2.")
+	}
+	r.Prompt = strings.TrimSpace(r.Prompt)
+	if r.Prompt == "" {
+		r.Prompt = defaultPrompt
+	}
+	if len(r.Prompt) > maxPrompt || !utf8.ValidString(r.Prompt) {
+		return errorf(http.StatusBadRequest, "bad_prompt", "The prompt must be text of at most %d bytes: the live test only needs a short one.", maxPrompt)
+	}
+	return nil
+}
+
+// parseForm reads a check from a form post, keeping the key's bytes exactly
+// as sent: form encoding can carry a newline, a CR or an invalid byte, all
+// of which a check must see. The form's number field may be empty.
+func parseForm(c echo.Context) (checkRequest, error) {
+	if err := c.Request().ParseForm(); err != nil {
+		if err := asTooLarge(err); errors.Is(err, errBodyTooLarge) {
+			return checkRequest{}, err
+		}
+		return checkRequest{}, errorf(http.StatusBadRequest, "bad_form", "The form could not be read. Reload the page and try again.")
+	}
+	f := c.Request().PostForm
+	r := checkRequest{
+		Key:           normalizeFormNewlines(f.Get("key")),
+		VarName:       strings.TrimSpace(f.Get("var_name")),
+		EnvFile:       normalizeFormNewlines(f.Get("env_file")),
+		BaseURL:       f.Get("base_url"),
+		Header:        normalizeFormNewlines(f.Get("header")),
+		ExpectedLast4: strings.TrimSpace(f.Get("expected_last4")),
+		Model:         f.Get("model"),
+		Prompt:        f.Get("prompt"),
+		Live:          f.Get("live") != "",
+	}
+	if n := strings.TrimSpace(f.Get("expected_length")); n != "" {
+		v, err := strconv.Atoi(n)
+		if err != nil {
+			return r, errorf(http.StatusBadRequest, "bad_expected_length", "The length from the dashboard must be a whole number.")
+		}
+		r.ExpectedLength = v
+	}
+	return r, nil
+}
+
+// normalizeFormNewlines undoes what the HTML spec does to a textarea: a
+// browser submits every line break in a textarea as CRLF, even when the
+// pasted text had a bare LF. Without this, every pasted "key\n" (and every
+// line of a pasted .env file) would read as CRLF and be misdiagnosed as a
+// Windows line ending. A textarea keeps no CR of its own, so a pasted CRLF
+// cannot be seen from a browser at all; the JSON API and the CLI see it.
+func normalizeFormNewlines(s string) string {
+	if !strings.Contains(s, "\r\n") {
+		return s
+	}
+	return strings.ReplaceAll(s, "\r\n", "\n")
+}
+
+// parseJSON reads a check from the JSON API, refusing what is not one
+// JSON object of known fields.
+func parseJSON(c echo.Context, into any) error {
+	req := c.Request()
+	if !isJSON(req) {
+		return errorf(http.StatusUnsupportedMediaType, "unsupported_media_type", "Send a JSON object with Content-Type: application/json.")
+	}
+	body, err := io.ReadAll(req.Body)
+	if err != nil {
+		if errors.Is(asTooLarge(err), errBodyTooLarge) {
+			return errBodyTooLarge
+		}
+		return errorf(http.StatusBadRequest, "bad_body", "The request body could not be read.")
+	}
+	if !utf8.Valid(body) {
+		return errorf(http.StatusBadRequest, "invalid_utf8",
+			"The body is not valid UTF-8, and JSON must be. To check a key holding raw bytes, use the form or `keycheck check --stdin`.")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(into); err != nil {
+		return jsonError(err)
+	}
+	if dec.More() {
+		return errorf(http.StatusBadRequest, "invalid_json", "The body holds more than one JSON value; send one object.")
+	}
+	return nil
+}
+
+func jsonError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return errorf(http.StatusBadRequest, "invalid_json", "The body is not valid JSON (at byte %d).", syn.Offset)
+	case errors.As(err, &typ):
+		return errorf(http.StatusBadRequest, "invalid_json", "Field %q must be a %s.", typ.Field, jsonKind(typ.Type.Kind().String()))
+	case errors.Is(err, io.EOF):
+		return errorf(http.StatusBadRequest, "invalid_json", "The body is empty; send a JSON object such as {\"key\": \"...\"}.")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errorf(http.StatusBadRequest, "invalid_json", "The body ends in the middle of a JSON value.")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return errorf(http.StatusBadRequest, "unknown_field", "Unknown field %s. Known fields: key, var_name, env_file, base_url, header, expected_last4, expected_length, model, prompt, live.",
+			strings.TrimPrefix(err.Error(), "json: unknown field "))
+	}
+	return errorf(http.StatusBadRequest, "invalid_json", "The body is not a JSON object of a check.")
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "int", "int64":
+		return "number"
+	case "bool":
+		return "true or false"
+	}
+	return k
+}
+
+// empty reports whether nothing was typed yet.
+func (r checkRequest) empty() bool {
+	return r.Key == "" && r.VarName == "" && r.EnvFile == "" && r.BaseURL == "" &&
+		r.Header == "" && r.ExpectedLast4 == "" && r.ExpectedLength == 0
+}

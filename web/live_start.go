@@ -1,0 +1,124 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/keycheck/keycheck/checks"
+	"github.com/keycheck/keycheck/internal/run"
+)
+
+// handleLiveStart starts a run's live test from its page: with the key
+// this session left in memory, or with one pasted into the form (a
+// teammate's, which must be the same key).
+func (s *Server) handleLiveStart(c echo.Context) error {
+	r, err := s.loadRun(c)
+	if err != nil {
+		return err
+	}
+	if err := c.Request().ParseForm(); err != nil {
+		return asBadForm(err)
+	}
+	sess := s.session(c)
+	key := normalizeFormNewlines(c.Request().PostForm.Get("key"))
+	if key == "" {
+		held, ok := s.keys.Get(sess.id(), r.ID)
+		if !ok {
+			sess.flash("Paste your key to run the live test: keycheck no longer holds it (it forgets keys after a few minutes).", true)
+			return redirect(c, "/runs/"+r.ID)
+		}
+		key = held
+	}
+	if err := s.startLive(c, r, key); err != nil {
+		var e *Error
+		if errors.As(err, &e) && e.Status >= 500 {
+			return err
+		}
+		sess.flash(safeMessage(err), true)
+	}
+	return redirect(c, "/runs/"+r.ID)
+}
+
+type liveRequest struct {
+	Key string `json:"key"`
+}
+
+func (s *Server) handleAPILiveStart(c echo.Context) error {
+	r, err := s.loadRun(c)
+	if err != nil {
+		return err
+	}
+	var req liveRequest
+	if err := parseJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Key == "" {
+		return errorf(http.StatusBadRequest, "key_required", "Send the key to test as {\"key\": \"...\"}; keycheck keeps no key for the API.")
+	}
+	if err := s.startLive(c, r, req.Key); err != nil {
+		return err
+	}
+	r, err = s.loadRun(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusAccepted, s.runJSON(c, r))
+}
+
+// startLive checks that key is the run's key and that limits allow it,
+// then hands it to the live runner. The key leaves memory when the test
+// ends: keycheck forgets it here, and the runner's copy dies with it.
+func (s *Server) startLive(c echo.Context, r *run.Run, key string) error {
+	if len(key) > maxKey {
+		return errorf(http.StatusBadRequest, "key_too_long", "The key is %d bytes; no API key is longer than 4 KiB.", len(key))
+	}
+	if r.Fingerprint.SHA256 == "" {
+		return errorf(http.StatusBadRequest, "no_key", "This run had no key, so there is nothing to test live.")
+	}
+	if fp := checks.FingerprintOf(key); fp.SHA256 != r.Fingerprint.SHA256 {
+		return errorf(http.StatusConflict, "key_mismatch",
+			"This is not the key this run checked: yours is %s, the run's is %s. Start a new check for your key instead.",
+			fp.Short(), r.Fingerprint.Short())
+	}
+	if s.live.Running(r.ID) {
+		return errLiveRunning
+	}
+	if err := s.limits.allowLive(s.session(c).id(), c.RealIP()); err != nil {
+		return err
+	}
+	err := s.live.Start(r.ID, key)
+	if errors.Is(err, run.ErrLiveBusy) {
+		return errLiveRunning
+	}
+	if err != nil {
+		return storeError("start the live test", err)
+	}
+	s.keys.Forget(r.ID)
+	return nil
+}
+
+var errLiveRunning = &Error{Status: http.StatusConflict, Code: "live_running",
+	Message: "The live test of this run is already running; its result will appear here. No second task was created."}
+
+func asBadForm(err error) error {
+	if errors.Is(asTooLarge(err), errBodyTooLarge) {
+		return errBodyTooLarge
+	}
+	return errorf(http.StatusBadRequest, "bad_form", "The form could not be read. Reload the page and try again.")
+}
+
+// handleKeyForget wipes the key this session left in memory for the run.
+func (s *Server) handleKeyForget(c echo.Context) error {
+	r, err := s.loadRun(c)
+	if err != nil {
+		return err
+	}
+	sess := s.session(c)
+	if s.keys.Has(sess.id(), r.ID) {
+		s.keys.Forget(r.ID)
+	}
+	sess.flash("keycheck has forgotten your key. Paste it again to run the live test.", false)
+	return redirect(c, "/runs/"+r.ID)
+}

@@ -1,0 +1,184 @@
+package web
+
+import (
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// maxBody bounds every request body: a key, an env file and a curl command
+// fit many times over.
+const maxBody = 64 << 10
+
+var errBodyTooLarge = &Error{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large",
+	Message: "The request is over 64 KiB. Paste only the key, the lines of the .env file that matter, and one header or curl command."}
+
+// logRequests writes one slog line per request: method, path, status,
+// duration and client IP. Never a body, a header value or a query string,
+// so nothing a person pasted can reach the log.
+func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		status := c.Response().Status
+		level := slog.LevelInfo
+		if status >= 500 {
+			level = slog.LevelError
+		}
+		s.log.Log(c.Request().Context(), level, "request",
+			"method", c.Request().Method,
+			"route", c.Path(),
+			"status", status,
+			"bytes", c.Response().Size,
+			"duration_ms", float64(time.Since(start).Microseconds())/1000,
+			"ip", c.RealIP(),
+		)
+		return nil
+	}
+}
+
+// securityHeaders sets the headers every response carries. Pages never
+// cache: they may reflect a request that carried a key.
+func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	csp := s.contentSecurityPolicy()
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+		if !strings.HasPrefix(c.Request().URL.Path, "/static/") {
+			h.Set("Cache-Control", "no-store")
+		}
+		if c.Request().TLS != nil {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		return next(c)
+	}
+}
+
+// contentSecurityPolicy allows only keycheck's own scripts and styles, and
+// images from HiAPI's CDN (any https host, since the CDN's name is not
+// documented) or from a plain-http HiAPI such as the local fake.
+func (s *Server) contentSecurityPolicy() string {
+	img := "'self' data: https:"
+	if u, err := url.Parse(s.cfg.HiAPIURL); err == nil && u.Scheme == "http" && u.Host != "" {
+		img += " http://" + u.Host
+	}
+	return strings.Join([]string{
+		"default-src 'none'",
+		"script-src 'self'",
+		"style-src 'self'",
+		"img-src " + img,
+		"connect-src 'self'",
+		"form-action 'self'",
+		"frame-ancestors 'none'",
+		"base-uri 'none'",
+	}, "; ")
+}
+
+// limitBody refuses bodies over maxBody before anything reads them.
+func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if r.ContentLength > maxBody {
+			return errBodyTooLarge
+		}
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(c.Response(), r.Body, maxBody)
+		}
+		return next(c)
+	}
+}
+
+// csrf protects every state-changing request: browsers that send
+// Sec-Fetch-Site are judged by it, others by a token in the form or the
+// X-CSRF-Token header (htmx sends it). JSON API calls go without: a page on
+// another site cannot send Content-Type: application/json without a CORS
+// preflight, which keycheck never grants, and the API refuses other types.
+func (s *Server) csrf() echo.MiddlewareFunc {
+	return middleware.CSRFWithConfig(middleware.CSRFConfig{
+		Skipper: func(c echo.Context) bool {
+			return isAPI(c) && isJSON(c.Request())
+		},
+		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
+		CookieName:     "_csrf",
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSameSite: http.SameSiteLaxMode,
+		ErrorHandler: func(err error, c echo.Context) error {
+			return &Error{Status: http.StatusForbidden, Code: "csrf",
+				Message: "This request came from another site, or the page is stale. Reload the page and try again.", Err: err}
+		},
+	})
+}
+
+func isJSON(r *http.Request) bool {
+	ct := r.Header.Get("Content-Type")
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	return strings.EqualFold(strings.TrimSpace(ct), "application/json")
+}
+
+// ipExtractor takes the client IP from the connection, unless the
+// connection comes from a trusted proxy, whose X-Forwarded-For counts.
+func (s *Server) ipExtractor() echo.IPExtractor {
+	if len(s.cfg.TrustedProxies) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range s.cfg.TrustedProxies {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+// fromTrustedProxy reports whether the connection itself comes from one of
+// the trusted proxy ranges.
+func (s *Server) fromTrustedProxy(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	ip := net.ParseIP(host)
+	if ip == nil {
+		return false
+	}
+	for _, n := range s.cfg.TrustedProxies {
+		if n.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// isHTTPS reports whether the person reached keycheck over https, directly
+// or through a trusted proxy.
+func (s *Server) isHTTPS(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	return s.fromTrustedProxy(r) && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+}
+
+// asTooLarge maps a body read past maxBody to the 413 a person understands.
+func asTooLarge(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return errBodyTooLarge
+	}
+	return err
+}

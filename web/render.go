@@ -1,0 +1,52 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"github.com/keycheck/keycheck/templates"
+)
+
+// render writes a component whole or not at all: it renders into a buffer
+// first, so a template error becomes an error page, not half a page.
+func (s *Server) render(c echo.Context, status int, comp templ.Component) error {
+	var buf bytes.Buffer
+	if err := comp.Render(c.Request().Context(), &buf); err != nil {
+		return err
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// page fills the layout's view for this request.
+func (s *Server) page(c echo.Context, title, description string) templates.Page {
+	sess := s.session(c)
+	p := templates.Page{
+		Title:       title,
+		Description: description,
+		CSRF:        csrfToken(c),
+		Name:        sess.name(),
+		Asset:       s.assets.URL,
+		Path:        c.Request().URL.Path,
+	}
+	if user := s.proxyUser(c); user != "" {
+		p.Name, p.NameLocked = user, true
+	}
+	for _, f := range sess.takeFlashes() {
+		p.Flashes = append(p.Flashes, templates.Flash{Error: f.isError, Text: f.text})
+	}
+	return p
+}
+
+func csrfToken(c echo.Context) string {
+	v, _ := c.Get("csrf").(string)
+	return v
+}
+
+// redirect answers a form post with 303 See Other, so a reload does not
+// post again.
+func redirect(c echo.Context, to string) error {
+	return c.Redirect(http.StatusSeeOther, to)
+}

@@ -1,0 +1,44 @@
+package web
+
+import (
+	"github.com/labstack/echo/v4"
+)
+
+// routes is keycheck's whole HTTP surface, in one screen.
+func (s *Server) routes() *echo.Echo {
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = s.ipExtractor()
+
+	e.Pre(s.recoverPanics)
+	e.Use(s.logRequests, s.securityHeaders, s.limitBody, s.csrf(), s.loadSession)
+
+	// Pages.
+	e.GET("/", s.handleHome)
+	e.POST("/check", s.handleCheck)
+	e.POST("/runs", s.handleRunCreate)
+	e.GET("/runs", s.handleRunList)
+	e.GET("/runs/:id", s.handleRunShow)
+	e.GET("/runs/:id/steps/:step", s.handleStepShow)
+	e.POST("/runs/:id/live", s.handleLiveStart)
+	e.GET("/runs/:id/events", s.handleLiveEvents)
+	e.POST("/runs/:id/forget", s.handleKeyForget)
+	e.POST("/name", s.handleNameSet)
+
+	// JSON API.
+	api := e.Group("/api/v1")
+	api.POST("/check", s.handleAPICheck)
+	api.POST("/runs", s.handleAPIRunCreate)
+	api.GET("/runs", s.handleAPIRunList)
+	api.GET("/runs/:id", s.handleAPIRunShow)
+	api.POST("/runs/:id/live", s.handleAPILiveStart)
+
+	// Operations and assets.
+	e.GET("/healthz", s.handleHealth)
+	e.GET("/static/:hash/*", s.handleStatic)
+	e.GET("/favicon.ico", s.handleFavicon)
+	e.RouteNotFound("/*", s.handleNotFound)
+	return e
+}

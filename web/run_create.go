@@ -1,0 +1,143 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/keycheck/keycheck/checks"
+	"github.com/keycheck/keycheck/internal/run"
+)
+
+// handleRunCreate stores the submitted check as a run and sends the person
+// to its permalink; with live=1 it also starts the live test.
+func (s *Server) handleRunCreate(c echo.Context) error {
+	req, err := parseForm(c)
+	if err != nil {
+		return err
+	}
+	if err := req.validate(s.cfg.DefaultModel, s.cfg.DefaultPrompt); err != nil {
+		return err
+	}
+	r, err := s.createRun(c, req)
+	if err != nil {
+		return err
+	}
+	sess := s.session(c)
+	if req.Live {
+		if err := s.startLive(c, r, req.Key); err != nil {
+			sess.flash(safeMessage(err), true)
+		}
+	} else {
+		// Held in memory so the run page can start the live test without
+		// asking for the key again.
+		s.keys.Put(sess.id(), r.ID, req.Key)
+	}
+	return redirect(c, "/runs/"+r.ID)
+}
+
+func (s *Server) handleAPIRunCreate(c echo.Context) error {
+	var req checkRequest
+	if err := parseJSON(c, &req); err != nil {
+		return err
+	}
+	if err := req.validate(s.cfg.DefaultModel, s.cfg.DefaultPrompt); err != nil {
+		return err
+	}
+	r, err := s.createRun(c, req)
+	if err != nil {
+		return err
+	}
+	if req.Live {
+		if err := s.startLive(c, r, req.Key); err != nil {
+			return err
+		}
+	}
+	c.Response().Header().Set("Location", s.absURL(c, "/api/v1/runs/"+r.ID))
+	return c.JSON(http.StatusCreated, s.runJSON(c, r))
+}
+
+// createRun runs the offline checks and stores the run, redacted: the key
+// goes no further than checks.Check and the fingerprint.
+func (s *Server) createRun(c echo.Context, req checkRequest) (*run.Run, error) {
+	if err := s.limits.allowCheck(c.RealIP()); err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	r := &run.Run{
+		ID:          randomID(),
+		Created:     now,
+		Updated:     now,
+		By:          s.who(c),
+		Fingerprint: checks.FingerprintOf(req.Key),
+		Model:       req.Model,
+		Prompt:      req.Prompt,
+		Steps:       checks.Check(req.input()),
+	}
+	if err := s.store.CreateRun(c.Request().Context(), r); err != nil {
+		return nil, storeError("save the run", err)
+	}
+	s.session(c).addRun(r.ID)
+	return r, nil
+}
+
+// who names the person: the user a trusted proxy vouches for, else the
+// display name kept in the session.
+func (s *Server) who(c echo.Context) string {
+	if u := s.proxyUser(c); u != "" {
+		return u
+	}
+	return s.session(c).name()
+}
+
+// proxyUser is the signed-in user from --user-header, read only when the
+// connection comes from a trusted proxy: anyone else could send the header.
+func (s *Server) proxyUser(c echo.Context) string {
+	if s.cfg.UserHeader == "" || !s.fromTrustedProxy(c.Request()) {
+		return ""
+	}
+	return cleanName(c.Request().Header.Get(s.cfg.UserHeader))
+}
+
+// cleanName keeps a display name printable and short.
+func cleanName(name string) string {
+	if !utf8.ValidString(name) {
+		return ""
+	}
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, name)
+	name = strings.Join(strings.Fields(name), " ")
+	if utf8.RuneCountInString(name) > 60 {
+		name = string([]rune(name)[:60])
+	}
+	return name
+}
+
+// absURL makes a path absolute, for permalinks in JSON.
+func (s *Server) absURL(c echo.Context, path string) string {
+	if s.cfg.PublicURL != "" {
+		return strings.TrimRight(s.cfg.PublicURL, "/") + path
+	}
+	scheme := "http"
+	if s.isHTTPS(c.Request()) {
+		scheme = "https"
+	}
+	return scheme + "://" + c.Request().Host + path
+}
+
+// safeMessage is what a person may read of an error.
+func safeMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "Something went wrong inside keycheck. Try again."
+}

@@ -1,0 +1,159 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/keycheck/keycheck/checks"
+	"github.com/keycheck/keycheck/internal/run"
+	"github.com/keycheck/keycheck/templates"
+)
+
+const runsPerPage = 25
+
+func (s *Server) handleRunList(c echo.Context) error {
+	f, err := parseListFilter(c)
+	if err != nil {
+		return err
+	}
+	runs, older, err := s.listRuns(c, f)
+	if err != nil {
+		return err
+	}
+	v := templates.RunsPage{Runs: runs, Now: s.now(), Failed: f.FailedStep, First: f.Before.IsZero()}
+	if older != "" {
+		v.Older = "/runs?" + older
+	}
+	title := "Team runs · keycheck"
+	if f.FailedStep != "" {
+		title = "Runs where " + string(f.FailedStep) + " failed · keycheck"
+	}
+	p := s.page(c, title, "Recent key checks from the team, newest first.")
+	p.Nav = "runs"
+	return s.render(c, http.StatusOK, templates.RunsList(p, v))
+}
+
+// listRuns reads one page and the query string of the next, if any.
+func (s *Server) listRuns(c echo.Context, f run.ListFilter) ([]*run.Run, string, error) {
+	f.Limit = runsPerPage + 1
+	runs, err := s.store.ListRuns(c.Request().Context(), f)
+	if err != nil {
+		return nil, "", storeError("list the runs", err)
+	}
+	if len(runs) <= runsPerPage {
+		return runs, "", nil
+	}
+	runs = runs[:runsPerPage]
+	last := runs[len(runs)-1]
+	q := url.Values{}
+	q.Set("before", strconv.FormatInt(last.Created.UnixNano(), 10)+"."+last.ID)
+	if f.FailedStep != "" {
+		q.Set("failed", string(f.FailedStep))
+	}
+	return runs, q.Encode(), nil
+}
+
+// parseListFilter reads ?failed=STEP and ?before=CURSOR.
+func parseListFilter(c echo.Context) (run.ListFilter, error) {
+	var f run.ListFilter
+	if step := c.QueryParam("failed"); step != "" {
+		if _, ok := checks.Lookup(checks.ID(step)); !ok {
+			return f, errorf(http.StatusBadRequest, "bad_filter", "There is no step %q to filter by.", truncate(step, 40))
+		}
+		f.FailedStep = checks.ID(step)
+	}
+	if cur := c.QueryParam("before"); cur != "" {
+		nanos, id, ok := strings.Cut(cur, ".")
+		n, err := strconv.ParseInt(nanos, 10, 64)
+		if !ok || err != nil || !validRunID(id) {
+			return f, errorf(http.StatusBadRequest, "bad_cursor", "This page link is damaged. Start again from the newest runs.")
+		}
+		f.Before, f.BeforeID = time.Unix(0, n).UTC(), id
+	}
+	return f, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// runJSON is a run in the JSON API.
+type runJSON struct {
+	ID          string             `json:"id"`
+	URL         string             `json:"url"`
+	Created     time.Time          `json:"created"`
+	By          string             `json:"by"`
+	Fingerprint checks.Fingerprint `json:"fingerprint"`
+	Summary     string             `json:"summary"`
+	Model       string             `json:"model"`
+	Live        string             `json:"live"`
+	TaskID      string             `json:"task_id,omitempty"`
+	Steps       []stepJSON         `json:"steps"`
+}
+
+func (s *Server) runJSON(c echo.Context, r *run.Run) runJSON {
+	live := string(r.Live)
+	if live == "" {
+		live = "not_run"
+	}
+	if s.live.Running(r.ID) {
+		live = string(run.LiveRunning)
+	}
+	out := runJSON{
+		ID:          r.ID,
+		URL:         s.absURL(c, templates.RunURL(r.ID)),
+		Created:     r.Created,
+		By:          r.By,
+		Fingerprint: r.Fingerprint,
+		Summary:     checks.Summary(r.Steps),
+		Model:       r.Model,
+		Live:        live,
+		TaskID:      r.TaskID,
+		Steps:       make([]stepJSON, len(r.Steps)),
+	}
+	for i, st := range r.Steps {
+		out.Steps[i] = stepJSON{Result: st, URL: s.absURL(c, templates.StepURL(r.ID, st.ID))}
+	}
+	return out
+}
+
+func (s *Server) handleAPIRunShow(c echo.Context) error {
+	r, err := s.loadRun(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.runJSON(c, r))
+}
+
+type runListJSON struct {
+	Runs []runJSON `json:"runs"`
+	// Next is the URL of the next (older) page, if any.
+	Next string `json:"next,omitempty"`
+}
+
+func (s *Server) handleAPIRunList(c echo.Context) error {
+	f, err := parseListFilter(c)
+	if err != nil {
+		return err
+	}
+	runs, older, err := s.listRuns(c, f)
+	if err != nil {
+		return err
+	}
+	out := runListJSON{Runs: make([]runJSON, len(runs))}
+	for i, r := range runs {
+		out.Runs[i] = s.runJSON(c, r)
+	}
+	if older != "" {
+		out.Next = s.absURL(c, "/api/v1/runs?"+older)
+	}
+	return c.JSON(http.StatusOK, out)
+}

@@ -1,0 +1,110 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/keycheck/keycheck/checks"
+	"github.com/keycheck/keycheck/internal/run"
+	"github.com/keycheck/keycheck/internal/store"
+	"github.com/keycheck/keycheck/templates"
+)
+
+func (s *Server) handleRunShow(c echo.Context) error {
+	r, err := s.loadRun(c)
+	if err != nil {
+		return err
+	}
+	v := s.runPage(c, r)
+	p := s.page(c, runTitle(r), runDescription(r))
+	if v.Running {
+		p.Refresh = 3
+	}
+	return s.render(c, http.StatusOK, templates.RunShow(p, v))
+}
+
+func (s *Server) runPage(c echo.Context, r *run.Run) templates.RunPage {
+	return templates.RunPage{
+		Run: r,
+		Checklist: templates.Checklist{
+			Results:     r.Steps,
+			Fingerprint: r.Fingerprint,
+			RunID:       r.ID,
+		},
+		Now:     s.now(),
+		KeyHeld: s.keys.Has(s.session(c).id(), r.ID),
+		Running: s.live.Running(r.ID),
+		Curl:    checks.CurlCommand(s.cfg.HiAPIURL, r.Model, r.Prompt),
+		Model:   r.Model,
+		CSRF:    csrfToken(c),
+	}
+}
+
+// loadRun reads the run named in the path. A malformed id is a 404 like
+// an unknown one: both are a link that leads nowhere.
+func (s *Server) loadRun(c echo.Context) (*run.Run, error) {
+	id := c.Param("id")
+	if !validRunID(id) {
+		return nil, errRunNotFound
+	}
+	r, err := s.store.GetRun(c.Request().Context(), id)
+	if err != nil {
+		return nil, storeError("read the run", err)
+	}
+	return r, nil
+}
+
+// validRunID accepts what randomID makes: 22 URL-safe base64 characters.
+func validRunID(id string) bool {
+	if len(id) != 22 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		ch := id[i]
+		if !(ch >= 'A' && ch <= 'Z' || ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' || ch == '-' || ch == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// runTitle names the failed steps, so a link pasted into chat says what
+// is wrong before anyone opens it.
+func runTitle(r *run.Run) string {
+	if failed := r.Failed(); len(failed) > 0 {
+		ids := make([]string, len(failed))
+		for i, id := range failed {
+			ids[i] = string(id)
+		}
+		return "✗ " + strings.Join(ids, ", ") + " failed · keycheck"
+	}
+	return "✓ No step failed · keycheck"
+}
+
+func runDescription(r *run.Run) string {
+	return checks.Summary(r.Steps) + ". Key " + r.Fingerprint.Short() + ", checked " + r.Created.UTC().Format(time.RFC822) + "."
+}
+
+// storeError turns a storage failure into words a person can act on.
+func storeError(what string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case isNotFound(err):
+		return errRunNotFound
+	case store.IsBusy(err):
+		return &Error{Status: http.StatusServiceUnavailable, Code: "db_busy", RetryAfter: 2,
+			Message: "keycheck's database is busy and could not " + what + ". Nothing was half-saved; try again in a moment.", Err: err}
+	case store.IsFull(err):
+		return &Error{Status: http.StatusInsufficientStorage, Code: "db_full",
+			Message: "keycheck's disk is full, so it could not " + what + ". Nothing was half-saved. Tell whoever runs this keycheck to free some space.", Err: err}
+	}
+	return &Error{Status: http.StatusInternalServerError, Code: "db_error",
+		Message: "keycheck could not " + what + ". Nothing was half-saved; try again.", Err: err}
+}
+
+func isNotFound(err error) bool { return errors.Is(err, run.ErrNotFound) }

@@ -1,0 +1,140 @@
+// Package web is keycheck's HTTP server: the checklist page, runs and their
+// permalinks, the live test pushed to the page, and the JSON API.
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
+
+	"github.com/keycheck/keycheck/internal/run"
+	"github.com/keycheck/keycheck/static"
+)
+
+// Config is what the server needs from the command line, as plain values.
+type Config struct {
+	// HiAPIURL is the only URL the live test ever calls.
+	HiAPIURL string
+	// KeyTTL is how long a key stays in memory for the live test.
+	KeyTTL time.Duration
+	// DefaultModel and DefaultPrompt are the live test's defaults.
+	DefaultModel  string
+	DefaultPrompt string
+	// SessionKeys sign and encrypt the session cookie: the first signs,
+	// all decode (rotation).
+	SessionKeys [][]byte
+	// TrustedProxies are the ranges whose forwarded headers count.
+	TrustedProxies []*net.IPNet
+	// UserHeader, when set, names the header a trusted proxy fills with
+	// the signed-in user (e.g. X-Forwarded-User).
+	UserHeader string
+	// LivePerHour limits live tests per session and per client IP.
+	LivePerHour int
+	// ChecksPerMinute limits the check API per client IP.
+	ChecksPerMinute int
+	// PublicURL, when set, is the address people reach keycheck at
+	// (e.g. https://keycheck.example.com), used for permalinks in JSON.
+	PublicURL string
+	// Version is shown in /healthz.
+	Version string
+}
+
+// RunStore keeps runs. internal/store implements it with SQLite.
+type RunStore interface {
+	CreateRun(ctx context.Context, r *run.Run) error
+	GetRun(ctx context.Context, id string) (*run.Run, error)
+	ListRuns(ctx context.Context, f run.ListFilter) ([]*run.Run, error)
+	Ping(ctx context.Context) error
+}
+
+// LiveRunner runs live tests. internal/run implements it.
+type LiveRunner interface {
+	// Start begins the live test of a stored run with the given key. It
+	// returns run.ErrLiveBusy when the run's test is already in flight.
+	Start(runID, key string) error
+	// Running reports whether the run's live test is in flight.
+	Running(runID string) bool
+	// Subscribe delivers the run each time it changes, until cancel is
+	// called or the test ends (the channel is then closed).
+	Subscribe(runID string) (updates <-chan *run.Run, cancel func())
+}
+
+// Server holds keycheck's web dependencies; handlers are its methods.
+type Server struct {
+	cfg      Config
+	echo     *echo.Echo
+	log      *slog.Logger
+	store    RunStore
+	live     LiveRunner
+	keys     *run.Keys
+	sessions *sessions.CookieStore
+	assets   *static.Assets
+	limits   *limiters
+	now      func() time.Time
+	// stop is closed when the server shuts down, ending event streams.
+	stop chan struct{}
+}
+
+// New builds a server. now may be nil (time.Now).
+func New(cfg Config, log *slog.Logger, store RunStore, live LiveRunner, keys *run.Keys, now func() time.Time) (*Server, error) {
+	if len(cfg.SessionKeys) == 0 {
+		return nil, errors.New("web: at least one session key is needed")
+	}
+	if now == nil {
+		now = time.Now
+	}
+	assets, err := static.Load()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg:      cfg,
+		log:      log,
+		store:    store,
+		live:     live,
+		keys:     keys,
+		sessions: newSessionStore(cfg.SessionKeys),
+		assets:   assets,
+		limits:   newLimiters(cfg, now),
+		now:      now,
+		stop:     make(chan struct{}),
+	}
+	s.echo = s.routes()
+	return s, nil
+}
+
+// ServeHTTP makes the server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.echo.ServeHTTP(w, r)
+}
+
+// HTTPServer wraps the handler in an http.Server with the time-outs a
+// server exposed to a team needs: no slowloris, no idle connection kept
+// forever. WriteTimeout stays 0 because event streams are long-lived;
+// handlers bound their own work.
+func (s *Server) HTTPServer(addr string) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           s,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    32 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+}
+
+// Close ends the event streams so a graceful shutdown does not wait on them.
+func (s *Server) Close() {
+	select {
+	case <-s.stop:
+	default:
+		close(s.stop)
+	}
+}

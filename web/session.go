@@ -1,0 +1,172 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"strings"
+
+	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
+)
+
+const (
+	sessionName = "keycheck"
+	// maxRecentRuns bounds the run ids a session remembers.
+	maxRecentRuns = 20
+)
+
+// session is what keycheck keeps per browser: who they are and the runs
+// they made. Never the API key: that stays in run.Keys, in memory.
+type session struct {
+	raw     *sessions.Session
+	changed bool
+}
+
+// newSessionStore builds the signed and encrypted cookie store. Each
+// secret yields a signing key and an encryption key; the first secret
+// encodes, every secret decodes, so keys rotate without logging anyone out.
+func newSessionStore(secrets [][]byte) *sessions.CookieStore {
+	pairs := make([][]byte, 0, 2*len(secrets))
+	for _, s := range secrets {
+		hashKey := sha256.Sum256(append([]byte("keycheck session hash\x00"), s...))
+		blockKey := sha256.Sum256(append([]byte("keycheck session block\x00"), s...))
+		pairs = append(pairs, hashKey[:], blockKey[:])
+	}
+	store := sessions.NewCookieStore(pairs...)
+	store.Options = &sessions.Options{
+		Path:     "/",
+		MaxAge:   30 * 24 * 60 * 60,
+		HttpOnly: true,
+		SameSite: http.SameSiteLaxMode,
+	}
+	store.MaxAge(store.Options.MaxAge)
+	return store
+}
+
+const sessionKey = "session"
+
+// loadSession attaches the person's session to the request. A cookie that
+// fails to decode (tampered, or signed with a retired key) starts a new
+// session: it is not an error.
+func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if strings.HasPrefix(c.Request().URL.Path, "/static/") || c.Request().URL.Path == "/healthz" {
+			return next(c)
+		}
+		raw, _ := s.sessions.Get(c.Request(), sessionName)
+		if raw == nil {
+			raw = sessions.NewSession(s.sessions, sessionName)
+		}
+		sess := &session{raw: raw}
+		if sess.id() == "" {
+			raw.Values["sid"] = randomID()
+			sess.changed = true
+		}
+		c.Set(sessionKey, sess)
+		// Save before the response is written: a header set after the body
+		// starts is lost.
+		c.Response().Before(func() {
+			if !sess.changed {
+				return
+			}
+			raw.Options.Secure = s.isHTTPS(c.Request())
+			if err := raw.Save(c.Request(), c.Response()); err != nil {
+				s.log.Error("saving session", "err", err)
+			}
+		})
+		return next(c)
+	}
+}
+
+func (s *Server) session(c echo.Context) *session {
+	if sess, ok := c.Get(sessionKey).(*session); ok {
+		return sess
+	}
+	// Routes that skip loadSession get a throwaway session.
+	return &session{raw: sessions.NewSession(s.sessions, sessionName)}
+}
+
+// id identifies the browser session; live-test keys are bound to it.
+func (s *session) id() string {
+	v, _ := s.raw.Values["sid"].(string)
+	return v
+}
+
+func (s *session) name() string {
+	v, _ := s.raw.Values["name"].(string)
+	return v
+}
+
+func (s *session) setName(name string) {
+	s.raw.Values["name"] = name
+	s.changed = true
+}
+
+// recentRuns are the ids of the runs this browser made, newest first.
+func (s *session) recentRuns() []string {
+	v, _ := s.raw.Values["runs"].(string)
+	if v == "" {
+		return nil
+	}
+	return strings.Split(v, ",")
+}
+
+func (s *session) addRun(id string) {
+	runs := append([]string{id}, s.recentRuns()...)
+	if len(runs) > maxRecentRuns {
+		runs = runs[:maxRecentRuns]
+	}
+	s.raw.Values["runs"] = strings.Join(runs, ",")
+	s.changed = true
+}
+
+func (s *session) ownsRun(id string) bool {
+	for _, r := range s.recentRuns() {
+		if r == id {
+			return true
+		}
+	}
+	return false
+}
+
+// flash queues a one-time message for the next page.
+func (s *session) flash(text string, isError bool) {
+	prefix := "i:"
+	if isError {
+		prefix = "e:"
+	}
+	s.raw.AddFlash(prefix + text)
+	s.changed = true
+}
+
+func (s *session) takeFlashes() []flashMsg {
+	raw := s.raw.Flashes()
+	if len(raw) == 0 {
+		return nil
+	}
+	s.changed = true
+	out := make([]flashMsg, 0, len(raw))
+	for _, f := range raw {
+		if str, ok := f.(string); ok && len(str) > 2 {
+			out = append(out, flashMsg{isError: str[:2] == "e:", text: str[2:]})
+		}
+	}
+	return out
+}
+
+type flashMsg struct {
+	isError bool
+	text    string
+}
+
+// randomID returns 128 bits from crypto/rand, URL-safe: run ids and
+// session ids are capabilities, so they must not be guessable.
+func randomID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("crypto/rand failed: " + err.Error())
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
