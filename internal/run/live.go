@@ -1,0 +1,363 @@
+package run
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/keycheck/keycheck/checks"
+)
+
+// Provider is what the live test needs of HiAPI, as plain answers: the
+// HiAPI client satisfies it through a small adapter, tests with a fake.
+// No method may retry a task creation: it spends credits.
+type Provider interface {
+	// Probe asks HiAPI whether it accepts the key, for free.
+	Probe(ctx context.Context, key string) checks.Answer
+	// CreateTask creates the test task; taskID is "" when HiAPI refused.
+	CreateTask(ctx context.Context, key, model, prompt string) (taskID string, a checks.Answer)
+	// GetTask reads the task; ok is false when no task came back, and a
+	// then says why.
+	GetTask(ctx context.Context, key, taskID string) (t checks.TaskView, a checks.Answer, ok bool)
+}
+
+// Store is where the live runner reads and saves runs.
+type Store interface {
+	GetRun(ctx context.Context, id string) (*Run, error)
+	UpdateRun(ctx context.Context, r *Run) error
+}
+
+// LiveConfig sets the pace of the live test.
+type LiveConfig struct {
+	// BaseURL is the HiAPI the provider calls, for the commands shown to
+	// people.
+	BaseURL string
+	// PollEvery is the first delay between polls (default 3 s); it backs
+	// off to PollMax (default 10 s). Never below MinPoll: sub-second polling
+	// is the top cause of HiAPI's 429s.
+	PollEvery time.Duration
+	PollMax   time.Duration
+	// Timeout bounds the polling (default 180 s, as HiAPI's own skill).
+	Timeout time.Duration
+}
+
+// MinPoll is the floor of the polling delay.
+const MinPoll = time.Second
+
+// maxRetryAfter caps how long a Retry-After can make the poll wait.
+const maxRetryAfter = 60 * time.Second
+
+// Runner runs live tests: the free probe, the test task, and polling it to
+// the image, saving and publishing each step as it changes. One test per
+// run at a time.
+type Runner struct {
+	store    Store
+	provider Provider
+	cfg      LiveConfig
+	log      *slog.Logger
+	now      func() time.Time
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu      sync.Mutex
+	flights map[string]*flight
+}
+
+// flight is one live test in progress and the pages watching it.
+type flight struct {
+	subs map[chan *Run]struct{}
+}
+
+// NewRunner returns a runner; Shutdown stops its tests.
+func NewRunner(store Store, provider Provider, cfg LiveConfig, log *slog.Logger, now func() time.Time) *Runner {
+	if cfg.PollEvery <= 0 {
+		cfg.PollEvery = 3 * time.Second
+	}
+	cfg.PollEvery = max(cfg.PollEvery, MinPoll)
+	if cfg.PollMax < cfg.PollEvery {
+		cfg.PollMax = max(10*time.Second, cfg.PollEvery)
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 180 * time.Second
+	}
+	if now == nil {
+		now = time.Now
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Runner{
+		store: store, provider: provider, cfg: cfg, log: log, now: now,
+		ctx: ctx, cancel: cancel, flights: map[string]*flight{},
+	}
+}
+
+// Start begins the live test of the stored run with key. It returns
+// ErrLiveBusy if the run's test is in flight, and whatever the store says
+// if the run cannot be read or saved. The key lives only in the test's
+// goroutine and is dropped when the test ends.
+func (lr *Runner) Start(runID, key string) error {
+	lr.mu.Lock()
+	defer lr.mu.Unlock()
+	if _, busy := lr.flights[runID]; busy {
+		return ErrLiveBusy
+	}
+	if lr.ctx.Err() != nil {
+		return errors.New("live runner: shutting down")
+	}
+	ctx, cancel := context.WithTimeout(lr.ctx, 5*time.Second)
+	defer cancel()
+	r, err := lr.store.GetRun(ctx, runID)
+	if err != nil {
+		return err
+	}
+	r.Live = LiveRunning
+	r.TaskID = ""
+	r.SetStep(live(checks.StepAuth, checks.StatusRunning, "Asking HiAPI whether it accepts the key (free)…"))
+	r.SetStep(live(checks.StepModel, checks.StatusPending, "Waits for auth."))
+	r.SetStep(live(checks.StepResult, checks.StatusPending, "Waits for the test task."))
+	r.Updated = lr.now().UTC()
+	if err := lr.store.UpdateRun(ctx, r); err != nil {
+		return err
+	}
+	lr.flights[runID] = &flight{subs: map[chan *Run]struct{}{}}
+	lr.wg.Add(1)
+	go lr.run(r, key)
+	return nil
+}
+
+// Running reports whether the run's live test is in flight.
+func (lr *Runner) Running(runID string) bool {
+	lr.mu.Lock()
+	defer lr.mu.Unlock()
+	_, ok := lr.flights[runID]
+	return ok
+}
+
+// Subscribe delivers the run each time its live test changes it. The
+// channel holds only the latest state, so a slow page skips states rather
+// than holding the test up; it is closed when the test ends. If no test is
+// in flight, the channel is closed at once.
+func (lr *Runner) Subscribe(runID string) (<-chan *Run, func()) {
+	ch := make(chan *Run, 1)
+	lr.mu.Lock()
+	defer lr.mu.Unlock()
+	f, ok := lr.flights[runID]
+	if !ok {
+		close(ch)
+		return ch, func() {}
+	}
+	f.subs[ch] = struct{}{}
+	return ch, func() {
+		lr.mu.Lock()
+		defer lr.mu.Unlock()
+		if f, ok := lr.flights[runID]; ok {
+			if _, ok := f.subs[ch]; ok {
+				delete(f.subs, ch)
+				close(ch)
+			}
+		}
+	}
+}
+
+// Shutdown stops every live test in flight: each saves its run as
+// interrupted, with the task id, so no run stays "running". It waits for
+// them until ctx ends.
+func (lr *Runner) Shutdown(ctx context.Context) error {
+	lr.cancel()
+	done := make(chan struct{})
+	go func() {
+		lr.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// run is one live test, from the probe to the image.
+func (lr *Runner) run(r *Run, key string) {
+	defer lr.wg.Done()
+	defer lr.finish(r.ID)
+	ctx := lr.ctx
+
+	answer := lr.provider.Probe(ctx, key)
+	answer.BaseURL = lr.cfg.BaseURL
+	if ctx.Err() != nil {
+		lr.interrupt(r, checks.StepAuth)
+		return
+	}
+	auth := checks.AuthVerdict(answer)
+	r.SetStep(auth)
+	if auth.Status != checks.StatusPass {
+		r.SetStep(skipped(checks.StepModel, "Skipped: the auth step did not pass, so no task was created and nothing was spent."))
+		r.SetStep(skipped(checks.StepResult, "Skipped: no test task was created."))
+		lr.end(r)
+		return
+	}
+	r.SetStep(live(checks.StepModel, checks.StatusRunning, "Creating one test task with "+r.Model+"…"))
+	lr.save(r)
+
+	taskID, answer := lr.provider.CreateTask(ctx, key, r.Model, r.Prompt)
+	answer.BaseURL = lr.cfg.BaseURL
+	if ctx.Err() != nil && taskID == "" {
+		lr.interrupt(r, checks.StepModel)
+		return
+	}
+	model := checks.ModelVerdict(r.Model, answer, taskID)
+	r.SetStep(model)
+	if model.Status != checks.StatusPass || taskID == "" {
+		r.SetStep(skipped(checks.StepResult, "Skipped: no test task was created."))
+		lr.end(r)
+		return
+	}
+	r.TaskID = taskID
+	running := live(checks.StepResult, checks.StatusRunning, "Waiting for HiAPI to finish task "+taskID+"…")
+	running.Live = &checks.LiveEvidence{TaskID: taskID, TaskStatus: "queued"}
+	r.SetStep(running)
+	lr.save(r)
+
+	r.SetStep(lr.poll(ctx, r, key, taskID))
+	if ctx.Err() != nil {
+		r.Live = LiveInterrupted
+		lr.save(r)
+		return
+	}
+	lr.end(r)
+}
+
+// poll reads the task until it ends, the time runs out, or keycheck
+// stops. It waits PollEvery, backing off to PollMax, and longer when HiAPI
+// sends Retry-After; it never polls faster than MinPoll.
+func (lr *Runner) poll(ctx context.Context, r *Run, key, taskID string) checks.Result {
+	start := lr.now()
+	deadline := time.NewTimer(lr.cfg.Timeout)
+	defer deadline.Stop()
+	delay := lr.cfg.PollEvery
+	last := checks.TaskView{TaskID: taskID, Status: "queued"}
+	var lastAnswer checks.Answer
+	for {
+		wait := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			wait.Stop()
+			last.Interrupted = true
+			last.Waited = int(lr.now().Sub(start).Seconds())
+			last.BaseURL = lr.cfg.BaseURL
+			return checks.ResultVerdict(last)
+		case <-deadline.C:
+			wait.Stop()
+			last.TimedOut = true
+			last.Waited = int(lr.now().Sub(start).Seconds())
+			last.BaseURL = lr.cfg.BaseURL
+			res := checks.ResultVerdict(last)
+			if res.Live != nil && lastAnswer.RequestID != "" && res.Live.RequestID == "" {
+				res.Live.RequestID = lastAnswer.RequestID
+			}
+			return res
+		case <-wait.C:
+		}
+
+		task, answer, ok := lr.provider.GetTask(ctx, key, taskID)
+		lastAnswer = answer
+		delay = min(lr.cfg.PollMax, delay+delay/4)
+		if !ok {
+			// A failed poll says nothing about the task: keep waiting,
+			// slower if HiAPI asked for it.
+			if ra := time.Duration(answer.RetryAfter) * time.Second; ra > delay {
+				delay = min(ra, maxRetryAfter)
+			}
+			continue
+		}
+		task.BaseURL = lr.cfg.BaseURL
+		if task.Status != last.Status {
+			lr.log.Debug("live task", "run", r.ID, "task", taskID, "status", task.Status)
+		}
+		last = task
+		if task.Status == "success" || task.Status == "fail" {
+			return checks.ResultVerdict(task)
+		}
+		progress := live(checks.StepResult, checks.StatusRunning, "HiAPI is working on task "+taskID+": "+task.Status+"…")
+		progress.Live = &checks.LiveEvidence{TaskID: taskID, TaskStatus: task.Status}
+		if cur, ok := r.Step(checks.StepResult); !ok || cur.Detail != progress.Detail {
+			r.SetStep(progress)
+			lr.save(r)
+		}
+	}
+}
+
+// interrupt ends a test cut short by shutdown: the step in flight reads
+// unknown, never running.
+func (lr *Runner) interrupt(r *Run, at checks.ID) {
+	res := live(at, checks.StatusUnknown, "Interrupted: keycheck stopped before HiAPI answered. Run the live test again.")
+	r.SetStep(res)
+	for _, id := range []checks.ID{checks.StepModel, checks.StepResult} {
+		if cur, ok := r.Step(id); ok && (cur.Status == checks.StatusPending || cur.Status == checks.StatusRunning) {
+			r.SetStep(skipped(id, "Skipped: the live test was interrupted."))
+		}
+	}
+	r.Live = LiveInterrupted
+	lr.save(r)
+}
+
+func (lr *Runner) end(r *Run) {
+	r.Live = LiveDone
+	lr.save(r)
+}
+
+// save stores the run and shows it to the pages watching. A save that
+// fails is logged and the test goes on: the pages still see it, and the
+// next save may succeed.
+func (lr *Runner) save(r *Run) {
+	r.Updated = lr.now().UTC()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(lr.ctx), 5*time.Second)
+	defer cancel()
+	if err := lr.store.UpdateRun(ctx, r); err != nil {
+		lr.log.Error("saving live step", "run", r.ID, "err", err)
+	}
+	lr.publish(r)
+}
+
+func (lr *Runner) publish(r *Run) {
+	lr.mu.Lock()
+	defer lr.mu.Unlock()
+	f, ok := lr.flights[r.ID]
+	if !ok {
+		return
+	}
+	for ch := range f.subs {
+		snapshot := r.Clone()
+		select {
+		case <-ch: // drop the stale state nobody read yet
+		default:
+		}
+		ch <- snapshot
+	}
+}
+
+// finish ends the flight: watchers' channels close, and a new test of the
+// same run may start.
+func (lr *Runner) finish(runID string) {
+	lr.mu.Lock()
+	defer lr.mu.Unlock()
+	if f, ok := lr.flights[runID]; ok {
+		for ch := range f.subs {
+			close(ch)
+		}
+		delete(lr.flights, runID)
+	}
+}
+
+func live(id checks.ID, status checks.Status, detail string) checks.Result {
+	step, _ := checks.Lookup(id)
+	return checks.Result{ID: id, Title: step.Title, Status: status, Detail: detail}
+}
+
+func skipped(id checks.ID, detail string) checks.Result {
+	return live(id, checks.StatusSkip, detail)
+}
