@@ -43,6 +43,20 @@ type LiveConfig struct {
 	Timeout time.Duration
 }
 
+func (cfg LiveConfig) withDefaults() LiveConfig {
+	if cfg.PollEvery <= 0 {
+		cfg.PollEvery = 3 * time.Second
+	}
+	cfg.PollEvery = max(cfg.PollEvery, MinPoll)
+	if cfg.PollMax < cfg.PollEvery {
+		cfg.PollMax = max(10*time.Second, cfg.PollEvery)
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 180 * time.Second
+	}
+	return cfg
+}
+
 // MinPoll is the floor of the polling delay.
 const MinPoll = time.Second
 
@@ -74,16 +88,7 @@ type flight struct {
 
 // NewRunner returns a runner; Shutdown stops its tests.
 func NewRunner(store Store, provider Provider, cfg LiveConfig, log *slog.Logger, now func() time.Time) *Runner {
-	if cfg.PollEvery <= 0 {
-		cfg.PollEvery = 3 * time.Second
-	}
-	cfg.PollEvery = max(cfg.PollEvery, MinPoll)
-	if cfg.PollMax < cfg.PollEvery {
-		cfg.PollMax = max(10*time.Second, cfg.PollEvery)
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 180 * time.Second
-	}
+	cfg = cfg.withDefaults()
 	if now == nil {
 		now = time.Now
 	}
@@ -113,11 +118,7 @@ func (lr *Runner) Start(runID, key string) error {
 	if err != nil {
 		return err
 	}
-	r.Live = LiveRunning
-	r.TaskID = ""
-	r.SetStep(live(checks.StepAuth, checks.StatusRunning, "Asking HiAPI whether it accepts the key (free)…"))
-	r.SetStep(live(checks.StepModel, checks.StatusPending, "Waits for auth."))
-	r.SetStep(live(checks.StepResult, checks.StatusPending, "Waits for the test task."))
+	r.beginLive()
 	r.Updated = lr.now().UTC()
 	if err := lr.store.UpdateRun(ctx, r); err != nil {
 		return err
@@ -180,16 +181,37 @@ func (lr *Runner) Shutdown(ctx context.Context) error {
 	}
 }
 
-// run is one live test, from the probe to the image.
+// run is one live test in its own goroutine.
 func (lr *Runner) run(r *Run, key string) {
 	defer lr.wg.Done()
 	defer lr.finish(r.ID)
-	ctx := lr.ctx
+	Test(lr.ctx, lr.provider, lr.cfg, r, key, lr.save)
+}
 
-	answer := lr.provider.Probe(ctx, key)
-	answer.BaseURL = lr.cfg.BaseURL
+// Test runs the three live steps on r: the free probe, the test task, and
+// polling it to the image. It calls save after every change, and returns
+// when the test ends; if ctx ends first, the step in flight reads unknown
+// and r.Live is LiveInterrupted. The server's Runner and the CLI share it.
+func Test(ctx context.Context, p Provider, cfg LiveConfig, r *Run, key string, save func(*Run)) {
+	cfg = cfg.withDefaults()
+	tester{p: p, cfg: cfg, save: save}.test(ctx, r, key)
+}
+
+type tester struct {
+	p    Provider
+	cfg  LiveConfig
+	save func(*Run)
+}
+
+func (t tester) test(ctx context.Context, r *Run, key string) {
+	if r.Live != LiveRunning {
+		r.beginLive()
+		t.save(r)
+	}
+	answer := t.p.Probe(ctx, key)
+	answer.BaseURL = t.cfg.BaseURL
 	if ctx.Err() != nil {
-		lr.interrupt(r, checks.StepAuth)
+		t.interrupt(r, checks.StepAuth)
 		return
 	}
 	auth := checks.AuthVerdict(answer)
@@ -197,48 +219,48 @@ func (lr *Runner) run(r *Run, key string) {
 	if auth.Status != checks.StatusPass {
 		r.SetStep(skipped(checks.StepModel, "Skipped: the auth step did not pass, so no task was created and nothing was spent."))
 		r.SetStep(skipped(checks.StepResult, "Skipped: no test task was created."))
-		lr.end(r)
+		t.end(r)
 		return
 	}
 	r.SetStep(live(checks.StepModel, checks.StatusRunning, "Creating one test task with "+r.Model+"…"))
-	lr.save(r)
+	t.save(r)
 
-	taskID, answer := lr.provider.CreateTask(ctx, key, r.Model, r.Prompt)
-	answer.BaseURL = lr.cfg.BaseURL
+	taskID, answer := t.p.CreateTask(ctx, key, r.Model, r.Prompt)
+	answer.BaseURL = t.cfg.BaseURL
 	if ctx.Err() != nil && taskID == "" {
-		lr.interrupt(r, checks.StepModel)
+		t.interrupt(r, checks.StepModel)
 		return
 	}
 	model := checks.ModelVerdict(r.Model, answer, taskID)
 	r.SetStep(model)
 	if model.Status != checks.StatusPass || taskID == "" {
 		r.SetStep(skipped(checks.StepResult, "Skipped: no test task was created."))
-		lr.end(r)
+		t.end(r)
 		return
 	}
 	r.TaskID = taskID
 	running := live(checks.StepResult, checks.StatusRunning, "Waiting for HiAPI to finish task "+taskID+"…")
 	running.Live = &checks.LiveEvidence{TaskID: taskID, TaskStatus: "queued"}
 	r.SetStep(running)
-	lr.save(r)
+	t.save(r)
 
-	r.SetStep(lr.poll(ctx, r, key, taskID))
+	r.SetStep(t.poll(ctx, r, key, taskID))
 	if ctx.Err() != nil {
 		r.Live = LiveInterrupted
-		lr.save(r)
+		t.save(r)
 		return
 	}
-	lr.end(r)
+	t.end(r)
 }
 
 // poll reads the task until it ends, the time runs out, or keycheck
 // stops. It waits PollEvery, backing off to PollMax, and longer when HiAPI
 // sends Retry-After; it never polls faster than MinPoll.
-func (lr *Runner) poll(ctx context.Context, r *Run, key, taskID string) checks.Result {
-	start := lr.now()
-	deadline := time.NewTimer(lr.cfg.Timeout)
+func (t tester) poll(ctx context.Context, r *Run, key, taskID string) checks.Result {
+	start := time.Now()
+	deadline := time.NewTimer(t.cfg.Timeout)
 	defer deadline.Stop()
-	delay := lr.cfg.PollEvery
+	delay := t.cfg.PollEvery
 	last := checks.TaskView{TaskID: taskID, Status: "queued"}
 	var lastAnswer checks.Answer
 	for {
@@ -247,14 +269,14 @@ func (lr *Runner) poll(ctx context.Context, r *Run, key, taskID string) checks.R
 		case <-ctx.Done():
 			wait.Stop()
 			last.Interrupted = true
-			last.Waited = int(lr.now().Sub(start).Seconds())
-			last.BaseURL = lr.cfg.BaseURL
+			last.Waited = int(time.Now().Sub(start).Seconds())
+			last.BaseURL = t.cfg.BaseURL
 			return checks.ResultVerdict(last)
 		case <-deadline.C:
 			wait.Stop()
 			last.TimedOut = true
-			last.Waited = int(lr.now().Sub(start).Seconds())
-			last.BaseURL = lr.cfg.BaseURL
+			last.Waited = int(time.Now().Sub(start).Seconds())
+			last.BaseURL = t.cfg.BaseURL
 			res := checks.ResultVerdict(last)
 			if res.Live != nil && lastAnswer.RequestID != "" && res.Live.RequestID == "" {
 				res.Live.RequestID = lastAnswer.RequestID
@@ -263,9 +285,9 @@ func (lr *Runner) poll(ctx context.Context, r *Run, key, taskID string) checks.R
 		case <-wait.C:
 		}
 
-		task, answer, ok := lr.provider.GetTask(ctx, key, taskID)
+		task, answer, ok := t.p.GetTask(ctx, key, taskID)
 		lastAnswer = answer
-		delay = min(lr.cfg.PollMax, delay+delay/4)
+		delay = min(t.cfg.PollMax, delay+delay/4)
 		if !ok {
 			// A failed poll says nothing about the task: keep waiting,
 			// slower if HiAPI asked for it.
@@ -274,10 +296,7 @@ func (lr *Runner) poll(ctx context.Context, r *Run, key, taskID string) checks.R
 			}
 			continue
 		}
-		task.BaseURL = lr.cfg.BaseURL
-		if task.Status != last.Status {
-			lr.log.Debug("live task", "run", r.ID, "task", taskID, "status", task.Status)
-		}
+		task.BaseURL = t.cfg.BaseURL
 		last = task
 		if task.Status == "success" || task.Status == "fail" {
 			return checks.ResultVerdict(task)
@@ -286,14 +305,14 @@ func (lr *Runner) poll(ctx context.Context, r *Run, key, taskID string) checks.R
 		progress.Live = &checks.LiveEvidence{TaskID: taskID, TaskStatus: task.Status}
 		if cur, ok := r.Step(checks.StepResult); !ok || cur.Detail != progress.Detail {
 			r.SetStep(progress)
-			lr.save(r)
+			t.save(r)
 		}
 	}
 }
 
 // interrupt ends a test cut short by shutdown: the step in flight reads
 // unknown, never running.
-func (lr *Runner) interrupt(r *Run, at checks.ID) {
+func (t tester) interrupt(r *Run, at checks.ID) {
 	res := live(at, checks.StatusUnknown, "Interrupted: keycheck stopped before HiAPI answered. Run the live test again.")
 	r.SetStep(res)
 	for _, id := range []checks.ID{checks.StepModel, checks.StepResult} {
@@ -302,12 +321,12 @@ func (lr *Runner) interrupt(r *Run, at checks.ID) {
 		}
 	}
 	r.Live = LiveInterrupted
-	lr.save(r)
+	t.save(r)
 }
 
-func (lr *Runner) end(r *Run) {
+func (t tester) end(r *Run) {
 	r.Live = LiveDone
-	lr.save(r)
+	t.save(r)
 }
 
 // save stores the run and shows it to the pages watching. A save that
@@ -351,6 +370,15 @@ func (lr *Runner) finish(runID string) {
 		}
 		delete(lr.flights, runID)
 	}
+}
+
+// beginLive sets the live steps to their starting state.
+func (r *Run) beginLive() {
+	r.Live = LiveRunning
+	r.TaskID = ""
+	r.SetStep(live(checks.StepAuth, checks.StatusRunning, "Asking HiAPI whether it accepts the key (free)…"))
+	r.SetStep(live(checks.StepModel, checks.StatusPending, "Waits for auth."))
+	r.SetStep(live(checks.StepResult, checks.StatusPending, "Waits for the test task."))
 }
 
 func live(id checks.ID, status checks.Status, detail string) checks.Result {
