@@ -1,0 +1,59 @@
+# keycheck: make run, make demo, make test. Go 1.26 and, for the browser
+# tests, Debian's chromium (scripts/setup.sh installs both's missing parts).
+
+GO       ?= go
+ADDR     ?= 127.0.0.1:8080
+FAKE     ?= 127.0.0.1:8089
+BIN      := bin/keycheck
+VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -X main.version=$(VERSION)
+
+.PHONY: setup build run demo test test-short generate generate-check lint fmt bench loadtest fuzz clean
+
+setup: ## install what a fresh machine lacks (Chromium for the browser tests)
+	./scripts/setup.sh
+
+build: ## build bin/keycheck
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/keycheck
+
+run: build ## run the dashboard against the real HiAPI at http://$(ADDR)
+	$(BIN) serve --addr $(ADDR)
+
+demo: build ## run a fake HiAPI and the dashboard pointed at it: every path offline
+	./scripts/demo.sh $(BIN) $(ADDR) $(FAKE)
+
+test: generate-check lint ## what CI runs: generated code, vet, every test with -race, browser included
+	$(GO) test -race -count=1 -timeout 12m ./...
+	$(GO) test -run '^$$' -bench . -benchtime 5x -count 1 ./... >/dev/null
+
+test-short: ## quick tests without the browser
+	$(GO) test -short -count=1 ./...
+
+generate: ## regenerate the templ components
+	$(GO) tool templ generate
+
+generate-check: ## fail if a *_templ.go file is not what its .templ generates
+	$(GO) tool templ generate
+	@git diff --exit-code --stat -- '*_templ.go' || { echo "generated *_templ.go files were stale: run make generate and commit them"; exit 1; }
+	@test -z "$$(git ls-files --others --exclude-standard -- '*_templ.go')" || { echo "new *_templ.go files are not committed"; exit 1; }
+
+lint: ## gofmt, templ fmt and go vet
+	@out=$$(gofmt -l $$(git ls-files '*.go')); test -z "$$out" || { echo "gofmt would change:"; echo "$$out"; exit 1; }
+	@$(GO) tool templ fmt -fail templates >/dev/null || { echo "templ fmt would change the templates: run go tool templ fmt templates"; exit 1; }
+	$(GO) vet ./...
+
+fmt: ## format Go and templ files
+	gofmt -w $$(git ls-files '*.go')
+	$(GO) tool templ fmt templates
+
+bench: ## the benchmarks, with allocations
+	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./...
+
+loadtest: ## the load test: real server and fake HiAPI on loopback, ratios to a static baseline
+	$(GO) run ./cmd/loadtest
+
+fuzz: ## a minute of fuzzing per target
+	$(GO) test ./checks -run '^$$' -fuzz FuzzCheck -fuzztime 60s
+
+clean:
+	rm -rf bin testdata-out

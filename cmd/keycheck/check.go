@@ -1,0 +1,276 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/keycheck/keycheck/checks"
+	"github.com/keycheck/keycheck/internal/hiapi"
+	"github.com/keycheck/keycheck/internal/run"
+)
+
+const checkUsage = `Usage: keycheck check [flags]
+
+Checks the API key exactly as this process sees it: run it inside the cron
+job, container or CI job whose key fails. Reads $HIAPI_API_KEY (or the
+variable --var names), or standard input with --stdin.
+
+Exit status: 0 no step failed, 1 a step failed, 2 usage error or a step
+could not be decided (HiAPI busy, network).
+
+Flags:
+`
+
+// maxStdin bounds what --stdin reads: a key, not a file.
+const maxStdin = 64 << 10
+
+type checkFlags struct {
+	varName     string
+	stdin       bool
+	baseURL     string
+	header      string
+	envFile     string
+	last4       string
+	length      int
+	jsonOut     bool
+	live        bool
+	hiapiURL    string
+	model       string
+	prompt      string
+	liveTimeout time.Duration
+}
+
+func checkCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string, environ []string) int {
+	var f checkFlags
+	fs := flag.NewFlagSet("keycheck check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, checkUsage); fs.PrintDefaults() }
+	fs.StringVar(&f.varName, "var", "HIAPI_API_KEY", "environment variable your code reads the key from")
+	fs.BoolVar(&f.stdin, "stdin", false, "read the key from standard input, byte for byte (use printf '%s', not echo)")
+	fs.StringVar(&f.baseURL, "base-url", getenv("HIAPI_BASE_URL"), "base URL your client sends the key to (default $HIAPI_BASE_URL)")
+	fs.StringVar(&f.header, "header", "", "Authorization header line or curl command your code sends")
+	fs.StringVar(&f.envFile, "env-file", "", "path of the .env file your process loads")
+	fs.StringVar(&f.last4, "expected-last4", "", "last four characters the HiAPI dashboard shows")
+	fs.IntVar(&f.length, "expected-length", 0, "key length the HiAPI dashboard shows")
+	fs.BoolVar(&f.jsonOut, "json", false, "print JSON, as the API's /api/v1/check answers")
+	fs.BoolVar(&f.live, "live", false, "also run the live steps: a free auth probe, then one test task (spends credits)")
+	fs.StringVar(&f.hiapiURL, "hiapi-url", firstSet(getenv("KEYCHECK_HIAPI_URL"), defaultHiAPIURL), "the HiAPI the live steps call ($KEYCHECK_HIAPI_URL)")
+	fs.StringVar(&f.model, "model", defaultModel, "model of the live test task")
+	fs.StringVar(&f.prompt, "prompt", defaultPrompt, "prompt of the live test task")
+	fs.DurationVar(&f.liveTimeout, "live-timeout", 180*time.Second, "how long to poll the test task")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "keycheck check: unexpected argument %q; the key is read from the environment or --stdin, never the command line (it would land in your shell history)\n", fs.Arg(0))
+		return 2
+	}
+
+	in := checks.Input{
+		VarName:        f.varName,
+		Environ:        environ,
+		BaseURL:        f.baseURL,
+		Header:         f.header,
+		ExpectedLast4:  f.last4,
+		ExpectedLength: f.length,
+	}
+	source := "$" + f.varName
+	if f.stdin {
+		b, err := io.ReadAll(io.LimitReader(stdin, maxStdin+1))
+		if err != nil {
+			fmt.Fprintf(stderr, "keycheck check: reading standard input: %v\n", err)
+			return 2
+		}
+		if len(b) > maxStdin {
+			fmt.Fprintln(stderr, "keycheck check: standard input is over 64 KiB; pipe in only the key")
+			return 2
+		}
+		in.Key, source = string(b), "standard input"
+		// The variable check compares the environment with this key.
+	} else {
+		in.Key = lookupEnv(environ, f.varName)
+	}
+	if f.envFile != "" {
+		b, err := readSmallFile(f.envFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "keycheck check: --env-file: %v\n", err)
+			return 2
+		}
+		in.EnvFile = b
+	}
+
+	results := checks.Check(in)
+	fp := checks.FingerprintOf(in.Key)
+	if f.live && fp.SHA256 != "" {
+		r := &run.Run{Fingerprint: fp, Model: f.model, Prompt: f.prompt, Steps: results}
+		client := hiapi.New(f.hiapiURL, hiapi.Options{Version: version})
+		progress := stderr
+		if f.jsonOut {
+			progress = io.Discard
+		}
+		last := map[checks.ID]checks.Status{}
+		run.Test(ctx, run.HiAPI(client), run.LiveConfig{BaseURL: f.hiapiURL, Timeout: f.liveTimeout}, r, in.Key, func(r *run.Run) {
+			for _, s := range r.Steps {
+				if s.Status == checks.StatusRunning && last[s.ID] != checks.StatusRunning {
+					fmt.Fprintf(progress, "… %s: %s\n", s.ID, s.Detail)
+				}
+				last[s.ID] = s.Status
+			}
+		})
+		results = r.Steps
+	}
+
+	if f.jsonOut {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(struct {
+			Fingerprint checks.Fingerprint `json:"fingerprint"`
+			Summary     string             `json:"summary"`
+			Steps       []checks.Result    `json:"steps"`
+		}{fp, checks.Summary(results), results})
+	} else {
+		printDoctor(stdout, source, fp, results, f.live)
+	}
+	return exitCode(results)
+}
+
+// exitCode: 1 if a step failed, else 2 if one could not be decided, else 0.
+func exitCode(results []checks.Result) int {
+	undecided := false
+	for _, r := range results {
+		switch r.Status {
+		case checks.StatusFail:
+			return 1
+		case checks.StatusUnknown:
+			undecided = true
+		}
+	}
+	if undecided {
+		return 2
+	}
+	return 0
+}
+
+// printDoctor prints the checklist as a doctor command does: a mark per
+// step, the detail and fix under every step that needs attention.
+func printDoctor(w io.Writer, source string, fp checks.Fingerprint, results []checks.Result, live bool) {
+	fmt.Fprintf(w, "keycheck: checking the key in %s\n", source)
+	if fp.SHA256 != "" {
+		fmt.Fprintf(w, "  fingerprint %s…%s, %d chars, %s\n", fp.Prefix, fp.Suffix, fp.Length, fp.SHA256)
+		fmt.Fprintf(w, "  compare where the key is deployed: %s\n", checks.HashCommand)
+	}
+	fmt.Fprintln(w)
+	width := 0
+	for _, r := range results {
+		width = max(width, len(r.ID))
+	}
+	for _, r := range results {
+		if r.Status == checks.StatusPending && !live {
+			continue
+		}
+		fmt.Fprintf(w, "%s %-*s  %s\n", mark(r.Status), width, r.ID, r.Title)
+		switch r.Status {
+		case checks.StatusPass, checks.StatusPending:
+			continue
+		}
+		indent := strings.Repeat(" ", width+4)
+		for _, line := range strings.Split(strings.TrimSpace(r.Detail), "\n") {
+			fmt.Fprintf(w, "%s%s\n", indent, line)
+		}
+		if r.Live != nil && r.Live.RequestID != "" {
+			fmt.Fprintf(w, "%srequest_id: %s\n", indent, r.Live.RequestID)
+		}
+		if img := imageOf(r); img != "" {
+			fmt.Fprintf(w, "%simage: %s\n", indent, img)
+		}
+		if r.Fix != "" && r.Status != checks.StatusSkip {
+			for i, line := range strings.Split(strings.TrimSpace(r.Fix), "\n") {
+				prefix := "fix: "
+				if i > 0 {
+					prefix = "     "
+				}
+				fmt.Fprintf(w, "%s%s%s\n", indent, prefix, line)
+			}
+		}
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, checks.Summary(results))
+	if !live {
+		fmt.Fprintln(w, "Add --live to ask HiAPI itself (a free probe, then one test task that spends credits).")
+	}
+}
+
+func imageOf(r checks.Result) string {
+	if r.ID != checks.StepResult || r.Status != checks.StatusPass || r.Live == nil {
+		return ""
+	}
+	for _, o := range r.Live.Outputs {
+		if o.Type == "image" {
+			return o.URL
+		}
+	}
+	if len(r.Live.Outputs) > 0 {
+		return r.Live.Outputs[0].URL
+	}
+	return ""
+}
+
+func mark(s checks.Status) string {
+	switch s {
+	case checks.StatusPass:
+		return "✓"
+	case checks.StatusWarn, checks.StatusUnknown:
+		return "!"
+	case checks.StatusFail:
+		return "✗"
+	case checks.StatusSkip:
+		return "-"
+	}
+	return "·"
+}
+
+// lookupEnv finds name in environ exactly as the process has it.
+func lookupEnv(environ []string, name string) string {
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == name {
+			return v
+		}
+	}
+	return ""
+}
+
+func readSmallFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxStdin+1))
+	if err != nil {
+		return "", err
+	}
+	if len(b) > maxStdin {
+		return "", fmt.Errorf("%s is over 64 KiB; a .env file is much smaller", path)
+	}
+	return string(b), nil
+}
+
+func firstSet(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

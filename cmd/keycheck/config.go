@@ -1,0 +1,203 @@
+package main
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+)
+
+// serveConfig is every setting of "keycheck serve": a flag each, with an
+// environment variable of the same name in capitals (KEYCHECK_ prefix).
+// The flag wins over the environment, the environment over the default.
+type serveConfig struct {
+	Addr            string
+	DB              string
+	Retention       time.Duration
+	KeyTTL          time.Duration
+	HiAPIURL        string
+	LiveTimeout     time.Duration
+	PollEvery       time.Duration
+	Model           string
+	Prompt          string
+	TrustedProxies  []*net.IPNet
+	UserHeader      string
+	PublicURL       string
+	LivePerHour     int
+	ChecksPerMinute int
+	LogLevel        slog.Level
+	LogFormat       string
+	// SessionKeys come from KEYCHECK_SESSION_KEYS only: a flag would show
+	// them in ps.
+	SessionKeys [][]byte
+}
+
+const (
+	defaultHiAPIURL = "https://api.hiapi.ai"
+	defaultModel    = "gpt-image-2"
+	defaultPrompt   = "a red apple on a white table"
+)
+
+// envFlags binds flags to environment variables.
+type envFlags struct {
+	fs     *flag.FlagSet
+	getenv func(string) string
+	errs   []error
+}
+
+func (e *envFlags) str(p *string, name, env, def, help string) {
+	if v := e.getenv(env); v != "" {
+		def = v
+	}
+	e.fs.StringVar(p, name, def, help+" ($"+env+")")
+}
+
+func (e *envFlags) dur(p *time.Duration, name, env string, def time.Duration, help string) {
+	if v := e.getenv(env); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			e.errs = append(e.errs, fmt.Errorf("$%s: %q is not a duration like 15m or 180s", env, v))
+		} else {
+			def = d
+		}
+	}
+	e.fs.DurationVar(p, name, def, help+" ($"+env+")")
+}
+
+func (e *envFlags) integer(p *int, name, env string, def int, help string) {
+	if v := e.getenv(env); v != "" {
+		var n int
+		if _, err := fmt.Sscan(v, &n); err != nil {
+			e.errs = append(e.errs, fmt.Errorf("$%s: %q is not a whole number", env, v))
+		} else {
+			def = n
+		}
+	}
+	e.fs.IntVar(p, name, def, help+" ($"+env+")")
+}
+
+// parseServe reads the flags and environment of "keycheck serve".
+func parseServe(args []string, stderr io.Writer, getenv func(string) string) (serveConfig, error) {
+	var cfg serveConfig
+	fs := flag.NewFlagSet("keycheck serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	e := &envFlags{fs: fs, getenv: getenv}
+	var proxies, level string
+	e.str(&cfg.Addr, "addr", "KEYCHECK_ADDR", "127.0.0.1:8080", "address to listen on")
+	e.str(&cfg.DB, "db", "KEYCHECK_DB", "keycheck.db", "SQLite database file")
+	e.dur(&cfg.Retention, "retention", "KEYCHECK_RETENTION", 30*24*time.Hour, "delete runs older than this")
+	e.dur(&cfg.KeyTTL, "key-ttl", "KEYCHECK_KEY_TTL", 15*time.Minute, "how long a key stays in memory for the live test")
+	e.str(&cfg.HiAPIURL, "hiapi-url", "KEYCHECK_HIAPI_URL", defaultHiAPIURL, "the HiAPI the live test calls (and the only URL it calls)")
+	e.dur(&cfg.LiveTimeout, "live-timeout", "KEYCHECK_LIVE_TIMEOUT", 180*time.Second, "how long the live test polls its task")
+	e.dur(&cfg.PollEvery, "poll-every", "KEYCHECK_POLL_EVERY", 3*time.Second, "first delay between polls of the test task (at least 1s)")
+	e.str(&cfg.Model, "model", "KEYCHECK_MODEL", defaultModel, "default model of the live test")
+	e.str(&cfg.Prompt, "prompt", "KEYCHECK_PROMPT", defaultPrompt, "default prompt of the live test")
+	e.str(&proxies, "trusted-proxies", "KEYCHECK_TRUSTED_PROXIES", "", "comma-separated CIDRs of proxies whose X-Forwarded-For, -Proto and user header count")
+	e.str(&cfg.UserHeader, "user-header", "KEYCHECK_USER_HEADER", "", "header a trusted proxy sets to the signed-in user, e.g. X-Forwarded-User")
+	e.str(&cfg.PublicURL, "public-url", "KEYCHECK_PUBLIC_URL", "", "address people reach keycheck at, for permalinks in JSON")
+	e.integer(&cfg.LivePerHour, "live-per-hour", "KEYCHECK_LIVE_PER_HOUR", 20, "live tests per session per hour (3x per client IP); 0 disables")
+	e.integer(&cfg.ChecksPerMinute, "checks-per-minute", "KEYCHECK_CHECKS_PER_MINUTE", 600, "checks per client IP per minute; 0 disables")
+	e.str(&level, "log-level", "KEYCHECK_LOG_LEVEL", "info", "debug, info, warn or error")
+	e.str(&cfg.LogFormat, "log-format", "KEYCHECK_LOG_FORMAT", "text", "text or json")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		e.errs = append(e.errs, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
+	}
+	if err := cfg.LogLevel.UnmarshalText([]byte(level)); err != nil {
+		e.errs = append(e.errs, fmt.Errorf("--log-level: %q is not debug, info, warn or error", level))
+	}
+	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
+		e.errs = append(e.errs, fmt.Errorf("--log-format: %q is not text or json", cfg.LogFormat))
+	}
+	nets, err := parseCIDRs(proxies)
+	if err != nil {
+		e.errs = append(e.errs, err)
+	}
+	cfg.TrustedProxies = nets
+	if cfg.UserHeader != "" && len(nets) == 0 {
+		e.errs = append(e.errs, errors.New("--user-header needs --trusted-proxies: without it anyone could send the header"))
+	}
+	keys, err := parseSessionKeys(getenv("KEYCHECK_SESSION_KEYS"))
+	if err != nil {
+		e.errs = append(e.errs, err)
+	}
+	cfg.SessionKeys = keys
+	if cfg.Retention <= 0 {
+		e.errs = append(e.errs, errors.New("--retention must be above zero"))
+	}
+	if cfg.KeyTTL <= 0 {
+		e.errs = append(e.errs, errors.New("--key-ttl must be above zero"))
+	}
+	return cfg, errors.Join(e.errs...)
+}
+
+func parseCIDRs(s string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if !strings.Contains(part, "/") {
+			if ip := net.ParseIP(part); ip != nil {
+				bits := 32
+				if ip.To4() == nil {
+					bits = 128
+				}
+				part = fmt.Sprintf("%s/%d", part, bits)
+			}
+		}
+		_, n, err := net.ParseCIDR(part)
+		if err != nil {
+			return nil, fmt.Errorf("--trusted-proxies: %q is not an IP or CIDR like 10.0.0.0/8", part)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// parseSessionKeys reads KEYCHECK_SESSION_KEYS: comma-separated secrets,
+// each at least 32 bytes, in hex or base64. The first signs new cookies;
+// all of them decode, so a new key can be put first and the old one kept
+// until the cookies it signed expire.
+func parseSessionKeys(s string) ([][]byte, error) {
+	var out [][]byte
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		k, err := decodeSecret(part)
+		if err != nil {
+			return nil, fmt.Errorf("$KEYCHECK_SESSION_KEYS: %w", err)
+		}
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+func decodeSecret(s string) ([]byte, error) {
+	for _, dec := range []func(string) ([]byte, error){
+		hex.DecodeString,
+		base64.StdEncoding.DecodeString,
+		base64.RawStdEncoding.DecodeString,
+		base64.URLEncoding.DecodeString,
+		base64.RawURLEncoding.DecodeString,
+	} {
+		if b, err := dec(s); err == nil {
+			if len(b) < 32 {
+				return nil, errors.New("each key needs at least 32 bytes (make one with: openssl rand -hex 32)")
+			}
+			return b, nil
+		}
+	}
+	return nil, errors.New("each key must be hex or base64 (make one with: openssl rand -hex 32)")
+}

@@ -1,0 +1,59 @@
+// Command keycheck tells why an API key looks right but fails: a web
+// dashboard (serve), a CLI doctor on the same engine (check), and a local
+// HiAPI look-alike for trying every path offline (fake-hiapi).
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+const usage = `keycheck: why does this API key look right but fail?
+
+Usage:
+  keycheck serve [flags]        run the web dashboard (default 127.0.0.1:8080)
+  keycheck check [flags]        check the key this process sees, like a doctor command
+  keycheck fake-hiapi [flags]   run a local HiAPI look-alike for demos and tests
+  keycheck version              print the version
+
+Run "keycheck COMMAND -h" for a command's flags.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv, os.Environ())
+	stop()
+	os.Exit(code)
+}
+
+// run is main without the process: tests call it with their own streams
+// and environment. It returns the exit code.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string, environ []string) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "serve":
+		return serveCmd(ctx, args[1:], stdout, stderr, getenv)
+	case "check":
+		return checkCmd(ctx, args[1:], stdin, stdout, stderr, getenv, environ)
+	case "fake-hiapi":
+		return fakeCmd(ctx, args[1:], stdout, stderr, getenv)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, "keycheck", version)
+		return 0
+	case "help", "-h", "--help", "-help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "keycheck: unknown command %q\n\n%s", args[0], usage)
+	return 2
+}

@@ -1,0 +1,192 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/keycheck/keycheck/internal/hiapi"
+	"github.com/keycheck/keycheck/internal/run"
+	"github.com/keycheck/keycheck/internal/store"
+	"github.com/keycheck/keycheck/web"
+)
+
+func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	cfg, err := parseServe(args, stderr, getenv)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "keycheck serve: %v\n", err)
+		return 2
+	}
+	log := newLogger(stderr, cfg.LogLevel, cfg.LogFormat)
+	a, err := newApp(ctx, cfg, log)
+	if err != nil {
+		log.Error("starting", "err", err)
+		return 1
+	}
+	defer a.close()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		log.Error("listening", "addr", cfg.Addr, "err", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "keycheck is running at http://%s (HiAPI: %s)\n", ln.Addr(), cfg.HiAPIURL)
+	if err := a.serve(ctx, ln); err != nil {
+		log.Error("serving", "err", err)
+		return 1
+	}
+	return 0
+}
+
+func newLogger(w io.Writer, level slog.Level, format string) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// app is a wired keycheck server: store, HiAPI client, live runner, keys
+// in memory and the web handler.
+type app struct {
+	cfg    serveConfig
+	log    *slog.Logger
+	db     *store.DB
+	keys   *run.Keys
+	runner *run.Runner
+	web    *web.Server
+}
+
+func newApp(ctx context.Context, cfg serveConfig, log *slog.Logger) (*app, error) {
+	db, err := store.Open(ctx, cfg.DB, store.WithHiAPIBase(cfg.HiAPIURL))
+	if err != nil {
+		return nil, err
+	}
+	a := &app{cfg: cfg, log: log, db: db}
+	// A test that was in flight when keycheck last stopped can no longer
+	// finish here: say so, with its task id, instead of "running" forever.
+	if n, err := db.InterruptRunning(ctx, time.Now()); err != nil {
+		db.Close()
+		return nil, err
+	} else if n > 0 {
+		log.Warn("marked live tests interrupted by the last stop", "runs", n)
+	}
+	a.prune(ctx)
+
+	if len(cfg.SessionKeys) == 0 {
+		key, err := storedSessionKey(ctx, db)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		cfg.SessionKeys = [][]byte{key}
+	}
+	client := hiapi.New(cfg.HiAPIURL, hiapi.Options{Version: version})
+	a.runner = run.NewRunner(db, run.HiAPI(client), run.LiveConfig{
+		BaseURL:   cfg.HiAPIURL,
+		PollEvery: cfg.PollEvery,
+		Timeout:   cfg.LiveTimeout,
+	}, log, nil)
+	a.keys = run.NewKeys(cfg.KeyTTL, nil)
+	a.web, err = web.New(web.Config{
+		HiAPIURL:        cfg.HiAPIURL,
+		KeyTTL:          cfg.KeyTTL,
+		DefaultModel:    cfg.Model,
+		DefaultPrompt:   cfg.Prompt,
+		SessionKeys:     cfg.SessionKeys,
+		TrustedProxies:  cfg.TrustedProxies,
+		UserHeader:      cfg.UserHeader,
+		LivePerHour:     cfg.LivePerHour,
+		ChecksPerMinute: cfg.ChecksPerMinute,
+		PublicURL:       cfg.PublicURL,
+		Version:         version,
+	}, log, db, a.runner, a.keys, nil)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// storedSessionKey returns the session key kept in the database, making
+// one on first start, so sessions survive restarts without configuration.
+func storedSessionKey(ctx context.Context, db *store.DB) ([]byte, error) {
+	var b [32]byte
+	rand.Read(b[:])
+	v, err := db.PutSettingIfAbsent(ctx, "session_key", hex.EncodeToString(b[:]))
+	if err != nil {
+		return nil, fmt.Errorf("session key: %w", err)
+	}
+	key, err := hex.DecodeString(v)
+	if err != nil || len(key) < 32 {
+		return nil, errors.New("session key: the stored key is damaged; set KEYCHECK_SESSION_KEYS")
+	}
+	return key, nil
+}
+
+// serve answers on ln until ctx ends, then shuts down in order: event
+// streams end, live tests save themselves as interrupted, requests in
+// flight finish, and the database closes last.
+func (a *app) serve(ctx context.Context, ln net.Listener) error {
+	srv := a.web.HTTPServer(ln.Addr().String())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	lastPrune := time.Now()
+	for {
+		select {
+		case err := <-errc:
+			if errors.Is(err, http.ErrServerClosed) {
+				return nil
+			}
+			return err
+		case <-tick.C:
+			a.keys.Sweep()
+			if time.Since(lastPrune) > time.Hour {
+				a.prune(ctx)
+				lastPrune = time.Now()
+			}
+		case <-ctx.Done():
+			a.log.Info("shutting down")
+			a.web.Close()
+			sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := a.runner.Shutdown(sctx); err != nil {
+				a.log.Error("live tests did not stop in time", "err", err)
+			}
+			if err := srv.Shutdown(sctx); err != nil {
+				a.log.Error("requests did not finish in time", "err", err)
+			}
+			return nil
+		}
+	}
+}
+
+func (a *app) prune(ctx context.Context) {
+	n, err := a.db.PruneRuns(ctx, time.Now().Add(-a.cfg.Retention))
+	if err != nil {
+		a.log.Error("pruning old runs", "err", err)
+		return
+	}
+	if n > 0 {
+		a.log.Info("pruned old runs", "runs", n, "older_than", a.cfg.Retention.String())
+	}
+}
+
+func (a *app) close() {
+	if err := a.db.Close(); err != nil {
+		a.log.Error("closing the database", "err", err)
+	}
+}
