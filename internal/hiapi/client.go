@@ -1,0 +1,487 @@
+// Package hiapi is keycheck's client for HiAPI's task API: the free probe
+// (list one task), creating a task, and reading a task.
+//
+// The key is passed to each call and never kept: not in the Client, not in
+// an error, not in a log. Every error is an *Error whose text is safe to
+// show. GETs are retried on 429, 503 and network errors; creating a task is
+// never retried, because it spends credits.
+package hiapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/keycheck/keycheck/checks"
+)
+
+// DefaultBaseURL is HiAPI's API.
+const DefaultBaseURL = "https://api.hiapi.ai"
+
+// Defaults for Options. They follow HiAPI's official SDKs: a 60 s
+// per-request time-out, Retry-After honoured up to 60 s.
+const (
+	DefaultConnectTimeout        = 10 * time.Second
+	DefaultResponseHeaderTimeout = 30 * time.Second
+	DefaultTimeout               = 60 * time.Second
+	DefaultMaxBody               = 1 << 20
+	DefaultRetries               = 2
+	// MaxRetryWait caps any single wait between retries, whatever
+	// Retry-After asks.
+	MaxRetryWait = 60 * time.Second
+)
+
+// Options configure a Client. The zero value gives the defaults.
+type Options struct {
+	// HTTPClient, if set, sends every request as is: its transport, its
+	// time-outs and its redirect policy. ConnectTimeout and
+	// ResponseHeaderTimeout are then ignored; Timeout still applies.
+	HTTPClient *http.Client
+	// Transport, if set (and HTTPClient is not), replaces the default
+	// transport; ConnectTimeout and ResponseHeaderTimeout are then ignored.
+	Transport http.RoundTripper
+	// ConnectTimeout bounds dialing and the TLS handshake (default 10 s).
+	ConnectTimeout time.Duration
+	// ResponseHeaderTimeout bounds the wait for the status line once the
+	// request is sent (default 30 s).
+	ResponseHeaderTimeout time.Duration
+	// Timeout bounds each attempt, body included (default 60 s).
+	Timeout time.Duration
+	// MaxBody is the largest body read (default 1 MiB); a larger one is an
+	// Error of KindTooLarge.
+	MaxBody int64
+	// Retries is how many times a GET is retried (default 2); negative
+	// means never.
+	Retries int
+	// Version goes in the User-Agent, "keycheck/<Version>" (default "dev").
+	Version string
+	// Sleep waits between retries; tests replace it. It returns ctx's error
+	// if ctx ends first.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Now reads the clock for Retry-After dates; tests replace it.
+	Now func() time.Time
+}
+
+// Client talks to one HiAPI base URL. It is safe for concurrent use and
+// holds no key.
+type Client struct {
+	base      string
+	baseErr   error
+	hc        *http.Client
+	timeout   time.Duration
+	maxBody   int64
+	retries   int
+	userAgent string
+	sleep     func(context.Context, time.Duration) error
+	now       func() time.Time
+}
+
+// Reply describes the last HTTP exchange of a call, success or not.
+type Reply struct {
+	// HTTPStatus is 0 when no answer came.
+	HTTPStatus int
+	// RequestID is HiAPI's id of the request, for support.
+	RequestID string
+	// RetryAfter is the last answer's Retry-After, as sent.
+	RetryAfter time.Duration
+	// RateLimit is what the X-RateLimit-* headers said.
+	RateLimit RateLimit
+	// Attempts is how many requests the call sent (1 unless retried).
+	Attempts int
+	// BaseURL is where the requests went.
+	BaseURL string
+}
+
+// RateLimit is the X-RateLimit-* headers; -1 where a header was absent.
+type RateLimit struct {
+	Limit     int
+	Remaining int
+	// Reset is the header as sent: HiAPI does not document whether it is
+	// seconds to wait or a Unix time.
+	Reset string
+}
+
+// New returns a client for baseURL ("" means DefaultBaseURL). A trailing
+// slash or "/v1" is dropped, since the task paths carry /v1 and OpenAI-style
+// settings often include it.
+func New(baseURL string, opts Options) *Client {
+	c := &Client{
+		timeout:   orDur(opts.Timeout, DefaultTimeout),
+		maxBody:   opts.MaxBody,
+		retries:   opts.Retries,
+		userAgent: "keycheck/" + firstNonEmpty(opts.Version, "dev"),
+		sleep:     opts.Sleep,
+		now:       opts.Now,
+	}
+	if c.maxBody <= 0 {
+		c.maxBody = DefaultMaxBody
+	}
+	if c.retries == 0 {
+		c.retries = DefaultRetries
+	} else if c.retries < 0 {
+		c.retries = 0
+	}
+	if c.sleep == nil {
+		c.sleep = sleepCtx
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	c.base, c.baseErr = normalizeBase(baseURL)
+	switch {
+	case opts.HTTPClient != nil:
+		c.hc = opts.HTTPClient
+	default:
+		rt := opts.Transport
+		if rt == nil {
+			rt = newTransport(orDur(opts.ConnectTimeout, DefaultConnectTimeout), orDur(opts.ResponseHeaderTimeout, DefaultResponseHeaderTimeout))
+		}
+		c.hc = &http.Client{
+			Transport: rt,
+			// A redirect from HiAPI's API means a wrong base URL (http
+			// instead of https, a moved host): report it rather than
+			// follow it with the key.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
+	}
+	return c
+}
+
+// BaseURL returns the base URL requests go to.
+func (c *Client) BaseURL() string { return c.base }
+
+// Probe checks the key for free: GET /v1/tasks?page=1&size=1 lists the
+// account's newest task and spends no credits.
+func (c *Client) Probe(ctx context.Context, key string) (Reply, error) {
+	_, reply, err := c.do(ctx, http.MethodGet, "/v1/tasks", "page=1&size=1", key, nil)
+	return reply, err
+}
+
+// CreateTask creates an image task: POST /v1/tasks. It spends credits, so
+// it is sent once and never retried: after a time-out the task may exist.
+func (c *Client) CreateTask(ctx context.Context, key, model, prompt string) (string, Reply, error) {
+	body, err := json.Marshal(map[string]any{"model": model, "input": map[string]string{"prompt": prompt}})
+	if err != nil {
+		return "", Reply{BaseURL: c.base}, errorf(KindRequest, "POST /v1/tasks", err, "cannot encode the request")
+	}
+	data, reply, err := c.do(ctx, http.MethodPost, "/v1/tasks", "", key, body)
+	if err != nil {
+		return "", reply, err
+	}
+	id, ok := parseTaskID(data)
+	if !ok {
+		e := errorf(KindGarbled, "POST /v1/tasks", nil, "HiAPI answered %d without a usable taskId", reply.HTTPStatus)
+		e.HTTPStatus, e.RequestID = reply.HTTPStatus, reply.RequestID
+		return "", reply, e
+	}
+	return id, reply, nil
+}
+
+// GetTask reads a task: GET /v1/tasks/{id}.
+func (c *Client) GetTask(ctx context.Context, key, id string) (Task, Reply, error) {
+	op := "GET /v1/tasks/" + clean(id, 128)
+	if strings.TrimSpace(id) == "" {
+		return Task{}, Reply{BaseURL: c.base}, errorf(KindRequest, op, nil, "empty task id")
+	}
+	data, reply, err := c.do(ctx, http.MethodGet, "/v1/tasks/"+url.PathEscape(id), "", key, nil)
+	if err != nil {
+		return Task{}, reply, err
+	}
+	t, perr := ParseTask(data)
+	if perr != nil {
+		e := errorf(KindGarbled, op, perr, "HiAPI answered %d without a task", reply.HTTPStatus)
+		e.HTTPStatus, e.RequestID = reply.HTTPStatus, reply.RequestID
+		return Task{}, reply, e
+	}
+	if t.TaskID == "" {
+		t.TaskID = id
+	}
+	if t.Error != nil {
+		t.Error.Message = redact(t.Error.Message, key)
+		t.Error.Code = redact(t.Error.Code, key)
+	}
+	return t, reply, nil
+}
+
+// AnswerOf turns a call's reply and error into the plain value the live
+// verdicts read.
+func AnswerOf(r Reply, err error) checks.Answer {
+	a := checks.Answer{HTTPStatus: r.HTTPStatus, RequestID: r.RequestID, BaseURL: r.BaseURL}
+	var e *Error
+	switch {
+	case errors.As(err, &e):
+		b := e.Answer()
+		b.BaseURL = r.BaseURL
+		if b.RequestID == "" {
+			b.RequestID = r.RequestID
+		}
+		return b
+	case err != nil:
+		a.Kind = checks.AnswerNetwork
+		a.Message = "unexpected error"
+	}
+	return a
+}
+
+// do sends one request, retrying GETs, and returns the body of a success.
+// query is a raw query string.
+func (c *Client) do(ctx context.Context, method, path, query, key string, body []byte) ([]byte, Reply, error) {
+	op := method + " " + path
+	reply := Reply{BaseURL: c.base}
+	if c.baseErr != nil {
+		return nil, reply, errorf(KindRequest, op, c.baseErr, "the base URL is not usable: %v", c.baseErr)
+	}
+	if msg := unsendable(key); msg != "" {
+		return nil, reply, errorf(KindBadKey, op, nil, "%s", msg)
+	}
+	target := c.base + path
+	if query != "" {
+		target += "?" + query
+	}
+	retries := c.retries
+	if method != http.MethodGet {
+		retries = 0
+	}
+	for attempt := 0; ; attempt++ {
+		reply.Attempts = attempt + 1
+		data, e := c.once(ctx, method, target, key, body, &reply)
+		if e == nil {
+			return data, reply, nil
+		}
+		e.Op = op
+		e.redact(key)
+		if attempt >= retries || !retryable(e) {
+			return nil, reply, e
+		}
+		wait := backoff(attempt)
+		if e.RetryAfter > 0 {
+			wait = e.RetryAfter
+		}
+		wait = min(wait, MaxRetryWait)
+		if dl, ok := ctx.Deadline(); ok && c.now().Add(wait).After(dl) {
+			return nil, reply, e // no time left to wait: the last answer says more than a time-out
+		}
+		if err := c.sleep(ctx, wait); err != nil {
+			return nil, reply, ctxError(op, err)
+		}
+	}
+}
+
+// once sends one attempt. On success it returns the body; reply is filled
+// from whatever answer came.
+func (c *Client) once(ctx context.Context, method, target, key string, body []byte, reply *Reply) ([]byte, *Error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, target, rd)
+	if err != nil {
+		return nil, errorf(KindRequest, "", err, "cannot build the request")
+	}
+	req.Header.Set("Authorization", "Bearer "+key)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return nil, transportError(ctx, err)
+	}
+	defer resp.Body.Close()
+	reply.HTTPStatus = resp.StatusCode
+	reply.RequestID = headerRequestID(resp.Header)
+	reply.RetryAfter, _ = parseRetryAfter(resp.Header.Get("Retry-After"), c.now())
+	reply.RateLimit = RateLimit{
+		Limit:     headerInt(resp.Header, "X-RateLimit-Limit"),
+		Remaining: headerInt(resp.Header, "X-RateLimit-Remaining"),
+		Reset:     clean(resp.Header.Get("X-RateLimit-Reset"), 40),
+	}
+
+	tooLarge := func() *Error {
+		e := errorf(KindTooLarge, "", nil, "the body is larger than %d bytes", c.maxBody)
+		e.HTTPStatus, e.RequestID, e.RetryAfter = resp.StatusCode, reply.RequestID, reply.RetryAfter
+		return e
+	}
+	if resp.ContentLength > c.maxBody {
+		return nil, tooLarge()
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
+	if err != nil {
+		e := transportError(ctx, err)
+		e.HTTPStatus, e.RequestID = resp.StatusCode, reply.RequestID
+		return nil, e
+	}
+	if int64(len(data)) > c.maxBody {
+		return nil, tooLarge()
+	}
+	if e := parseError(resp.StatusCode, resp.Header, data, c.now()); e != nil {
+		if e.RequestID != "" {
+			reply.RequestID = e.RequestID
+		}
+		return nil, e
+	}
+	if rid := requestIDInBody(data); rid != "" {
+		reply.RequestID = rid
+	}
+	return data, nil
+}
+
+// retryable reports whether a GET may be tried again: HiAPI's SDKs retry
+// only 429 and 503; a connection that failed is worth one more try. A
+// time-out is not retried: it already waited the whole budget.
+func retryable(e *Error) bool {
+	switch e.Kind {
+	case KindNetwork:
+		return true
+	case KindHTTP, KindNotJSON:
+		s := e.Status()
+		return s == http.StatusTooManyRequests || s == http.StatusServiceUnavailable
+	}
+	return false
+}
+
+// backoff is the wait before retry attempt+1 when no Retry-After came:
+// 1 s, 2 s, 4 s, …
+func backoff(attempt int) time.Duration {
+	return time.Second << min(attempt, 6)
+}
+
+// transportError classifies an error from sending a request or reading its
+// body.
+func transportError(ctx context.Context, err error) *Error {
+	var ue *url.Error
+	cause := err
+	if errors.As(err, &ue) {
+		cause = ue.Err // the URL is in Op already
+	}
+	switch {
+	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+		return errorf(KindCanceled, "", err, "canceled before HiAPI answered")
+	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+		return errorf(KindTimeout, "", err, "no answer within the time limit")
+	}
+	return errorf(KindNetwork, "", err, "%s", clean(cause.Error(), 200))
+}
+
+func ctxError(op string, err error) *Error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return errorf(KindTimeout, op, err, "gave up waiting to retry")
+	}
+	return errorf(KindCanceled, op, err, "canceled while waiting to retry")
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// unsendable says why key cannot go in an Authorization header (a byte
+// every HTTP stack refuses), or "" if it can. It names the position, never
+// the key.
+func unsendable(key string) string {
+	pos := 0
+	for _, r := range key {
+		pos++
+		if r < 0x20 && r != '\t' || r == 0x7f {
+			name := "a control character"
+			switch r {
+			case '\n':
+				name = "a newline"
+			case '\r':
+				name = "a carriage return"
+			}
+			return "the key holds " + name + " (U+" + strings.ToUpper(strconv.FormatInt(int64(r), 16)) + ") at character " + strconv.Itoa(pos) + ", which no HTTP header may carry"
+		}
+	}
+	return ""
+}
+
+func parseTaskID(body []byte) (string, bool) {
+	env, ok := parseEnvelope(body)
+	if !ok {
+		return "", false
+	}
+	var d struct {
+		TaskID  flexString `json:"taskId"`
+		TaskID2 flexString `json:"task_id"`
+	}
+	data := bytes.TrimSpace(env.Data)
+	if len(data) == 0 || data[0] != '{' || json.Unmarshal(data, &d) != nil {
+		data = bytes.TrimSpace(body) // no envelope: {"taskId": ...}
+		if json.Unmarshal(data, &d) != nil {
+			return "", false
+		}
+	}
+	id := firstNonEmpty(string(d.TaskID), string(d.TaskID2))
+	return id, validTaskID(id)
+}
+
+func requestIDInBody(body []byte) string {
+	env, ok := parseEnvelope(body)
+	if !ok {
+		return ""
+	}
+	return clean(firstNonEmpty(scalar(env.RequestID), scalar(env.RequestID2)), 120)
+}
+
+func headerInt(h http.Header, k string) int {
+	n, err := strconv.Atoi(strings.TrimSpace(h.Get(k)))
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+func normalizeBase(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return DefaultBaseURL, nil
+	}
+	s = strings.TrimSuffix(strings.TrimRight(s, "/"), "/v1")
+	s = strings.TrimRight(s, "/")
+	u, err := url.Parse(s)
+	if err != nil {
+		return s, errors.New("cannot parse it")
+	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return s, errors.New("it must start with https:// and name a host")
+	}
+	return s, nil
+}
+
+func newTransport(connect, header time.Duration) *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.DialContext = (&net.Dialer{Timeout: connect, KeepAlive: 30 * time.Second}).DialContext
+	t.TLSHandshakeTimeout = connect
+	t.ResponseHeaderTimeout = header
+	return t
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func orDur(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}

@@ -1,0 +1,176 @@
+package hiapi
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/keycheck/keycheck/checks"
+)
+
+// Kind says what went wrong with one request, so callers can tell "HiAPI
+// said no" from "nobody usable answered".
+type Kind string
+
+// The kinds of Error.
+const (
+	// KindHTTP: HiAPI answered with an error in JSON (either shape), or with
+	// an empty body and an error status.
+	KindHTTP Kind = "http"
+	// KindNotJSON: the body is not JSON, e.g. an HTML page from a proxy.
+	KindNotJSON Kind = "not_json"
+	// KindTooLarge: the body is larger than Options.MaxBody.
+	KindTooLarge Kind = "too_large"
+	// KindTimeout: no complete answer within the time limits.
+	KindTimeout Kind = "timeout"
+	// KindNetwork: connection refused or reset, DNS, TLS, a body cut short.
+	KindNetwork Kind = "network"
+	// KindGarbled: a success that is not one: 200 without a taskId, or JSON
+	// that does not have the documented shape.
+	KindGarbled Kind = "garbled"
+	// KindCanceled: the caller's context was canceled.
+	KindCanceled Kind = "canceled"
+	// KindBadKey: the key holds a byte no HTTP header may carry; nothing
+	// was sent.
+	KindBadKey Kind = "bad_key"
+	// KindRequest: the request could not be built (bad base URL, empty task
+	// id); nothing was sent.
+	KindRequest Kind = "request"
+)
+
+// Error is every error the client returns. Its fields and its Error string
+// are safe to show and store: they never hold the key (any echo of it in a
+// provider's message is masked).
+type Error struct {
+	// Op is the request, e.g. "GET /v1/tasks".
+	Op   string
+	Kind Kind
+	// HTTPStatus is the status line's code; 0 when no answer came.
+	HTTPStatus int
+	// BodyCode is the flat shape's numeric "code" when it disagrees with a
+	// 2xx HTTPStatus (HiAPI answering 200 with {"code":401,...}).
+	BodyCode int
+	// Code is the provider's error code: the nested error.code
+	// (permission_denied), else the flat error_code (INVALID_REQUEST).
+	Code string
+	// Type is the nested error.type (hiapi_error, authentication_error).
+	Type string
+	// Message is the provider's message, sanitized and cut short; for
+	// KindNotJSON a snippet of the page (its <title>); for the kinds where
+	// no answer came, what went wrong.
+	Message string
+	// RequestID identifies the request for HiAPI support: from the body, or
+	// from a header such as X-Request-Id.
+	RequestID string
+	// RetryAfter is the provider's Retry-After, as sent (not capped).
+	RetryAfter time.Duration
+
+	err error
+}
+
+// Error describes the failure in one line, without the key.
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("hiapi: ")
+	if e.Op != "" {
+		b.WriteString(e.Op + ": ")
+	}
+	if e.HTTPStatus != 0 {
+		b.WriteString("HTTP " + strconv.Itoa(e.HTTPStatus))
+		if e.BodyCode != 0 {
+			b.WriteString(" (body code " + strconv.Itoa(e.BodyCode) + ")")
+		}
+		b.WriteString(" ")
+	}
+	switch e.Kind {
+	case KindHTTP:
+		b.WriteString("error")
+	case KindNotJSON:
+		b.WriteString("answer is not JSON")
+	case KindTooLarge:
+		b.WriteString("answer too large")
+	case KindTimeout:
+		b.WriteString("timed out")
+	case KindNetwork:
+		b.WriteString("network error")
+	case KindGarbled:
+		b.WriteString("garbled answer")
+	case KindCanceled:
+		b.WriteString("canceled")
+	case KindBadKey:
+		b.WriteString("key not sendable")
+	case KindRequest:
+		b.WriteString("bad request")
+	default:
+		b.WriteString(string(e.Kind))
+	}
+	if c := strings.TrimSpace(e.Code + " " + e.Type); c != "" {
+		b.WriteString(" " + c)
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	if e.RetryAfter > 0 {
+		b.WriteString(" (retry after " + e.RetryAfter.String() + ")")
+	}
+	if e.RequestID != "" {
+		b.WriteString(" [request_id " + e.RequestID + "]")
+	}
+	return b.String()
+}
+
+// Unwrap returns the cause (a net or context error), so errors.Is works
+// with context.Canceled and context.DeadlineExceeded.
+func (e *Error) Unwrap() error { return e.err }
+
+// Status is the status the answer means: the flat body's code when HiAPI
+// answered 200 with an error code in the body, else the HTTP status.
+func (e *Error) Status() int {
+	if e.BodyCode >= 100 && e.BodyCode <= 599 {
+		return e.BodyCode
+	}
+	return e.HTTPStatus
+}
+
+// Answer converts the error to the plain value the live verdicts read.
+func (e *Error) Answer() checks.Answer {
+	a := checks.Answer{
+		HTTPStatus: e.Status(),
+		Code:       e.Code,
+		Type:       e.Type,
+		Message:    e.Message,
+		RequestID:  e.RequestID,
+		RetryAfter: int((e.RetryAfter + time.Second - 1) / time.Second),
+	}
+	if e.Kind != KindHTTP {
+		a.Kind = string(e.Kind)
+	}
+	return a
+}
+
+// redact masks every copy of key in the error's provider-supplied text: a
+// gateway that echoes the key it refused must not make keycheck show it.
+func (e *Error) redact(key string) {
+	e.Code = redact(e.Code, key)
+	e.Type = redact(e.Type, key)
+	e.Message = redact(e.Message, key)
+	e.RequestID = redact(e.RequestID, key)
+}
+
+// minRedact is the shortest key masked in text. A shorter "key" (a single
+// character, a typo) would mangle every message while protecting nothing.
+const minRedact = 8
+
+func redact(s, key string) string {
+	for _, k := range []string{key, strings.TrimSpace(key)} {
+		if len(k) >= minRedact && strings.Contains(s, k) {
+			s = strings.ReplaceAll(s, k, "‹the key›")
+		}
+	}
+	return s
+}
+
+func errorf(kind Kind, op string, cause error, format string, args ...any) *Error {
+	return &Error{Op: op, Kind: kind, Message: fmt.Sprintf(format, args...), err: cause}
+}

@@ -1,0 +1,334 @@
+package hiapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"html"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// envelope holds every top-level field of every body shape the client reads:
+// HiAPI's flat {"code","message","data","error_code"}, the nested
+// {"error":{...}} seen live, and other providers' errors. Fields are raw
+// because sources disagree on their types (a code may be 400 or "400").
+type envelope struct {
+	Code       json.RawMessage `json:"code"`
+	Message    json.RawMessage `json:"message"`
+	Msg        json.RawMessage `json:"msg"`
+	Data       json.RawMessage `json:"data"`
+	ErrorCode  json.RawMessage `json:"error_code"`
+	Error      json.RawMessage `json:"error"`
+	Type       json.RawMessage `json:"type"`
+	RequestID  json.RawMessage `json:"request_id"`
+	RequestID2 json.RawMessage `json:"requestId"`
+}
+
+// nested is the "error" object: HiAPI's and OpenAI's {code, type, message,
+// request_id}, Anthropic's {type, message}, Google's {code: 400, status,
+// details: [{reason}]}.
+type nested struct {
+	Code      json.RawMessage `json:"code"`
+	Type      json.RawMessage `json:"type"`
+	Message   json.RawMessage `json:"message"`
+	RequestID json.RawMessage `json:"request_id"`
+	Status    json.RawMessage `json:"status"`
+	Details   []struct {
+		Reason json.RawMessage `json:"reason"`
+	} `json:"details"`
+}
+
+// requestIDHeaders are the headers a request id may come in when the body
+// has none, most specific first.
+var requestIDHeaders = []string{"X-Request-Id", "Request-Id", "X-Hiapi-Request-Id", "X-Trace-Id"}
+
+const maxMessage = 300 // runes of a provider's message kept
+
+// parseEnvelope decodes body as a JSON object. ok is false for anything
+// else (HTML, text, an array, an empty body).
+func parseEnvelope(body []byte) (env envelope, ok bool) {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 || body[0] != '{' {
+		return env, false
+	}
+	if err := json.Unmarshal(body, &env); err != nil {
+		return env, false
+	}
+	return env, true
+}
+
+// ParseError reads an answer's status, headers and body into an Error. It
+// returns nil when the answer is a success: a 2xx whose body is JSON and has
+// neither an "error" object nor a flat "code" outside 2xx. It never panics,
+// whatever the body.
+func ParseError(status int, header http.Header, body []byte) *Error {
+	return parseError(status, header, body, time.Now())
+}
+
+// parseError is ParseError with the clock that reads an HTTP-date
+// Retry-After.
+func parseError(status int, header http.Header, body []byte, now time.Time) *Error {
+	e := &Error{Kind: KindHTTP, HTTPStatus: status}
+	e.RetryAfter, _ = parseRetryAfter(header.Get("Retry-After"), now)
+	defer func() {
+		if e.RequestID == "" {
+			e.RequestID = headerRequestID(header)
+		}
+	}()
+	ok2xx := status >= 200 && status < 300
+	env, isJSON := parseEnvelope(body)
+	if !isJSON {
+		trimmed := bytes.TrimSpace(body)
+		switch {
+		case len(trimmed) == 0 && !ok2xx:
+			e.Message = describeEmpty(status, header)
+			return e
+		case looksHTML(trimmed, header) || !ok2xx:
+			e.Kind = KindNotJSON
+			e.Message = snippet(trimmed)
+			if ct := header.Get("Content-Type"); ct != "" && e.Message == "" {
+				e.Message = clean(ct, 60)
+			}
+			return e
+		default:
+			e.Kind = KindGarbled
+			e.Message = "the body is not a JSON object"
+			return e
+		}
+	}
+
+	n, hasNested := parseNested(env.Error)
+	bodyCode, hasBodyCode := intOf(env.Code)
+	if ok2xx && !hasNested && (!hasBodyCode || bodyCode >= 200 && bodyCode < 300) {
+		return nil
+	}
+	if ok2xx && hasBodyCode && (bodyCode < 200 || bodyCode >= 300) {
+		e.BodyCode = bodyCode
+	}
+
+	// Nested first: it is what HiAPI sends for auth errors.
+	if hasNested {
+		e.Code = scalar(n.Code)
+		if _, numeric := intOf(n.Code); numeric {
+			e.Code = "" // Google's nested code is the HTTP status again
+		}
+		if e.Code == "" {
+			for _, d := range n.Details {
+				if r := scalar(d.Reason); r != "" {
+					e.Code = r
+					break
+				}
+			}
+		}
+		e.Type = firstNonEmpty(scalar(n.Type), scalar(n.Status))
+		e.Message = scalar(n.Message)
+		e.RequestID = scalar(n.RequestID)
+		if e.Message == "" && n.Code == nil && n.Type == nil {
+			e.Message = scalar(env.Error) // {"error": "Unauthorized"}
+		}
+	}
+	if e.Code == "" {
+		e.Code = scalar(env.ErrorCode)
+	}
+	if e.Type == "" {
+		if t := scalar(env.Type); t != "error" { // Anthropic's top-level "type":"error" says nothing
+			e.Type = t
+		}
+	}
+	if e.Message == "" {
+		e.Message = firstNonEmpty(scalar(env.Message), scalar(env.Msg))
+	}
+	if e.RequestID == "" {
+		e.RequestID = firstNonEmpty(scalar(env.RequestID), scalar(env.RequestID2))
+	}
+	e.Code = clean(e.Code, 80)
+	e.Type = clean(e.Type, 80)
+	e.Message = clean(e.Message, maxMessage)
+	e.RequestID = clean(e.RequestID, 120)
+	return e
+}
+
+// parseNested reads the "error" member: an object with at least one field
+// set, or a bare string.
+func parseNested(raw json.RawMessage) (nested, bool) {
+	var n nested
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return n, false
+	}
+	if raw[0] == '"' {
+		return n, scalar(raw) != ""
+	}
+	if raw[0] != '{' || json.Unmarshal(raw, &n) != nil {
+		return n, false
+	}
+	set := scalar(n.Code) != "" || scalar(n.Type) != "" || scalar(n.Message) != "" || scalar(n.Status) != ""
+	return n, set
+}
+
+func describeEmpty(status int, header http.Header) string {
+	if status >= 300 && status < 400 {
+		if loc := header.Get("Location"); loc != "" {
+			return "redirected to " + clean(loc, 200)
+		}
+	}
+	return ""
+}
+
+// scalar returns a JSON string's text, or a number's or boolean's literal;
+// "" for null, objects, arrays and anything unparsable.
+func scalar(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return ""
+	}
+	switch c := raw[0]; {
+	case c == '"':
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return ""
+		}
+		return strings.TrimSpace(s)
+	case c == '-' || c >= '0' && c <= '9' || string(raw) == "true" || string(raw) == "false":
+		if !json.Valid(raw) {
+			return ""
+		}
+		return string(raw)
+	}
+	return ""
+}
+
+// intOf reads a JSON number or a numeric string as an int.
+func intOf(raw json.RawMessage) (int, bool) {
+	s := scalar(raw)
+	if s == "" {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f != f || f > 1e9 || f < -1e9 {
+		return 0, false
+	}
+	return int(f), true
+}
+
+func headerRequestID(h http.Header) string {
+	for _, k := range requestIDHeaders {
+		if v := h.Get(k); v != "" {
+			return clean(v, 120)
+		}
+	}
+	return ""
+}
+
+// parseRetryAfter reads Retry-After as delay-seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n < 0 {
+			return 0, false
+		}
+		if n > 86400 {
+			n = 86400
+		}
+		return time.Duration(n) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		d := t.Sub(now)
+		if d < 0 {
+			d = 0
+		}
+		return d.Round(time.Second), true
+	}
+	return 0, false
+}
+
+func looksHTML(body []byte, h http.Header) bool {
+	if strings.Contains(strings.ToLower(h.Get("Content-Type")), "html") {
+		return true
+	}
+	head := strings.ToLower(string(body[:min(len(body), 512)]))
+	return strings.HasPrefix(head, "<!doctype html") || strings.Contains(head, "<html") || strings.Contains(head, "<title")
+}
+
+var (
+	titleRE = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
+	h1RE    = regexp.MustCompile(`(?is)<h1[^>]*>(.*?)</h1>`)
+	tagRE   = regexp.MustCompile(`(?s)<[^>]*>`)
+)
+
+// snippet returns a short, safe description of a body that is not JSON: the
+// page's title or first heading, else its first words.
+func snippet(body []byte) string {
+	body = body[:min(len(body), 64<<10)]
+	for _, re := range []*regexp.Regexp{titleRE, h1RE} {
+		if m := re.FindSubmatch(body); m != nil {
+			if s := clean(html.UnescapeString(tagRE.ReplaceAllString(string(m[1]), " ")), 80); s != "" {
+				return s
+			}
+		}
+	}
+	text := tagRE.ReplaceAllString(string(body[:min(len(body), 4096)]), " ")
+	return clean(html.UnescapeString(text), 80)
+}
+
+// clean makes provider text safe to show on one line: invalid UTF-8 and
+// control characters dropped, runs of whitespace collapsed, at most max
+// runes.
+func clean(s string, max int) string {
+	var b strings.Builder
+	space := false
+	n := 0
+	for _, r := range strings.ToValidUTF8(s, "") {
+		if unicode.IsSpace(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			continue
+		}
+		if n >= max {
+			b.WriteString("…")
+			break
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+			n++
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// validTaskID accepts what can safely be shown and put in a URL path: HiAPI
+// documents "tk-hiapi-" plus 26 characters, but any short printable id is
+// taken, since sources disagree on details.
+func validTaskID(id string) bool {
+	if id == "" || len(id) > 128 || !utf8.ValidString(id) {
+		return false
+	}
+	for _, r := range id {
+		if r <= ' ' || r == 0x7f || r > 0x7e {
+			return false
+		}
+	}
+	return true
+}
