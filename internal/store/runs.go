@@ -1,0 +1,336 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/keycheck/keycheck/checks"
+	"github.com/keycheck/keycheck/internal/run"
+)
+
+// Page sizes for ListRuns.
+const (
+	DefaultLimit = 20
+	MaxLimit     = 100
+)
+
+// runColumns reads a run and, through a correlated subquery on the steps'
+// primary key, all its steps as one JSON array: one statement per page, so
+// a list costs no query per run and sees one consistent snapshot.
+const runColumns = `r.id, r.created, r.updated, r.run_by,
+	r.fp_prefix, r.fp_suffix, r.fp_length, r.fp_sha256,
+	r.model, r.prompt, r.live, r.task_id,
+	'[' || coalesce((SELECT group_concat(s.result, ',' ORDER BY s.idx) FROM steps s WHERE s.run_id = r.id), '') || ']'`
+
+// CreateRun stores a new run with all its steps, or nothing if any part
+// fails. ID and Created are required.
+func (db *DB) CreateRun(ctx context.Context, r *run.Run) error {
+	steps, err := encode(r)
+	if err == nil {
+		err = db.inWriteTx(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO runs
+				(id, created, updated, run_by, fp_prefix, fp_suffix, fp_length, fp_sha256, model, prompt, live, task_id)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				r.ID, r.Created.UnixNano(), nanos(r.Updated), r.By,
+				r.Fingerprint.Prefix, r.Fingerprint.Suffix, r.Fingerprint.Length, r.Fingerprint.SHA256,
+				r.Model, r.Prompt, string(r.Live), r.TaskID)
+			if err != nil {
+				return err
+			}
+			return insertSteps(ctx, tx, r.ID, r.Created.UnixNano(), steps)
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("store: create run %s: %w", r.ID, err)
+	}
+	return nil
+}
+
+// GetRun returns the run with the given id, or an error wrapping
+// run.ErrNotFound. Its times are in UTC.
+func (db *DB) GetRun(ctx context.Context, id string) (*run.Run, error) {
+	r, err := scanRun(db.getRun.QueryRowContext(ctx, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = run.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get run %s: %w", id, err)
+	}
+	return r, nil
+}
+
+// UpdateRun stores r over the run with the same id, steps included, in one
+// transaction; the error wraps run.ErrNotFound if there is none. Created is
+// fixed when the run is created: it orders the list, so it never changes.
+func (db *DB) UpdateRun(ctx context.Context, r *run.Run) error {
+	steps, err := encode(r)
+	if err == nil {
+		err = db.inWriteTx(ctx, func(tx *sql.Tx) error { return updateRun(ctx, tx, r, steps) })
+	}
+	if err != nil {
+		return fmt.Errorf("store: update run %s: %w", r.ID, err)
+	}
+	return nil
+}
+
+func updateRun(ctx context.Context, tx *sql.Tx, r *run.Run, steps []step) error {
+	var created int64
+	err := tx.QueryRowContext(ctx, `UPDATE runs SET
+		updated = ?, run_by = ?, fp_prefix = ?, fp_suffix = ?, fp_length = ?, fp_sha256 = ?,
+		model = ?, prompt = ?, live = ?, task_id = ?
+		WHERE id = ? RETURNING created`,
+		nanos(r.Updated), r.By, r.Fingerprint.Prefix, r.Fingerprint.Suffix, r.Fingerprint.Length, r.Fingerprint.SHA256,
+		r.Model, r.Prompt, string(r.Live), r.TaskID, r.ID).Scan(&created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return run.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM steps WHERE run_id = ?", r.ID); err != nil {
+		return err
+	}
+	return insertSteps(ctx, tx, r.ID, created, steps)
+}
+
+// ListRuns returns a page of runs, newest first (by Created, then by ID
+// descending, so runs created at the same instant keep a stable order). The
+// next page starts after the last run returned: pass its Created and ID as
+// Before and BeforeID.
+func (db *DB) ListRuns(ctx context.Context, f run.ListFilter) ([]*run.Run, error) {
+	q, args := listQuery(f)
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list runs: %w", err)
+	}
+	defer rows.Close()
+	var runs []*run.Run
+	for rows.Next() {
+		r, err := scanRun(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: list runs: %w", err)
+		}
+		runs = append(runs, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: list runs: %w", err)
+	}
+	return runs, nil
+}
+
+// listQuery returns ListRuns' statement and arguments. Both forms walk an
+// index in the order asked for and stop after limit rows; TestListQueryPlans
+// keeps them that way.
+func listQuery(f run.ListFilter) (string, []any) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	limit = min(limit, MaxLimit)
+
+	var (
+		q    strings.Builder
+		args []any
+	)
+	if f.FailedStep == "" {
+		q.WriteString("SELECT " + runColumns + " FROM runs r")
+		if !f.Before.IsZero() {
+			q.WriteString(" WHERE (r.created, r.id) < (?, ?)")
+			args = append(args, f.Before.UnixNano(), f.BeforeID)
+		}
+		q.WriteString(" ORDER BY r.created DESC, r.id DESC LIMIT ?")
+	} else {
+		// status = 'fail' is a literal: only then may SQLite use the partial
+		// index steps_failed.
+		q.WriteString("SELECT " + runColumns + " FROM steps f JOIN runs r ON r.id = f.run_id WHERE f.step_id = ? AND f.status = 'fail'")
+		args = append(args, string(f.FailedStep))
+		if !f.Before.IsZero() {
+			q.WriteString(" AND (f.created, f.run_id) < (?, ?)")
+			args = append(args, f.Before.UnixNano(), f.BeforeID)
+		}
+		q.WriteString(" ORDER BY f.created DESC, f.run_id DESC LIMIT ?")
+	}
+	return q.String(), append(args, limit)
+}
+
+// CountRuns returns how many runs the filter's FailedStep selects, ignoring
+// its cursor and limit: the total a list page can show.
+func (db *DB) CountRuns(ctx context.Context, f run.ListFilter) (int, error) {
+	var (
+		n   int
+		err error
+	)
+	if f.FailedStep == "" {
+		err = db.read.QueryRowContext(ctx, "SELECT count(*) FROM runs").Scan(&n)
+	} else {
+		err = db.read.QueryRowContext(ctx, "SELECT count(*) FROM steps WHERE step_id = ? AND status = 'fail'", string(f.FailedStep)).Scan(&n)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: count runs: %w", err)
+	}
+	return n, nil
+}
+
+// PruneRuns deletes the runs created before olderThan, with their steps, and
+// returns how many runs it deleted.
+func (db *DB) PruneRuns(ctx context.Context, olderThan time.Time) (int64, error) {
+	if olderThan.IsZero() {
+		return 0, nil
+	}
+	var n int64
+	err := db.inWriteTx(ctx, func(tx *sql.Tx) error {
+		// Steps go by ON DELETE CASCADE.
+		res, err := tx.ExecContext(ctx, "DELETE FROM runs WHERE created < ?", olderThan.UnixNano())
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: prune runs: %w", err)
+	}
+	return n, nil
+}
+
+// InterruptRunning marks every run still running as interrupted (see
+// run.Run.Interrupt), with Updated set to now, and returns how many it
+// marked. Call it at startup, before the live runner starts: a run that
+// looks running then was cut short by the last stop.
+func (db *DB) InterruptRunning(ctx context.Context, now time.Time) (int64, error) {
+	var n int64
+	err := db.inWriteTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, "SELECT "+runColumns+" FROM runs r WHERE r.live = ?", string(run.LiveRunning))
+		if err != nil {
+			return err
+		}
+		var runs []*run.Run
+		for rows.Next() {
+			r, err := scanRun(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			runs = append(runs, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, r := range runs {
+			r.Interrupt(db.hiapiBase)
+			r.Updated = now
+			steps, err := encode(r)
+			if err != nil {
+				return err
+			}
+			if err := updateRun(ctx, tx, r, steps); err != nil {
+				return err
+			}
+		}
+		n = int64(len(runs))
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: interrupt running runs: %w", err)
+	}
+	return n, nil
+}
+
+// step is one row of the steps table.
+type step struct {
+	id     checks.ID
+	status checks.Status
+	result string // JSON: a string, since result is a STRICT TEXT column
+}
+
+// encode checks r and turns its steps into rows, before any transaction
+// starts, so the write lock is not held while JSON is built.
+func encode(r *run.Run) ([]step, error) {
+	if r.ID == "" {
+		return nil, errors.New("run has no id")
+	}
+	// Nanoseconds since 1970 fit an int64 from 1678 to 2262.
+	for name, t := range map[string]time.Time{"created": r.Created, "updated": r.Updated} {
+		if t.IsZero() && name == "updated" {
+			continue
+		}
+		if y := t.Year(); y < 1678 || y > 2261 {
+			return nil, fmt.Errorf("run %s time %v out of range", name, t)
+		}
+	}
+	steps := make([]step, len(r.Steps))
+	for i, s := range r.Steps {
+		b, err := json.Marshal(s)
+		if err != nil {
+			return nil, fmt.Errorf("step %s: %w", s.ID, err)
+		}
+		steps[i] = step{id: s.ID, status: s.Status, result: string(b)}
+	}
+	return steps, nil
+}
+
+// insertSteps inserts all of a run's steps with one statement.
+func insertSteps(ctx context.Context, tx *sql.Tx, runID string, created int64, steps []step) error {
+	if len(steps) == 0 {
+		return nil
+	}
+	var q strings.Builder
+	q.WriteString("INSERT INTO steps (run_id, idx, step_id, status, created, result) VALUES ")
+	args := make([]any, 0, 6*len(steps))
+	for i, s := range steps {
+		if i > 0 {
+			q.WriteByte(',')
+		}
+		q.WriteString("(?,?,?,?,?,?)")
+		args = append(args, runID, i, string(s.id), string(s.status), created, s.result)
+	}
+	_, err := tx.ExecContext(ctx, q.String(), args...)
+	return err
+}
+
+// nanos stores a time as Unix nanoseconds; the zero time as NULL.
+func nanos(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.UnixNano(), Valid: true}
+}
+
+func fromNanos(n sql.NullInt64) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return time.Unix(0, n.Int64).UTC()
+}
+
+// scanRun reads one row of runColumns.
+func scanRun(row interface{ Scan(...any) error }) (*run.Run, error) {
+	var (
+		r       run.Run
+		created int64
+		updated sql.NullInt64
+		live    string
+		steps   []byte
+	)
+	err := row.Scan(&r.ID, &created, &updated, &r.By,
+		&r.Fingerprint.Prefix, &r.Fingerprint.Suffix, &r.Fingerprint.Length, &r.Fingerprint.SHA256,
+		&r.Model, &r.Prompt, &live, &r.TaskID, &steps)
+	if err != nil {
+		return nil, err
+	}
+	r.Created = time.Unix(0, created).UTC()
+	r.Updated = fromNanos(updated)
+	r.Live = run.LiveState(live)
+	if len(steps) > 2 {
+		if err := json.Unmarshal(steps, &r.Steps); err != nil {
+			return nil, fmt.Errorf("run %s steps: %w", r.ID, err)
+		}
+	}
+	return &r, nil
+}

@@ -1,0 +1,320 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/keycheck/keycheck/checks"
+	"github.com/keycheck/keycheck/internal/run"
+)
+
+// openTest opens a fresh database in a temporary directory, closed when the
+// test ends.
+func openTest(t testing.TB, opts ...Option) (*DB, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "keycheck.db")
+	db, err := Open(context.Background(), path, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, path
+}
+
+// fullRun returns a run with every field set, in every nested struct, so a
+// field the store forgets fails the round trip. TestFullRunFillsEveryField
+// keeps it that way when run.Run grows.
+func fullRun(id string, created time.Time) *run.Run {
+	paris := time.FixedZone("CEST", 2*60*60)
+	r := &run.Run{
+		ID:      id,
+		Created: created,
+		Updated: created.Add(1500 * time.Millisecond).In(paris),
+		By:      "ana <ana@example.com>",
+		Fingerprint: checks.Fingerprint{
+			Prefix: "sk-abc", Suffix: "wxyz⏎", Length: 51, SHA256: "sha256:0f1e2d3c4b5a",
+		},
+		Model:  "gpt-image-2",
+		Prompt: "a red apple on a white table, \"quoted\" & <tagged> ✓",
+		Live:   run.LiveDone,
+		TaskID: "tk-hiapi-01HZTQ8BX2N3GM3YFK4Z9D7VQR",
+	}
+	for _, st := range checks.Catalogue() {
+		r.Steps = append(r.Steps, checks.Result{
+			ID: st.ID, Title: st.Title, Status: checks.StatusPass,
+			Detail: "U+200B at position 17 in sk-ab…wxyz", Fix: "printf '%s' \"$HIAPI_API_KEY\" | sha256sum",
+		})
+	}
+	r.SetStep(checks.Result{
+		ID: checks.StepResult, Title: "Task returns an image", Status: checks.StatusPass,
+		Detail: "The task finished.", Fix: "none",
+		Live: &checks.LiveEvidence{
+			HTTPStatus: 200, Code: "permission_denied", Type: "hiapi_error", Message: "ok",
+			RequestID: "2026...Y7", TaskID: r.TaskID, TaskStatus: "success",
+			Outputs: []checks.Output{
+				{URL: "https://cdn.hiapi.ai/a.png", Type: "image", ExpireAt: 1767225600},
+				{URL: "https://cdn.hiapi.ai/a-thumb.png", Type: "thumbnail", ExpireAt: 1767225601},
+			},
+		},
+	})
+	return r
+}
+
+func TestFullRunFillsEveryField(t *testing.T) {
+	r := fullRun("r1", time.Now())
+	var live *checks.LiveEvidence
+	for _, s := range r.Steps {
+		if s.Live != nil {
+			live = s.Live
+		}
+	}
+	for _, v := range []any{*r, r.Fingerprint, r.Steps[len(r.Steps)-1], *live, live.Outputs[0]} {
+		rv := reflect.ValueOf(v)
+		for i := range rv.NumField() {
+			if rv.Field(i).IsZero() {
+				t.Errorf("fullRun leaves %s.%s zero: set it, so the round trip proves the store keeps it",
+					rv.Type().Name(), rv.Type().Field(i).Name)
+			}
+		}
+	}
+}
+
+// sameRun fails the test unless got is want as the store returns it: times
+// equal and in UTC, everything else deeply equal.
+func sameRun(t *testing.T, got, want *run.Run) {
+	t.Helper()
+	for name, pair := range map[string][2]time.Time{"Created": {got.Created, want.Created}, "Updated": {got.Updated, want.Updated}} {
+		g, w := pair[0], pair[1]
+		if !g.Equal(w) {
+			t.Errorf("%s = %v, want %v", name, g, w)
+		}
+		if !g.IsZero() && g.Location() != time.UTC {
+			t.Errorf("%s location = %v, want UTC", name, g.Location())
+		}
+	}
+	g, w := *got, *want
+	g.Created, g.Updated, w.Created, w.Updated = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+	if !reflect.DeepEqual(g, w) {
+		t.Errorf("run differs:\n got %+v\nwant %+v", g, w)
+	}
+}
+
+func TestOpenRejectsNonFiles(t *testing.T) {
+	for _, p := range []string{"", ":memory:", "file:x.db", "x.db?mode=ro"} {
+		if db, err := Open(context.Background(), p); err == nil {
+			db.Close()
+			t.Errorf("Open(%q) succeeded", p)
+		}
+	}
+}
+
+func TestOpenSetsPragmas(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	for name, pool := range map[string]*sql.DB{"write": db.write, "read": db.read} {
+		// Take several connections at once, so the pool opens new ones.
+		var conns []*sql.Conn
+		for range 3 {
+			c, err := pool.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			conns = append(conns, c)
+			if name == "write" {
+				break
+			}
+		}
+		for i, c := range conns {
+			for pragma, want := range map[string]string{
+				"journal_mode": "wal", "busy_timeout": "5000", "foreign_keys": "1", "synchronous": "1",
+			} {
+				var got string
+				if err := c.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
+					t.Fatal(err)
+				}
+				if got != want {
+					t.Errorf("%s conn %d: %s = %s, want %s", name, i, pragma, got, want)
+				}
+			}
+		}
+		for _, c := range conns {
+			c.Close()
+		}
+	}
+	if _, err := db.read.ExecContext(ctx, "INSERT INTO settings VALUES ('a', 'b')"); err == nil {
+		t.Error("the read pool accepted a write")
+	}
+}
+
+func TestMigrationsIdempotent(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "keycheck.db")
+	want, err := migrations(migrationFS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		db, err := Open(ctx, path)
+		if err != nil {
+			t.Fatalf("open %d: %v", i+1, err)
+		}
+		var n, top int
+		if err := db.read.QueryRow("SELECT count(*), max(version) FROM schema_migrations").Scan(&n, &top); err != nil {
+			t.Fatal(err)
+		}
+		if n != len(want) || top != len(want) {
+			t.Errorf("open %d: %d migrations recorded up to %d, want %d", i+1, n, top, len(want))
+		}
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestConcurrentOpen(t *testing.T) {
+	// Servers starting at once on a new file all get the schema, once. The
+	// race is at the file's first switch to WAL, so it takes a few rounds.
+	want, err := migrations(migrationFS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for round := range 20 {
+		path := filepath.Join(t.TempDir(), "keycheck.db")
+		var wg sync.WaitGroup
+		dbs := make([]*DB, 8)
+		errs := make([]error, len(dbs))
+		for i := range dbs {
+			wg.Go(func() { dbs[i], errs[i] = Open(context.Background(), path) })
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("round %d, open %d: %v", round, i, err)
+			}
+		}
+		var n int
+		if err := dbs[0].read.QueryRow("SELECT count(*) FROM schema_migrations").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != len(want) {
+			t.Errorf("round %d: %d migrations recorded, want %d", round, n, len(want))
+		}
+		for _, db := range dbs {
+			db.Close()
+		}
+	}
+}
+
+func TestOpenRefusesNewerSchema(t *testing.T) {
+	db, path := openTest(t)
+	if _, err := db.write.Exec("INSERT INTO schema_migrations VALUES (999, '0999_future.sql', 0)"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	_, err := Open(context.Background(), path)
+	if err == nil || !strings.Contains(err.Error(), "newer") {
+		t.Fatalf("Open = %v, want a newer-schema error", err)
+	}
+}
+
+func TestMigrationNumbering(t *testing.T) {
+	for name, files := range map[string][]string{
+		"gap":       {"0001_a.sql", "0003_c.sql"},
+		"duplicate": {"0001_a.sql", "0001_b.sql"},
+		"no number": {"init.sql"},
+		"zero":      {"0000_a.sql"},
+	} {
+		fsys := fstest.MapFS{}
+		for _, f := range files {
+			fsys["migrations/"+f] = &fstest.MapFile{Data: []byte("SELECT 1;")}
+		}
+		if _, err := migrations(fsys); err == nil {
+			t.Errorf("%s: migrations accepted %v", name, files)
+		}
+	}
+	ms, err := migrations(fstest.MapFS{
+		"migrations/0002_b.sql": {Data: []byte("b")},
+		"migrations/0001_a.sql": {Data: []byte("a")},
+	})
+	if err != nil || len(ms) != 2 || ms[0].sql != "a" || ms[1].version != 2 {
+		t.Errorf("migrations = %+v, %v", ms, err)
+	}
+}
+
+func TestFailedMigrationLeavesNothing(t *testing.T) {
+	// Pending migrations apply together or not at all: a failure in the
+	// last must not leave the first applied.
+	ctx := context.Background()
+	db, _ := openTest(t)
+	bad := fstest.MapFS{
+		"migrations/0001_init.sql": {Data: []byte("applied already")},
+		"migrations/0002_ok.sql":   {Data: []byte("CREATE TABLE a (x INTEGER);")},
+		"migrations/0003_bad.sql":  {Data: []byte("CREATE TABLE b (x INTEGER); CREATE TABLE a (y INTEGER);")},
+	}
+	err := db.migrate(ctx, bad)
+	if err == nil || !strings.Contains(err.Error(), "0003_bad.sql") {
+		t.Fatalf("migrate = %v, want an error naming 0003_bad.sql", err)
+	}
+	var tables, version int
+	if err := db.read.QueryRow("SELECT count(*) FROM sqlite_schema WHERE name IN ('a', 'b')").Scan(&tables); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.read.QueryRow("SELECT max(version) FROM schema_migrations").Scan(&version); err != nil {
+		t.Fatal(err)
+	}
+	if tables != 0 || version != 1 {
+		t.Errorf("after a failed migration: %d of its tables, schema version %d; want 0 and 1", tables, version)
+	}
+}
+
+func TestPing(t *testing.T) {
+	db, _ := openTest(t)
+	if err := db.Ping(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if err := db.Ping(context.Background()); err == nil {
+		t.Error("Ping on a closed database succeeded")
+	}
+}
+
+func TestIsBusy(t *testing.T) {
+	ctx := context.Background()
+	db, path := openTest(t)
+	// Hold the write lock, as another process would.
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec("INSERT INTO settings VALUES ('lock', 'held')"); err != nil {
+		t.Fatal(err)
+	}
+	other, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(0)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	_, err = other.Exec("INSERT INTO settings VALUES ('other', 'x')")
+	if err == nil {
+		t.Fatal("a second writer got in while the lock was held")
+	}
+	wrapped := fmt.Errorf("store: create run: %w", err)
+	if !IsBusy(wrapped) || IsFull(wrapped) {
+		t.Errorf("IsBusy = %v, IsFull = %v for %v", IsBusy(wrapped), IsFull(wrapped), err)
+	}
+	for _, e := range []error{nil, errors.New("busy"), run.ErrNotFound, context.DeadlineExceeded} {
+		if IsBusy(e) || IsFull(e) {
+			t.Errorf("IsBusy/IsFull true for %v", e)
+		}
+	}
+}
