@@ -177,6 +177,9 @@ func (c *Client) CreateTask(ctx context.Context, key, model, prompt string) (str
 		return "", reply, err
 	}
 	id, ok := parseTaskID(data)
+	if masked := redact(id, key); masked != id {
+		id, ok = "", false // an id holding the key is no id
+	}
 	if !ok {
 		e := errorf(KindGarbled, "POST /v1/tasks", nil, "HiAPI answered %d without a usable taskId", reply.HTTPStatus)
 		e.HTTPStatus, e.RequestID = reply.HTTPStatus, reply.RequestID
@@ -201,12 +204,9 @@ func (c *Client) GetTask(ctx context.Context, key, id string) (Task, Reply, erro
 		e.HTTPStatus, e.RequestID = reply.HTTPStatus, reply.RequestID
 		return Task{}, reply, e
 	}
+	t.redact(key)
 	if t.TaskID == "" {
 		t.TaskID = id
-	}
-	if t.Error != nil {
-		t.Error.Message = redact(t.Error.Message, key)
-		t.Error.Code = redact(t.Error.Code, key)
 	}
 	return t, reply, nil
 }
@@ -253,6 +253,7 @@ func (c *Client) do(ctx context.Context, method, path, query, key string, body [
 	for attempt := 0; ; attempt++ {
 		reply.Attempts = attempt + 1
 		data, e := c.once(ctx, method, target, key, body, &reply)
+		reply.RequestID = redact(reply.RequestID, key)
 		if e == nil {
 			return data, reply, nil
 		}

@@ -57,17 +57,35 @@ type TaskError struct {
 func (t Task) Done() bool { return t.Status == StatusSuccess || t.Status == StatusFail }
 
 // Image returns the task's image: the output of type "image", else the
-// first output (what the simple guides read), else false.
+// first output (what the simple guides read), else false. Entries without a
+// URL are passed over.
 func (t Task) Image() (Output, bool) {
 	for _, o := range t.Output {
 		if strings.EqualFold(o.Type, "image") && o.URL != "" {
 			return o, true
 		}
 	}
-	if len(t.Output) > 0 && t.Output[0].URL != "" {
-		return t.Output[0], true
+	for _, o := range t.Output {
+		if o.URL != "" {
+			return o, true
+		}
 	}
 	return Output{}, false
+}
+
+// redact masks key wherever the provider's text could have echoed it.
+func (t *Task) redact(key string) {
+	t.TaskID = redact(t.TaskID, key)
+	t.Model = redact(t.Model, key)
+	t.Status = redact(t.Status, key)
+	for i := range t.Output {
+		t.Output[i].URL = redact(t.Output[i].URL, key)
+		t.Output[i].Type = redact(t.Output[i].Type, key)
+	}
+	if t.Error != nil {
+		t.Error.Code = redact(t.Error.Code, key)
+		t.Error.Message = redact(t.Error.Message, key)
+	}
 }
 
 // View returns the task as the result verdict reads it. The caller fills
