@@ -845,4 +845,3 @@ func TestConcurrentUse(t *testing.T) {
 		t.Errorf("%d creates", n)
 	}
 }
-
