@@ -3,17 +3,38 @@ package checks
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
+
+// defaultVarName is the variable HiAPI documents for the key.
+const defaultVarName = "HIAPI_API_KEY"
 
 // Check runs every offline step over in and returns one Result per catalogue step, in catalogue order; the live steps (auth, model, result) come back as StatusPending with their Title set.
 func Check(in Input) []Result {
+	st := newState(&in)
 	out := make([]Result, len(catalogue))
-	for i, s := range catalogue {
+	for i := range catalogue {
+		s := &catalogue[i]
 		var r Result
-		if s.Live {
-			r = Result{Status: StatusPending, Detail: "Not run yet: start the live test to ask HiAPI."}
-		} else {
-			r = stepFuncs[s.ID](&in)
+		switch s.ID {
+		case StepPresent:
+			r = checkPresent(st)
+		case StepWhitespace:
+			r = checkWhitespace(st)
+		case StepCharacters:
+			r = checkCharacters(st)
+		case StepComplete:
+			r = checkComplete(st)
+		case StepProvider:
+			r = checkProvider(st)
+		case StepVariable:
+			r = checkVariable(st)
+		case StepBaseURL:
+			r = checkBaseURL(st)
+		case StepHeader:
+			r = checkHeader(st)
+		default:
+			r = pendingResult(s.ID)
 		}
 		r.ID, r.Title = s.ID, s.Title
 		out[i] = r
@@ -21,70 +42,259 @@ func Check(in Input) []Result {
 	return out
 }
 
-// stepFuncs maps each offline step to the function that decides it.
-var stepFuncs = map[ID]func(*Input) Result{
-	StepPresent:    checkPresent,
-	StepWhitespace: notYet,
-	StepCharacters: notYet,
-	StepComplete:   notYet,
-	StepProvider:   notYet,
-	StepVariable:   notYet,
-	StepBaseURL:    notYet,
-	StepHeader:     notYet,
+// pendingResult is what a live step says before the live test runs.
+func pendingResult(id ID) Result {
+	r := Result{Status: StatusPending}
+	switch id {
+	case StepAuth:
+		r.Detail = "Not run yet: the live test asks HiAPI with a free request (GET /v1/tasks?page=1&size=1)."
+	case StepModel:
+		r.Detail = "Not run yet: the live test creates one small test task with the model."
+	case StepResult:
+		r.Detail = "Not run yet: the live test polls the test task until it returns an image."
+	default:
+		r.Detail = "Not run yet."
+	}
+	return r
 }
 
-func notYet(*Input) Result {
-	return Result{Status: StatusSkip, Detail: "Skipped: this check is not available yet."}
+// state is what the steps of one Check share: the input and the analysis
+// of the key, done once.
+type state struct {
+	in  *Input
+	key keyInfo
+	// name is the variable the commands in fixes refer to: the VarName given,
+	// when it is a valid name that is not part of the key, else HIAPI_API_KEY.
+	name string
 }
 
-func checkPresent(in *Input) Result {
-	if in.Key == "" {
-		return Result{Status: StatusFail, Detail: "No key was given.", Fix: "Paste the key, or check that the variable is set: printenv HIAPI_API_KEY | wc -c"}
+func newState(in *Input) *state {
+	st := &state{in: in, name: defaultVarName}
+	st.key.analyse(in.Key)
+	if n := cleanVarName(in.VarName); n != "" && st.safe(n) {
+		st.name = n
 	}
-	if strings.TrimSpace(in.Key) == "" {
-		return Result{Status: StatusFail, Detail: "The key is only whitespace.", Fix: "Copy the key again from the HiAPI dashboard."}
+	return st
+}
+
+// secrets returns the key material the output must never show: the key
+// without its wrappers, and the key found inside base64. Raw wrapper text
+// (a variable name, "Bearer") is not secret, so it is not listed.
+func (st *state) safe(s string) bool {
+	k := &st.key
+	return !overlaps(s, k.core) && !overlaps(s, k.decoded) && !overlaps(s, k.trimmed())
+}
+
+// cmd rewrites a fix so its commands use the variable the person's code
+// reads instead of HIAPI_API_KEY.
+func (st *state) cmd(fix string) string {
+	if st.name == defaultVarName || fix == "" {
+		return fix
 	}
-	return Result{Status: StatusPass, Detail: "A key was given."}
+	return strings.ReplaceAll(fix, defaultVarName, st.name)
+}
+
+// finding is one problem a step found.
+type finding struct {
+	status Status
+	detail string
+	fix    string
+}
+
+// findings collects what a step found and turns it into a Result.
+type findings struct {
+	list []finding
+}
+
+func (f *findings) add(status Status, detail, fix string) {
+	f.list = append(f.list, finding{status, detail, fix})
+}
+
+func (f *findings) status() Status {
+	s := StatusPass
+	for _, x := range f.list {
+		s = worse(s, x.status)
+	}
+	return s
+}
+
+// maxShown is how many findings a detail lists before summing up the rest.
+const maxShown = 6
+
+// result joins the findings: the worst status, the details in order, and
+// each distinct fix once. With no findings it passes with passDetail.
+func (f *findings) result(passDetail string) Result {
+	if len(f.list) == 0 {
+		return Result{Status: StatusPass, Detail: passDetail}
+	}
+	r := Result{Status: f.status()}
+	if len(f.list) == 1 {
+		r.Detail, r.Fix = f.list[0].detail, f.list[0].fix
+		return r
+	}
+	var d, x strings.Builder
+	for i, it := range f.list {
+		if i == maxShown {
+			d.WriteString(" And ")
+			d.WriteString(plural(len(f.list)-maxShown, "more finding", "more findings"))
+			d.WriteString(".")
+			break
+		}
+		if it.detail != "" {
+			if d.Len() > 0 {
+				d.WriteByte(' ')
+			}
+			d.WriteString(it.detail)
+		}
+	}
+	for i, it := range f.list {
+		if it.fix == "" || containsFix(f.list[:i], it.fix) {
+			continue
+		}
+		if x.Len() > 0 {
+			x.WriteByte('\n')
+		}
+		x.WriteString(it.fix)
+	}
+	r.Detail, r.Fix = d.String(), x.String()
+	return r
+}
+
+func containsFix(list []finding, fix string) bool {
+	for _, it := range list {
+		if it.fix == fix {
+			return true
+		}
+	}
+	return false
+}
+
+// worse returns the more serious of two statuses.
+func worse(a, b Status) Status {
+	if rank(b) > rank(a) {
+		return b
+	}
+	return a
+}
+
+func rank(s Status) int {
+	switch s {
+	case StatusFail:
+		return 3
+	case StatusWarn:
+		return 2
+	case StatusPass:
+		return 1
+	}
+	return 0
+}
+
+func skip(detail, fix string) Result {
+	return Result{Status: StatusSkip, Detail: detail, Fix: fix}
 }
 
 // Summary returns the one-line summary the page and the CLI show above the
-// checklist, e.g. "2 steps fail: whitespace, base_url".
+// checklist, e.g. "2 steps fail: whitespace, base_url; 1 warning: complete".
+// Pending live steps are not failures: they are mentioned as not run yet.
 func Summary(results []Result) string {
-	var failed, warned []string
-	offline, pending := 0, 0
+	if len(results) == 0 {
+		return "No checks ran"
+	}
+	var failed, warned, unknown, skipped []string
+	offline, offlinePass, livePass, liveTotal, pending, running := 0, 0, 0, 0, 0, 0
 	for _, r := range results {
+		live := false
+		if s, ok := Lookup(r.ID); ok {
+			live = s.Live
+		}
+		if live {
+			liveTotal++
+		} else {
+			offline++
+		}
 		switch r.Status {
 		case StatusFail:
 			failed = append(failed, string(r.ID))
 		case StatusWarn:
 			warned = append(warned, string(r.ID))
+		case StatusUnknown:
+			unknown = append(unknown, string(r.ID))
+		case StatusSkip:
+			skipped = append(skipped, string(r.ID))
 		case StatusPending:
 			pending++
-		}
-		if s, ok := Lookup(r.ID); ok && !s.Live {
-			offline++
+		case StatusRunning:
+			running++
+		case StatusPass:
+			if live {
+				livePass++
+			} else {
+				offlinePass++
+			}
 		}
 	}
 	var parts []string
 	if len(failed) > 0 {
-		parts = append(parts, count(len(failed), "step fails", "steps fail")+": "+strings.Join(failed, ", "))
+		parts = append(parts, plural(len(failed), "step fails", "steps fail")+": "+strings.Join(failed, ", "))
 	}
 	if len(warned) > 0 {
-		parts = append(parts, count(len(warned), "warning", "warnings")+": "+strings.Join(warned, ", "))
+		parts = append(parts, plural(len(warned), "warning", "warnings")+": "+strings.Join(warned, ", "))
+	}
+	if len(unknown) > 0 {
+		parts = append(parts, plural(len(unknown), "step", "steps")+" undecided (not the key's fault): "+strings.Join(unknown, ", "))
 	}
 	if len(parts) == 0 {
-		s := "All " + strconv.Itoa(offline) + " offline checks pass"
-		if pending > 0 {
-			s += "; run the live test to finish"
+		var s string
+		switch {
+		case liveTotal > 0 && livePass == liveTotal && len(skipped) == 0:
+			s = "All " + strconv.Itoa(len(results)) + " steps pass: HiAPI accepts the key"
+		case len(skipped) == 0:
+			s = "All " + strconv.Itoa(offline) + " offline checks pass"
+		default:
+			s = plural(offlinePass+livePass, "check passes", "checks pass") + "; " + strconv.Itoa(len(skipped)) + " skipped for lack of input: " + strings.Join(skipped, ", ")
 		}
-		return s
+		parts = append(parts, s)
+	}
+	switch {
+	case running > 0:
+		parts = append(parts, "the live test is running")
+	case pending > 0 && pending == liveTotal && len(failed) == 0:
+		parts = append(parts, "the live test has not run yet")
 	}
 	return strings.Join(parts, "; ")
 }
 
-func count(n int, one, many string) string {
+// plural returns "1 thing" or "n things".
+func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
 	return strconv.Itoa(n) + " " + many
 }
+
+// at describes a 1-based position or range of positions.
+func at(from, to int) string {
+	if to <= from {
+		return "position " + strconv.Itoa(from)
+	}
+	return "positions " + strconv.Itoa(from) + "–" + strconv.Itoa(to)
+}
+
+// runeCount counts characters, each invalid byte counting as one.
+func runeCount(s string) int { return utf8.RuneCountInString(s) }
+
+// codePoint formats r as U+XXXX.
+func codePoint(r rune) string {
+	h := strings.ToUpper(strconv.FormatInt(int64(r), 16))
+	for len(h) < 4 {
+		h = "0" + h
+	}
+	return "U+" + h
+}
+
+// quoteChar shows one character between quotes, made visible.
+func quoteChar(r rune) string {
+	return "‘" + Visible(string(r)) + "’"
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

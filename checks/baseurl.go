@@ -1,0 +1,267 @@
+package checks
+
+import "strings"
+
+const (
+	hiapiHost = "api.hiapi.ai"
+	// whichBase says which base URL each kind of client needs.
+	whichBase = "Use https://api.hiapi.ai for the task API (your code calls /v1/tasks on it) and https://api.hiapi.ai/v1 for OpenAI-style clients (they add /chat/completions or /images/generations)."
+	fixBase   = "Set the base URL your client uses (e.g. `HIAPI_BASE_URL`, `OPENAI_BASE_URL`, `base_url=` in Python, `baseURL` in JS) to https://api.hiapi.ai/v1 for an OpenAI-style client, or https://api.hiapi.ai for the task API."
+)
+
+// providerHosts are other providers' API hosts, by name.
+var providerHosts = map[string]string{
+	"api.openai.com":                    "OpenAI",
+	"api.anthropic.com":                 "Anthropic",
+	"generativelanguage.googleapis.com": "Google AI (Gemini)",
+	"aiplatform.googleapis.com":         "Google Vertex AI",
+	"openrouter.ai":                     "OpenRouter",
+	"api.groq.com":                      "Groq",
+	"api.x.ai":                          "xAI",
+	"api-inference.huggingface.co":      "Hugging Face",
+	"router.huggingface.co":             "Hugging Face",
+	"api.replicate.com":                 "Replicate",
+	"api.perplexity.ai":                 "Perplexity",
+	"api.deepseek.com":                  "DeepSeek",
+	"api.mistral.ai":                    "Mistral",
+	"api.together.xyz":                  "Together AI",
+	"api.fireworks.ai":                  "Fireworks AI",
+	"api.cohere.ai":                     "Cohere",
+	"api.cohere.com":                    "Cohere",
+	"api.cerebras.ai":                   "Cerebras",
+}
+
+// hostProvider names the provider that owns host, if keycheck knows it.
+func hostProvider(host string) string {
+	if p, ok := providerHosts[host]; ok {
+		return p
+	}
+	switch {
+	case strings.HasSuffix(host, ".openai.azure.com"):
+		return "Azure OpenAI"
+	case strings.HasSuffix(host, "-aiplatform.googleapis.com"):
+		return "Google Vertex AI"
+	}
+	return ""
+}
+
+// urlParts is a URL split by hand: net/url rejects the very mistakes
+// (spaces, control characters) this step exists to explain.
+type urlParts struct {
+	scheme    string
+	hasScheme bool
+	userinfo  bool
+	host      string // lower case, without a trailing dot
+	port      string
+	path      string
+	query     bool
+	fragment  bool
+}
+
+func splitURL(s string) urlParts {
+	var u urlParts
+	if i := strings.Index(s, "://"); i > 0 && i <= 10 {
+		u.scheme, u.hasScheme = strings.ToLower(s[:i]), true
+		s = s[i+3:]
+	} else if strings.HasPrefix(s, "//") {
+		s = s[2:]
+	}
+	if i := strings.IndexByte(s, '#'); i >= 0 {
+		u.fragment = true
+		s = s[:i]
+	}
+	if i := strings.IndexByte(s, '?'); i >= 0 {
+		u.query = true
+		s = s[:i]
+	}
+	auth := s
+	if i := strings.IndexByte(s, '/'); i >= 0 {
+		auth, u.path = s[:i], s[i:]
+	}
+	if i := strings.LastIndexByte(auth, '@'); i >= 0 {
+		u.userinfo = true
+		auth = auth[i+1:]
+	}
+	if i := strings.LastIndexByte(auth, ':'); i >= 0 && !strings.HasSuffix(auth, "]") {
+		auth, u.port = auth[:i], auth[i+1:]
+	}
+	u.host = strings.TrimSuffix(strings.ToLower(auth), ".")
+	return u
+}
+
+// isLocalHost reports loopback, private and container-internal hosts.
+func isLocalHost(h string) bool {
+	h = strings.Trim(h, "[]")
+	switch {
+	case h == "localhost", h == "::1", h == "0.0.0.0", h == "host.docker.internal",
+		strings.HasSuffix(h, ".localhost"), strings.HasSuffix(h, ".local"), strings.HasSuffix(h, ".internal"),
+		strings.HasPrefix(h, "127."), strings.HasPrefix(h, "10."), strings.HasPrefix(h, "192.168."):
+		return true
+	case strings.HasPrefix(h, "172."):
+		rest := h[4:]
+		if i := strings.IndexByte(rest, '.'); i > 0 {
+			n := 0
+			for _, c := range rest[:i] {
+				n = n*10 + int(c-'0')
+			}
+			return n >= 16 && n <= 31
+		}
+	}
+	return false
+}
+
+func hostChars(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_' || c == ':' || c == '[' || c == ']') {
+			return false
+		}
+	}
+	return true
+}
+
+func checkBaseURL(st *state) Result {
+	raw := st.in.BaseURL
+	lo, hi := trimHidden(raw, 0, len(raw))
+	if lo == hi {
+		return skip("Skipped: no base URL given. Paste the base URL your client uses (e.g. the value of HIAPI_BASE_URL or OPENAI_BASE_URL, or base_url in your code) to check it.", "")
+	}
+	var f findings
+	u := raw[lo:hi]
+	if lo > 0 || hi < len(raw) {
+		var parts []string
+		if lo > 0 {
+			parts = append(parts, "starts with "+describeRun(raw[:lo], runeCount(raw[:lo])))
+		}
+		if hi < len(raw) {
+			parts = append(parts, "ends with "+describeRun(raw[hi:], runeCount(raw[hi:])))
+		}
+		f.add(StatusFail, "The base URL "+strings.Join(parts, " and ")+": clients send it as part of the URL or refuse it.",
+			"Trim it where it is set: `HIAPI_BASE_URL=\"$(printf '%s' \"$HIAPI_BASE_URL\" | tr -d '[:space:]')\"`, or `.strip()` / `.trim()` in code.")
+	}
+	if w, rest, ok := assignPrefix(u); ok {
+		name := "a variable"
+		if st.safe(w.text) {
+			name = w.text
+		}
+		f.add(StatusWarn, "This is a NAME=value line for "+name+"; only the URL after = was checked.", "Give the client only the URL.")
+		u = u[rest:]
+	}
+	if len(u) >= 2 && isQuote(rune(u[0])) && u[len(u)-1] == u[0] {
+		f.add(StatusFail, "The base URL is wrapped in quotes, which become part of it.", "Remove the quotes around the URL.")
+		u = u[1 : len(u)-1]
+	}
+	if i := strings.IndexFunc(u, hidden); i >= 0 {
+		f.add(StatusFail, "A blank or invisible character inside the URL at position "+itoa(runeCount(raw[:lo])+runeCount(u[:i])+1)+": the URL was split or pasted with extra text.", "Paste the URL as one piece, without spaces.")
+	}
+	if looksLikeKey(u) {
+		f.add(StatusFail, "This is an API key, not a URL. "+whichBase, "Put the key in the key field and the base URL (https://api.hiapi.ai/v1 or https://api.hiapi.ai) here.")
+		return f.result("")
+	}
+	p := splitURL(u)
+	hostShown := "this host"
+	if p.host != "" && len(p.host) <= 100 && hostChars(p.host) && st.safe(p.host) {
+		hostShown = p.host
+	}
+	switch {
+	case !p.hasScheme && (strings.HasPrefix(strings.ToLower(u), "https:/") || strings.HasPrefix(strings.ToLower(u), "http:/") || strings.HasPrefix(strings.ToLower(u), "https//")):
+		f.add(StatusFail, "The scheme is malformed (it needs exactly ‘https://’).", "Write it as https://api.hiapi.ai/v1 (or https://api.hiapi.ai).")
+		p = splitURL(strings.TrimLeft(strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(u), "https"), "http"), ":/"))
+		if p.host != "" && len(p.host) <= 100 && hostChars(p.host) && st.safe(p.host) {
+			hostShown = p.host
+		}
+	case !p.hasScheme:
+		f.add(StatusFail, "No scheme: the URL does not start with https://, so most clients refuse it or read it as a path.", "Write https:// in front: https://api.hiapi.ai/v1 (or https://api.hiapi.ai).")
+	case p.scheme == "http":
+		f.add(StatusFail, "Uses http://: the key would travel unencrypted, and when the server redirects to https many clients drop the Authorization header or turn the POST into a GET.", "Use https://: https://api.hiapi.ai/v1 (or https://api.hiapi.ai).")
+	case p.scheme != "https":
+		sc := "an unknown scheme"
+		if len(p.scheme) <= 8 && st.safe(p.scheme) {
+			sc = "‘" + Visible(p.scheme) + "://’"
+		}
+		f.add(StatusFail, "Uses "+sc+", not https://.", "Use https://api.hiapi.ai/v1 (or https://api.hiapi.ai).")
+	}
+	if p.userinfo {
+		f.add(StatusFail, "The URL carries credentials (user:password@ before the host). Never put a key in a URL: it ends up in logs. HiAPI reads the key only from the Authorization header.", "Remove the part before @, and rotate the key if it was a real one.")
+	}
+	hiapi := p.host == hiapiHost
+	switch {
+	case hiapi:
+		if p.port != "" && p.port != "443" {
+			f.add(StatusFail, "Port :"+shortText(st, p.port, 6)+" on api.hiapi.ai: HiAPI answers on the standard https port.", "Drop the port: https://api.hiapi.ai/v1.")
+		}
+	case p.host == "":
+		f.add(StatusFail, "There is no host in the URL.", fixBase)
+	case hostProvider(p.host) != "":
+		name := hostProvider(p.host)
+		f.add(StatusFail, "Sends the key to "+name+" ("+hostShown+"), not HiAPI: "+name+" has never seen HiAPI keys, so it always answers that the key is invalid.", fixBase)
+	case p.host == "hiapi.ai" || p.host == "www.hiapi.ai":
+		f.add(StatusFail, hostShown+" is HiAPI's website, not its API: the API is at api.hiapi.ai.", fixBase)
+	case p.host == "docs.hiapi.ai":
+		f.add(StatusFail, "docs.hiapi.ai is HiAPI's documentation site, not its API: the API is at api.hiapi.ai.", fixBase)
+	case strings.Contains(p.host, "hiapi") || strings.Contains(p.host, "hi-api") || levenshteinFold(p.host, hiapiHost) <= 3:
+		f.add(StatusFail, "‘"+hostShown+"’ is not HiAPI's API host: did you mean api.hiapi.ai?", fixBase)
+	case isLocalHost(p.host):
+		f.add(StatusWarn, "Sends the key to a local address ("+hostShown+"), not HiAPI: fine if that is your proxy, as long as it passes the Authorization header on to https://api.hiapi.ai.", "If there is no proxy there, use https://api.hiapi.ai/v1 (OpenAI-style clients) or https://api.hiapi.ai (task API).")
+	default:
+		f.add(StatusWarn, hostShown+" is not HiAPI: fine if this is your proxy or gateway, as long as it passes the Authorization header on to https://api.hiapi.ai.", "If it is not a proxy, set the base URL to https://api.hiapi.ai/v1 (OpenAI-style clients) or https://api.hiapi.ai (task API).")
+	}
+	path := strings.ToLower(p.path)
+	base := strings.TrimRight(path, "/")
+	if hiapi || p.host == "hiapi.ai" {
+		if strings.Contains(strings.TrimRight(path, "/"), "//") || strings.HasSuffix(path, "//") {
+			f.add(StatusWarn, "The path has a double slash (//): some servers treat it as a different path.", "Remove the extra slash.")
+		}
+		switch {
+		case base == "" || base == "/v1":
+		case strings.Contains(base, "/v1/v1"):
+			f.add(StatusFail, "The path repeats /v1 (/v1/v1): the client adds /v1 itself.", fixBase)
+		case strings.HasPrefix(base, "/v1/tasks") || strings.HasPrefix(base, "/tasks"):
+			f.add(StatusFail, "Ends in the task endpoint (/v1/tasks), not the base: the client adds that path itself, so requests would go to /v1/tasks/v1/tasks.", fixBase)
+		case strings.HasPrefix(base, "/v1/chat") || strings.HasPrefix(base, "/v1/images") || strings.HasPrefix(base, "/v1/models") ||
+			strings.HasPrefix(base, "/v1/responses") || strings.HasPrefix(base, "/v1/embeddings") || strings.HasPrefix(base, "/v1/completions"):
+			f.add(StatusFail, "Ends in an endpoint ("+shortText(st, p.path, 40)+"), not the base: the client adds that path itself, so it would be doubled.", fixBase)
+		default:
+			f.add(StatusFail, "The path "+shortText(st, p.path, 40)+" is not part of HiAPI's base URL: the only path it has is /v1, for OpenAI-style clients.", fixBase)
+		}
+	}
+	if p.query {
+		qs := StatusWarn
+		if hiapi {
+			qs = StatusFail
+		}
+		f.add(qs, "The URL has a query string (?…): clients add their paths after the base, so it lands in the wrong place, and a key in a URL ends up in logs.", "Remove everything from the ?; the key goes in the Authorization header.")
+	}
+	if p.fragment {
+		f.add(StatusWarn, "The URL has a fragment (#…), which clients drop or mangle.", "Remove everything from the #.")
+	}
+	if len(f.list) == 0 {
+		if base == "/v1" {
+			return Result{Status: StatusPass, Detail: "https://api.hiapi.ai/v1 is right for OpenAI-style clients: they add /chat/completions or /images/generations. If your code calls the task API itself, use https://api.hiapi.ai instead: with /v1 here, /v1/tasks becomes /v1/v1/tasks."}
+		}
+		return Result{Status: StatusPass, Detail: "https://api.hiapi.ai is HiAPI's base for the task API (POST /v1/tasks). OpenAI-style clients need https://api.hiapi.ai/v1 instead: they add /chat/completions or /images/generations to it."}
+	}
+	r := f.result("")
+	r.Detail += " " + whichBase
+	return r
+}
+
+// shortText shows a short piece of input when it is safe to, else a
+// stand-in.
+func shortText(st *state, s string, max int) string {
+	if runeCount(s) > max || !st.safe(s) {
+		return "…"
+	}
+	return "‘" + Visible(s) + "’"
+}
+
+// looksLikeKey reports a key pasted where a URL belongs.
+func looksLikeKey(s string) bool {
+	if strings.ContainsAny(s, "./:") {
+		return false
+	}
+	if _, ok, _ := identify(s); ok {
+		return true
+	}
+	return (strings.HasPrefix(s, "sk-") || strings.HasPrefix(s, "hi-sk-")) && len(s) >= 20
+}

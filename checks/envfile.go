@@ -1,0 +1,225 @@
+package checks
+
+import "strings"
+
+// envEntry is one variable in a pasted .env file or `env` output, read the
+// way dotenv loaders read it, with notes on where other readers (the shell's
+// `source`, `docker run --env-file`) would read it differently.
+type envEntry struct {
+	line    int // 1-based line where the entry starts
+	endLine int // last line, for quoted values that span lines
+	name    string
+	// value is what a dotenv loader gets.
+	value string
+	// export is "export" or "declare -x" when the line starts with it.
+	export string
+	quote  byte // the opening quote, 0 if unquoted
+	// crlf: the line ended in CR LF. Dotenv loaders drop the CR; `source`
+	// keeps it at the end of the value.
+	crlf bool
+	// spaceBefore / spaceAfter: blanks around '=' (NAME = value).
+	spaceBefore, spaceAfter bool
+	unbalanced              bool // the quote is never closed
+	comment                 bool // an inline " # comment" was dropped from an unquoted value
+	trailingWS              bool // blanks after an unquoted value (docker keeps them)
+	noEquals                bool // just NAME: Docker passes the variable through from its own environment
+	yaml                    bool // NAME: value, as in a Compose file
+	afterQuote              bool // text after the closing quote
+}
+
+// parseEnv calls fn for each variable in src, in order; fn returns false to
+// stop. Lines that are not assignments (comments, blank lines, the rest of
+// a multi-line value in `env` output) are skipped.
+func parseEnv(src string, fn func(e *envEntry) bool) {
+	line := 0
+	for pos := 0; pos < len(src); {
+		end := strings.IndexByte(src[pos:], '\n')
+		next := len(src)
+		if end < 0 {
+			end = len(src)
+		} else {
+			end += pos
+			next = end + 1
+		}
+		line++
+		e := envEntry{line: line, endLine: line}
+		l := src[pos:end]
+		pos = next
+		if strings.HasSuffix(l, "\r") {
+			e.crlf = true
+			l = l[:len(l)-1]
+		}
+		t := strings.TrimLeft(l, " \t")
+		if t == "" || t[0] == '#' {
+			continue
+		}
+		// A Compose list item: "- NAME=value".
+		if strings.HasPrefix(t, "- ") {
+			t = strings.TrimLeft(t[2:], " \t")
+		}
+		for _, p := range [...]string{"export ", "export\t", "declare -x "} {
+			if strings.HasPrefix(t, p) {
+				e.export = strings.TrimSpace(p)
+				t = strings.TrimLeft(t[len(p):], " \t")
+				break
+			}
+		}
+		eq := strings.IndexByte(t, '=')
+		if eq < 0 {
+			name := strings.TrimRight(t, " \t")
+			if isVarName(name) {
+				e.name, e.noEquals = name, true
+				if !fn(&e) {
+					return
+				}
+				continue
+			}
+			// NAME: value, as in a Compose environment map.
+			if c := strings.IndexByte(t, ':'); c > 0 && isVarName(t[:c]) && (c+1 == len(t) || t[c+1] == ' ') {
+				e.name, e.yaml = t[:c], true
+				e.value = unquoteYAML(strings.TrimSpace(t[c+1:]))
+				if !fn(&e) {
+					return
+				}
+			}
+			continue
+		}
+		name := t[:eq]
+		if trimmed := strings.TrimRight(name, " \t"); len(trimmed) != len(name) {
+			e.spaceBefore = true
+			name = trimmed
+		}
+		if !isVarName(name) {
+			continue
+		}
+		e.name = name
+		v := t[eq+1:]
+		if trimmed := strings.TrimLeft(v, " \t"); len(trimmed) != len(v) {
+			e.spaceAfter = true
+			v = trimmed
+		}
+		if v != "" && (v[0] == '"' || v[0] == '\'' || v[0] == '`') {
+			e.quote = v[0]
+			body := v[1:]
+			closeAt := closingQuote(body, e.quote)
+			if closeAt < 0 {
+				// The value may go on over the next lines, as dotenv
+				// allows inside quotes.
+				rest := src[pos:]
+				if c := closingQuote(rest, e.quote); c >= 0 {
+					nl := strings.Count(rest[:c], "\n")
+					eol := strings.IndexByte(rest[c:], '\n')
+					if eol < 0 {
+						eol = len(rest)
+					} else {
+						eol += c
+					}
+					multi := body + "\n" + rest[:c]
+					if e.crlf {
+						multi = body + "\r\n" + rest[:c]
+					}
+					e.value = unescape(multi, e.quote)
+					after := strings.TrimRight(rest[c+1:eol], "\r")
+					e.afterQuote = afterText(after)
+					line += nl + 1
+					e.endLine = line
+					pos += eol + 1
+					if eol == len(rest) {
+						pos = len(src)
+					}
+				} else {
+					e.unbalanced = true
+					e.value = body
+				}
+			} else {
+				e.value = unescape(body[:closeAt], e.quote)
+				e.afterQuote = afterText(body[closeAt+1:])
+			}
+		} else {
+			if i := inlineComment(v); i >= 0 {
+				e.comment = true
+				v = v[:i]
+			}
+			if trimmed := strings.TrimRight(v, " \t"); len(trimmed) != len(v) {
+				e.trailingWS = true
+				v = trimmed
+			}
+			e.value = v
+		}
+		if !fn(&e) {
+			return
+		}
+	}
+}
+
+// closingQuote finds the quote that closes a value opened with q; inside
+// double quotes a backslash escapes the next character.
+func closingQuote(s string, q byte) int {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			if q == '"' {
+				i++
+			}
+		case q:
+			return i
+		}
+	}
+	return -1
+}
+
+// unescape applies the escapes dotenv loaders expand in double quotes.
+func unescape(s string, q byte) string {
+	if q != '"' || strings.IndexByte(s, '\\') < 0 {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '\\' && i+1 < len(s) {
+			i++
+			switch s[i] {
+			case 'n':
+				b.WriteByte('\n')
+			case 'r':
+				b.WriteByte('\r')
+			case 't':
+				b.WriteByte('\t')
+			case '"', '\\', '$':
+				b.WriteByte(s[i])
+			default:
+				b.WriteByte('\\')
+				b.WriteByte(s[i])
+			}
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// afterText reports whether something other than a comment follows a
+// closing quote.
+func afterText(s string) bool {
+	s = strings.TrimLeft(s, " \t")
+	return s != "" && s[0] != '#'
+}
+
+// inlineComment finds a " #" comment in an unquoted value: dotenv treats a
+// '#' after a blank as the start of a comment.
+func inlineComment(v string) int {
+	for i := 1; i < len(v); i++ {
+		if v[i] == '#' && (v[i-1] == ' ' || v[i-1] == '\t') {
+			return i - 1
+		}
+	}
+	return -1
+}
+
+// unquoteYAML strips one pair of quotes from a YAML scalar.
+func unquoteYAML(s string) string {
+	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') && s[len(s)-1] == s[0] {
+		return s[1 : len(s)-1]
+	}
+	return s
+}

@@ -1,0 +1,735 @@
+package checks
+
+import "strings"
+
+// Fix copy for the header step.
+const (
+	fixBearer = "Send exactly `Authorization: Bearer <key>`: the word Bearer, one space, then the key. curl: `-H \"Authorization: Bearer $HIAPI_API_KEY\"`; " +
+		"Python: `headers={\"Authorization\": f\"Bearer {key}\"}`; JS: ``headers: { Authorization: `Bearer ${key}` }``."
+	fixSingleQuotes = "Use double quotes so the shell expands the variable: `-H \"Authorization: Bearer $HIAPI_API_KEY\"`. Inside single quotes the shell sends the name itself, dollar sign and all."
+	fixHeaderName   = "HiAPI reads the key only from the Authorization header: `-H \"Authorization: Bearer $HIAPI_API_KEY\"`."
+	fixNoHeader     = "Add the header: `curl https://api.hiapi.ai/v1/tasks -H \"Authorization: Bearer $HIAPI_API_KEY\" -H \"Content-Type: application/json\" …`."
+	fixBroken       = "Make `\\` the very last character of each continued line (no space after it), and save the script with Unix line endings (`dos2unix script.sh`)."
+	fixTwoHeaders   = "Send the Authorization header once; remove the other -H."
+	fixHeaderKey    = "The header is built from another key than the one you pasted: check which variable your code reads and what it holds; `" + HashCommand + "` prints the hash to compare."
+	fixHeaderEnd    = "The variable holding the key has whitespace at the end: strip it before building the header (`key.strip()`, `key.trim()`, `strings.TrimSpace(key)`), and convert files with CR LF endings (`dos2unix .env`)."
+	fixTemplateText = "If this is what the server received, the template was never filled in: a Python f-string lost its f, or a JS string used quotes instead of backticks. Check with a request to a echo service or by logging the header's length."
+)
+
+// headerLine is the Authorization (or similar) header found in the input.
+type headerLine struct {
+	name  string // "" when only a value was pasted
+	value string
+	line  int
+	// From a shell command: whether a '$' was sent literally (single
+	// quotes) or expanded by the shell.
+	curl           bool
+	literalDollar  bool
+	expandedDollar bool
+	// code: taken from source code, e.g. {"Authorization": f"Bearer {key}"}.
+	code     bool
+	template bool
+}
+
+// shellWord is one word of a shell command after quote removal.
+type shellWord struct {
+	text           string
+	line           int
+	literalDollar  bool
+	expandedDollar bool
+}
+
+// shellWords splits the first command of s into words the way a POSIX
+// shell would, keeping $VAR unexpanded. A line continuation broken by a
+// space or CR after the backslash ends the command: brokenLine says where.
+func shellWords(s string) (words []shellWord, brokenLine int, brokenCR bool, rest string) {
+	var b strings.Builder
+	var cur shellWord
+	in := false
+	line := 1
+	flush := func() {
+		if in {
+			cur.text = b.String()
+			words = append(words, cur)
+			b.Reset()
+			cur = shellWord{}
+			in = false
+		}
+	}
+	start := func() {
+		if !in {
+			in = true
+			cur.line = line
+		}
+	}
+	i := 0
+loop:
+	for i < len(s) {
+		c := s[i]
+		switch c {
+		case ' ', '\t':
+			flush()
+			i++
+		case '\r':
+			if i+1 < len(s) && s[i+1] == '\n' {
+				i++
+				continue
+			}
+			flush()
+			i++
+		case '\n':
+			flush()
+			i++
+			line++
+			break loop
+		case ';', '|', '&':
+			flush()
+			i++
+			break loop
+		case '#':
+			if !in {
+				for i < len(s) && s[i] != '\n' {
+					i++
+				}
+				continue
+			}
+			b.WriteByte(c)
+			i++
+		case '\\', '^', '`':
+			// A continuation: backslash (sh), caret (cmd) or backtick
+			// (PowerShell) at the end of a line.
+			j := i + 1
+			if j < len(s) && s[j] == '\n' {
+				i = j + 1
+				line++
+				continue
+			}
+			if c == '\\' && j < len(s) && (s[j] == '\r' || s[j] == ' ' || s[j] == '\t') {
+				k := j
+				for k < len(s) && (s[k] == ' ' || s[k] == '\t' || s[k] == '\r') {
+					k++
+				}
+				if k == len(s) || s[k] == '\n' {
+					flush()
+					brokenLine, brokenCR = line, s[j] == '\r'
+					if k < len(s) {
+						k++
+					}
+					i = k
+					line++
+					break loop
+				}
+			}
+			if c != '\\' {
+				start()
+				b.WriteByte(c)
+				i++
+				continue
+			}
+			start()
+			if j < len(s) {
+				if s[j] == '$' {
+					cur.literalDollar = true
+				}
+				b.WriteByte(s[j])
+				i = j + 1
+			} else {
+				i = j
+			}
+		case '\'':
+			start()
+			j := strings.IndexByte(s[i+1:], '\'')
+			if j < 0 {
+				j = len(s) - i - 1
+			}
+			part := s[i+1 : i+1+j]
+			if strings.IndexByte(part, '$') >= 0 {
+				cur.literalDollar = true
+			}
+			line += strings.Count(part, "\n")
+			b.WriteString(part)
+			i += j + 2
+		case '"':
+			start()
+			i++
+			for i < len(s) && s[i] != '"' {
+				d := s[i]
+				if d == '\\' && i+1 < len(s) {
+					switch s[i+1] {
+					case '\n':
+						i += 2
+						line++
+						continue
+					case '$':
+						cur.literalDollar = true
+						b.WriteByte('$')
+						i += 2
+						continue
+					case '"', '\\', '`':
+						b.WriteByte(s[i+1])
+						i += 2
+						continue
+					}
+				}
+				if d == '$' {
+					cur.expandedDollar = true
+				}
+				if d == '\n' {
+					line++
+				}
+				b.WriteByte(d)
+				i++
+			}
+			i++
+		default:
+			start()
+			if c == '$' {
+				cur.expandedDollar = true
+			}
+			b.WriteByte(c)
+			i++
+		}
+	}
+	flush()
+	if i < len(s) {
+		rest = s[i:]
+	}
+	return words, brokenLine, brokenCR, rest
+}
+
+// curlShortArgs are curl's one-letter options that take an argument.
+const curlShortArgs = "AbcCdDeEFHKmoPQrtTuwxXyYz"
+
+// curlLongArgs are curl's long options that take an argument.
+var curlLongArgs = map[string]bool{
+	"--header": true, "--url": true, "--request": true, "--data": true, "--data-raw": true, "--data-binary": true,
+	"--data-urlencode": true, "--data-ascii": true, "--json": true, "--output": true, "--user-agent": true, "--referer": true,
+	"--cookie": true, "--cookie-jar": true, "--form": true, "--form-string": true, "--upload-file": true, "--proxy": true,
+	"--max-time": true, "--connect-timeout": true, "--write-out": true, "--retry": true, "--retry-delay": true,
+	"--retry-max-time": true, "--config": true, "--cert": true, "--key": true, "--cacert": true, "--capath": true,
+	"--resolve": true, "--connect-to": true, "--range": true, "--limit-rate": true, "--max-redirs": true, "--user": true,
+	"--oauth2-bearer": true, "--variable": true, "--proxy-user": true, "--interface": true, "--dump-header": true,
+	"--trace": true, "--trace-ascii": true, "--stderr": true, "--expect100-timeout": true, "--aws-sigv4": true,
+	"--proto": true, "--proto-redir": true, "--speed-limit": true, "--speed-time": true, "--output-dir": true,
+}
+
+// curlCmd is what keycheck reads from a curl command.
+type curlCmd struct {
+	headers    []shellWord
+	url        string
+	oauth2     *shellWord
+	basic      bool
+	brokenLine int
+	brokenCR   bool
+	dropped    []shellWord // -H options after a broken continuation
+}
+
+func parseCurl(s string) curlCmd {
+	var c curlCmd
+	words, broken, cr, rest := shellWords(s)
+	c.brokenLine, c.brokenCR = broken, cr
+	c.read(words, false)
+	if broken > 0 && rest != "" {
+		more, _, _, _ := shellWords(rest)
+		for i := range more {
+			more[i].line += broken
+		}
+		var d curlCmd
+		d.read(more, true)
+		c.dropped = d.headers
+	}
+	return c
+}
+
+// read walks curl's arguments; cont is set for words after a broken
+// continuation, which are not a command of their own.
+func (c *curlCmd) read(words []shellWord, cont bool) {
+	i := 1
+	if cont {
+		i = 0
+	}
+	for ; i < len(words); i++ {
+		w := words[i].text
+		next := func() *shellWord {
+			if i+1 < len(words) {
+				i++
+				return &words[i]
+			}
+			return nil
+		}
+		switch {
+		case w == "-H" || w == "--header":
+			if n := next(); n != nil {
+				c.headers = append(c.headers, *n)
+			}
+		case strings.HasPrefix(w, "--"):
+			name := w
+			if j := strings.IndexByte(w, '='); j > 0 {
+				name = w[:j]
+			}
+			if !curlLongArgs[name] {
+				continue
+			}
+			n := next()
+			if n == nil {
+				continue
+			}
+			switch name {
+			case "--url":
+				c.url = n.text
+			case "--oauth2-bearer":
+				c.oauth2 = n
+			case "--user":
+				c.basic = true
+			}
+		case strings.HasPrefix(w, "-") && len(w) > 1:
+			for j := 1; j < len(w); j++ {
+				if strings.IndexByte(curlShortArgs, w[j]) < 0 {
+					continue
+				}
+				arg := words[i]
+				arg.text = w[j+1:]
+				if arg.text == "" {
+					n := next()
+					if n == nil {
+						break
+					}
+					arg = *n
+				}
+				switch w[j] {
+				case 'H':
+					c.headers = append(c.headers, arg)
+				case 'u':
+					c.basic = true
+				}
+				break
+			}
+		default:
+			if c.url == "" && !cont {
+				c.url = w
+			}
+		}
+	}
+}
+
+// isCurl reports whether the input is a shell command (or a bare -H
+// option) rather than a header.
+func isCurl(s string) (string, bool) {
+	t := strings.TrimLeft(s, " \t\r\n")
+	for _, p := range [...]string{"$ ", "> ", "% ", "PS> "} {
+		t = strings.TrimPrefix(t, p)
+	}
+	if strings.HasPrefix(t, "curl ") || strings.HasPrefix(t, "curl.exe ") || strings.HasPrefix(t, "curl\t") || strings.HasPrefix(t, "curl\\") {
+		return t, true
+	}
+	if strings.HasPrefix(t, "-H ") || strings.HasPrefix(t, "-H'") || strings.HasPrefix(t, "-H\"") || strings.HasPrefix(t, "--header ") {
+		return "curl " + t, true
+	}
+	return "", false
+}
+
+// authHeaderNames are header names people put keys in.
+var authHeaderNames = [...]string{"authorization", "authorisation", "authentication", "x-api-key", "api-key", "apikey", "x-goog-api-key", "x-auth-token", "auth", "token", "x-token", "key", "proxy-authorization"}
+
+func isAuthName(n string) bool {
+	for _, a := range authHeaderNames {
+		if strings.EqualFold(n, a) {
+			return true
+		}
+	}
+	return false
+}
+
+// splitHeader splits "Name: value"; ok is false when the text is only a
+// value (including the malformed "Bearer: sk-...").
+func splitHeader(t string) (name, value string, ok bool) {
+	c := strings.IndexByte(t, ':')
+	if c <= 0 || c > 64 {
+		return "", t, false
+	}
+	name = t[:c]
+	for i := 0; i < len(name); i++ {
+		ch := name[i]
+		if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '-' || ch == '_' || ch == ' ') {
+			return "", t, false
+		}
+	}
+	if l := strings.ToLower(strings.TrimSpace(name)); l == "bearer" || l == "token" || l == "basic" || l == "http" || l == "https" {
+		return "", t, false
+	}
+	return name, t[c+1:], true
+}
+
+// codeHeader reads a header written as code: "Authorization": "Bearer …",
+// 'Authorization': f'Bearer {key}', Authorization: `Bearer ${key}`,
+func codeHeader(t string) (headerLine, bool) {
+	t = strings.TrimSpace(t)
+	t = strings.TrimLeft(t, "{[(")
+	if t == "" || (t[0] != '"' && t[0] != '\'') {
+		return headerLine{}, false
+	}
+	q := t[0]
+	end := strings.IndexByte(t[1:], q)
+	if end < 0 {
+		return headerLine{}, false
+	}
+	name := t[1 : 1+end]
+	rest := strings.TrimLeft(t[2+end:], " \t")
+	if !strings.HasPrefix(rest, ":") || !isAuthName(name) {
+		return headerLine{}, false
+	}
+	v := strings.TrimSpace(rest[1:])
+	v = strings.TrimRight(v, ",;})] \t")
+	h := headerLine{name: name, code: true}
+	if len(v) >= 2 && (v[0] == 'f' || v[0] == 'F') && (v[1] == '"' || v[1] == '\'') {
+		h.template = true
+		v = v[1:]
+	}
+	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'' || v[0] == '`') && v[len(v)-1] == v[0] {
+		if v[0] == '`' {
+			h.template = true
+		}
+		v = v[1 : len(v)-1]
+	}
+	h.value = v
+	return h, true
+}
+
+func checkHeader(st *state) Result {
+	raw := st.in.Header
+	if lo, hi := trimHidden(raw, 0, len(raw)); lo == hi {
+		return skip("Skipped: no header given. Paste the Authorization header your code sends, or the whole curl command, to check it.", "")
+	}
+	var f findings
+	var hs []headerLine
+	note := ""
+	if cmd, ok := isCurl(raw); ok {
+		c := parseCurl(cmd)
+		if c.brokenLine > 0 && len(c.dropped) > 0 {
+			why := "a space after the backslash"
+			if c.brokenCR {
+				why = "a Windows line ending (CR LF) after the backslash"
+			}
+			f.add(StatusFail, "Line "+itoa(c.brokenLine)+" of the command ends with "+why+": the shell ends the command there, so the "+plural(len(c.dropped), "-H option", "-H options")+" after it never reach curl.", fixBroken)
+		}
+		for _, w := range c.headers {
+			name, value, ok := splitHeader(w.text)
+			if ok && isAuthName(strings.TrimSpace(name)) {
+				hs = append(hs, headerLine{name: name, value: value, line: w.line, curl: true, literalDollar: w.literalDollar, expandedDollar: w.expandedDollar})
+			}
+		}
+		if c.oauth2 != nil && len(hs) == 0 {
+			hs = append(hs, headerLine{name: "Authorization", value: " Bearer " + c.oauth2.text, line: c.oauth2.line, curl: true, literalDollar: c.oauth2.literalDollar, expandedDollar: c.oauth2.expandedDollar})
+		}
+		if len(hs) == 0 {
+			switch {
+			case c.basic:
+				f.add(StatusFail, "The command authenticates with -u (Basic auth) and sends no Authorization: Bearer header; HiAPI wants Bearer.", st.cmd(fixNoHeader))
+			default:
+				d := "The curl command sends no Authorization header"
+				if len(c.headers) > 0 {
+					d += " (its " + plural(len(c.headers), "header is", "headers are") + " something else)"
+				}
+				for _, w := range c.dropped {
+					if n, _, ok := splitHeader(w.text); ok && isAuthName(strings.TrimSpace(n)) {
+						d += "; the one on line " + itoa(w.line) + " is cut off from the command"
+						break
+					}
+				}
+				f.add(StatusFail, d+".", st.cmd(fixNoHeader))
+			}
+		}
+		note = curlURLNote(st, c.url, c.headers)
+	} else {
+		hs = headerLines(raw, &f)
+	}
+	if len(hs) > 1 {
+		lines := ""
+		if hs[0].line > 0 {
+			lines = " (lines " + itoa(hs[0].line) + " and " + itoa(hs[1].line) + ")"
+		}
+		f.add(StatusFail, "Sends "+plural(len(hs), "key header", "key headers")+lines+": which one a server reads is undefined.", fixTwoHeaders)
+	}
+	if len(hs) > 0 {
+		checkAuthHeader(st, &hs[len(hs)-1], &f)
+	}
+	r := f.result("")
+	if note != "" {
+		r.Detail += " " + note
+	}
+	return r
+}
+
+// headerLines finds the key header in pasted header lines, or takes a lone
+// line as the header value.
+func headerLines(raw string, f *findings) []headerLine {
+	s := raw
+	// A final line break ends the paste; it is not part of the header. A
+	// CR without it is kept: that is a CR in the header.
+	if strings.HasSuffix(s, "\n") {
+		s = strings.TrimSuffix(strings.TrimSuffix(s, "\n"), "\r")
+	}
+	all := strings.Split(s, "\n")
+	var hs []headerLine
+	var others, lines int
+	var lone headerLine
+	for i, l := range all {
+		if i < len(all)-1 {
+			l = strings.TrimSuffix(l, "\r")
+		}
+		t := strings.TrimLeft(l, " \t")
+		if strings.TrimSpace(t) == "" {
+			continue
+		}
+		lines++
+		if h, ok := codeHeader(t); ok {
+			h.line = i + 1
+			hs = append(hs, h)
+			continue
+		}
+		if name, value, ok := splitHeader(t); ok {
+			if isAuthName(strings.TrimSpace(name)) {
+				hs = append(hs, headerLine{name: name, value: value, line: i + 1})
+			} else {
+				others++
+			}
+			continue
+		}
+		lone = headerLine{value: t, line: i + 1}
+	}
+	switch {
+	case len(hs) > 0:
+		if lines == 1 {
+			hs[0].line = 0
+		}
+		return hs
+	case lines == 1 && lone.value != "":
+		lone.line = 0
+		return []headerLine{lone}
+	case others > 0:
+		f.add(StatusFail, "None of the "+plural(lines, "pasted line", "pasted lines")+" is an Authorization header.", fixNoHeader)
+	default:
+		f.add(StatusFail, "Could not find a header in the "+plural(lines, "pasted line", "pasted lines")+": paste one `Authorization: Bearer …` line or the curl command.", fixBearer)
+	}
+	return nil
+}
+
+// curlURLNote mentions a curl command that calls something other than
+// HiAPI; the base URL step is where URLs are judged.
+func curlURLNote(st *state, url string, headers []shellWord) string {
+	if url == "" || strings.Contains(url, "$") {
+		return ""
+	}
+	p := splitURL(url)
+	if p.host == hiapiHost && p.scheme == "https" {
+		return ""
+	}
+	host := "another host"
+	if p.host != "" && len(p.host) <= 100 && hostChars(p.host) && st.safe(p.host) && !overlapsAny(p.host, headers) {
+		host = p.host
+	}
+	if p.host == hiapiHost {
+		return "The command calls api.hiapi.ai over " + p.scheme + ", not https (see the base URL step)."
+	}
+	if name := hostProvider(p.host); name != "" {
+		return "The command calls " + name + " (" + host + "), not api.hiapi.ai: see the base URL step."
+	}
+	return "The command calls " + host + ", not api.hiapi.ai: see the base URL step."
+}
+
+func overlapsAny(s string, words []shellWord) bool {
+	for _, w := range words {
+		if overlaps(s, w.text) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkAuthHeader judges the header's name and value and compares the key
+// in it with the pasted key. It returns the key it found.
+func checkAuthHeader(st *state, h *headerLine, f *findings) string {
+	where := "The header"
+	if h.line > 0 {
+		where = "The header on line " + itoa(h.line)
+	}
+	if h.name != "" {
+		name := strings.TrimSpace(h.name)
+		shown := "‘" + name + "’"
+		if len(name) > 40 || !st.safe(name) {
+			shown = "this header"
+		}
+		switch l := strings.ToLower(name); {
+		case h.name != name && strings.HasSuffix(h.name, " "):
+			f.add(StatusFail, where+" has a space before the colon (‘"+name+" :’): servers must reject that header.", st.cmd(fixBearer))
+		case l == "authorization":
+		case l == "authorisation":
+			f.add(StatusFail, where+" is spelt Authorisation; the HTTP header is Authorization, with a z.", st.cmd(fixHeaderName))
+		case l == "authentication":
+			f.add(StatusFail, where+" is called Authentication; the key goes in Authorization.", st.cmd(fixHeaderName))
+		case l == "x-api-key":
+			f.add(StatusFail, where+" is x-api-key, Anthropic's header; HiAPI reads Authorization: Bearer.", st.cmd(fixHeaderName))
+		case l == "api-key":
+			f.add(StatusFail, where+" is api-key, Azure OpenAI's header; HiAPI reads Authorization: Bearer.", st.cmd(fixHeaderName))
+		case l == "x-goog-api-key":
+			f.add(StatusFail, where+" is x-goog-api-key, Google's header; HiAPI reads Authorization: Bearer.", st.cmd(fixHeaderName))
+		default:
+			f.add(StatusFail, where+" is "+shown+"; HiAPI reads the key only from Authorization.", st.cmd(fixHeaderName))
+		}
+	}
+	v := strings.TrimLeft(h.value, " \t")
+	// Trailing characters that the key would carry.
+	body := strings.TrimRight(v, " \t\r\n")
+	if tail := v[len(body):]; tail != "" {
+		switch {
+		case strings.ContainsAny(tail, "\r\n"):
+			f.add(StatusFail, where+" ends with "+describeRun(tail, runeCount(tail))+": the key variable carries a line ending, which most clients refuse in a header and the rest send as part of the key.", st.cmd(fixHeaderEnd))
+		default:
+			f.add(StatusWarn, where+" ends with "+describeRun(tail, runeCount(tail))+": servers usually strip it, but it means the variable holding the key has trailing whitespace.", st.cmd(fixHeaderEnd))
+		}
+	}
+	if body == "" {
+		f.add(StatusFail, where+" has no value: the variable holding the key was empty when the header was built.", st.cmd(fixEmptyVar))
+		return ""
+	}
+	// The scheme.
+	sp := strings.IndexAny(body, " \t:")
+	scheme, rest := body, ""
+	if sp >= 0 {
+		scheme, rest = body[:sp], body[sp:]
+	}
+	ls := strings.ToLower(scheme)
+	token := ""
+	switch {
+	case ls == "bearer":
+		switch {
+		case strings.HasPrefix(rest, ":"):
+			f.add(StatusFail, where+" has ‘Bearer:’ with a colon; the scheme is the word Bearer, then one space.", st.cmd(fixBearer))
+			rest = strings.TrimLeft(rest[1:], " \t")
+			token = rest
+		case rest == "":
+			f.add(StatusFail, where+" is ‘Bearer’ with nothing after it: the variable holding the key was empty when the header was built.", st.cmd(fixEmptyVar))
+			return ""
+		default:
+			t := strings.TrimLeft(rest, " \t")
+			if gap := rest[:len(rest)-len(t)]; gap != " " {
+				f.add(StatusFail, where+" has "+describeRun(gap, runeCount(gap))+" after Bearer; it must be exactly one space.", st.cmd(fixBearer))
+			}
+			token = t
+		}
+		switch scheme {
+		case "Bearer":
+		case "bearer":
+			f.add(StatusWarn, where+" writes ‘bearer’ in lower case: the scheme is case-insensitive and most servers accept it, but write Bearer to rule it out.", st.cmd(fixBearer))
+		default:
+			f.add(StatusWarn, where+" writes ‘"+scheme+"’: the scheme is case-insensitive and most servers accept it, but write Bearer to rule it out.", st.cmd(fixBearer))
+		}
+		if t := strings.TrimLeft(token, " \t"); len(t) > 7 && strings.EqualFold(t[:7], "bearer ") {
+			f.add(StatusFail, where+" says Bearer twice: the variable already holds ‘Bearer …’ and the code adds another.", st.cmd(fixPrefix))
+			token = strings.TrimLeft(t[7:], " \t")
+		}
+	case ls == "token", ls == "basic", ls == "key", ls == "apikey", ls == "api-key", ls == "jwt", ls == "digest", ls == "oauth", ls == "bearertoken":
+		f.add(StatusFail, where+" uses the ‘"+scheme+"’ scheme; HiAPI wants Bearer.", st.cmd(fixBearer))
+		token = strings.TrimLeft(strings.TrimPrefix(rest, ":"), " \t")
+	case sp < 0 && levenshteinFold(ls, "bearer") <= 2 && len(ls) >= 4 && len(ls) <= 8:
+		f.add(StatusFail, where+" is ‘"+scheme+"’ with no key after it.", st.cmd(fixBearer))
+		return ""
+	case sp >= 0 && levenshteinFold(ls, "bearer") <= 2 && len(ls) >= 4:
+		f.add(StatusFail, where+" misspells Bearer as ‘"+scheme+"’.", st.cmd(fixBearer))
+		token = strings.TrimLeft(rest, " \t:")
+	case sp < 0:
+		f.add(StatusFail, where+" sends the bare key with no ‘Bearer ’ in front.", st.cmd(fixBearer))
+		token = body
+	default:
+		f.add(StatusFail, where+" is not ‘Bearer <key>’.", st.cmd(fixBearer))
+		return ""
+	}
+	if token == "" {
+		return ""
+	}
+	// What stands where the key should be.
+	if len(token) >= 2 && isQuote(rune(token[0])) && token[len(token)-1] == token[0] {
+		f.add(StatusFail, where+" has the key wrapped in quotes, which the server takes as part of the key.", st.cmd(fixQuotes))
+		token = token[1 : len(token)-1]
+	}
+	if i := strings.IndexByte(token, '$'); i >= 0 {
+		name := varAt(token[i+1:])
+		shown := "a variable"
+		if name != "" && st.safe(name) && len(name) <= 64 {
+			shown = "$" + name
+		}
+		switch {
+		case h.curl && h.literalDollar:
+			f.add(StatusFail, where+" puts "+shown+" inside single quotes: the shell sends the literal text ‘"+shown+"’, not the key.", st.cmd(fixSingleQuotes))
+		case h.curl:
+			d := where + " takes the key from " + shown + ", which the shell fills in: keycheck cannot see its value, so it cannot compare it with the pasted key. To compare, run `keycheck check --var " + orName(name, st) + "` in the same shell."
+			if name != "" && st.in.VarName != "" && name != st.name && st.safe(name) {
+				f.add(StatusWarn, d+" Your code reads "+st.name+", not "+name+".", "Use the same variable in the command and in your code.")
+			} else {
+				f.list = append(f.list, finding{status: StatusPass, detail: d})
+			}
+		case h.template:
+			f.list = append(f.list, finding{status: StatusPass, detail: where + " is built from a variable in code; keycheck cannot see its value, so it cannot compare it with the pasted key."})
+		default:
+			f.add(StatusWarn, where+" holds the text ‘"+shown+"’ rather than a key: if this is what was sent, the variable was never expanded (single quotes, or a file that does not expand variables).", st.cmd(fixSingleQuotes))
+		}
+		return ""
+	}
+	if strings.ContainsAny(token, "{}") || (strings.HasPrefix(token, "<") && strings.HasSuffix(token, ">") && !isPlaceholder(token)) {
+		if h.template {
+			f.list = append(f.list, finding{status: StatusPass, detail: where + " is built from a variable in code; keycheck cannot see its value, so it cannot compare it with the pasted key."})
+		} else {
+			f.add(StatusWarn, where+" holds template text where the key belongs: if the server received this, the template was never filled in.", fixTemplateText)
+		}
+		return ""
+	}
+	if isPlaceholder(token) {
+		f.add(StatusFail, where+" carries a placeholder from documentation, not a real key.", st.cmd(fixPlace))
+		return token
+	}
+	if e := escapeSuffix(token); e != "" && len(e) < len(token) {
+		f.add(StatusFail, where+" ends with the text ‘"+e+"’: the key had a trailing line break when it was logged or built.", st.cmd(fixHeaderEnd))
+		token = token[:len(token)-len(e)]
+	}
+	compareHeaderKey(st, token, where, f)
+	return token
+}
+
+// varAt returns the variable name at the start of s ($NAME or ${NAME}).
+func varAt(s string) string {
+	s = strings.TrimPrefix(s, "{")
+	i := 0
+	for i < len(s) && isNameByte(s[i], i == 0) {
+		i++
+	}
+	return s[:i]
+}
+
+func orName(name string, st *state) string {
+	if name != "" && st.safe(name) && len(name) <= 64 {
+		return name
+	}
+	return st.name
+}
+
+// compareHeaderKey says whether the header carries the pasted key, showing
+// only fingerprints.
+func compareHeaderKey(st *state, token, where string, f *findings) {
+	k := &st.key
+	if k.raw == "" || k.blank {
+		if len(f.list) == 0 {
+			f.list = append(f.list, finding{status: StatusPass, detail: where + " has the right form, ‘Authorization: Bearer ’ and a key (" + ends(token) + "); paste the key too to check it is the same one."})
+		}
+		return
+	}
+	switch {
+	case token == k.raw, token == k.core, token == k.trimmed(), k.decoded != "" && token == k.decoded:
+		if len(f.list) == 0 {
+			f.list = append(f.list, finding{status: StatusPass, detail: where + " is ‘Authorization: Bearer ’ and carries this key (" + FingerprintOf(token).SHA256 + ")."})
+		} else {
+			f.list = append(f.list, finding{status: StatusPass, detail: "It carries this key (" + FingerprintOf(token).SHA256 + ")."})
+		}
+	default:
+		f.add(StatusFail, where+" carries a different key: "+FingerprintOf(token).Short()+" in the header, "+FingerprintOf(k.judged()).Short()+" pasted.", st.cmd(fixHeaderKey))
+	}
+}

@@ -1,0 +1,36 @@
+package checks
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// window is how many consecutive characters of a secret may never appear
+// in a Detail or Fix. Fingerprints show at most 6 leading and 4 trailing
+// characters, never next to each other.
+const window = 8
+
+// overlaps reports whether s and secret share a run of window characters:
+// whether showing s would show a piece of the secret.
+func overlaps(s, secret string) bool {
+	if len(s) < window || len(secret) < window {
+		return false
+	}
+	for i := 0; i < len(s); {
+		j, n := i, 0
+		for j < len(s) && n < window {
+			_, size := utf8.DecodeRuneInString(s[j:])
+			j += size
+			n++
+		}
+		if n < window {
+			return false
+		}
+		if strings.Contains(secret, s[i:j]) {
+			return true
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return false
+}

@@ -1,0 +1,539 @@
+package checks
+
+import (
+	"strings"
+)
+
+// Fix copy for the variable step.
+const (
+	fixNotInherited = "Set it where this process starts; it does not inherit your interactive shell.\n" +
+		"cron: cron reads no shell profile. Put `HIAPI_API_KEY=sk-...` at the top of the crontab (`crontab -e`), or start the job with `set -a; . /path/to/.env; set +a; your-command`.\n" +
+		"Docker: `docker run -e HIAPI_API_KEY …` passes your shell's value, or use `--env-file .env`; in Compose, `environment: [HIAPI_API_KEY]` or `env_file: .env`.\n" +
+		"systemd: `Environment=HIAPI_API_KEY=…` or `EnvironmentFile=/etc/yourapp.env` under [Service], then `systemctl daemon-reload` and restart the service.\n" +
+		"CI: store it as a secret and map it into the job, e.g. GitHub Actions `env: HIAPI_API_KEY: ${{ secrets.HIAPI_API_KEY }}`.\n" +
+		"sudo drops the environment: `sudo --preserve-env=HIAPI_API_KEY your-command`."
+	fixEmptyVar     = "Something set it to nothing: check the line that sets it, the crontab, unit file or CI secret (in GitHub Actions a secret that does not exist, or is not shared with this environment, maps to an empty value). See it: `printenv HIAPI_API_KEY | wc -c`."
+	fixDifferent    = "Put the current key (the one in the HiAPI dashboard) in the file, then restart the process so it reads the file again. Note that python-dotenv's `load_dotenv()` and Node's dotenv do not override a variable already set: an old HIAPI_API_KEY exported in the shell wins over the file (use `override=True` / `{ override: true }`)."
+	fixDifferentEnv = "This process holds another key than the one you pasted: an old one, or a teammate's. Find where it is set (`grep -rn HIAPI_API_KEY` in your shell profile, .env files, unit files, CI settings), put the current key there, and restart the process."
+	fixSpacesEq     = "Write it with no spaces around =: `HIAPI_API_KEY=sk-...`."
+	fixCRLF         = "Convert the file to Unix line endings: `dos2unix .env` or `sed -i 's/\\r$//' .env`, and set your editor to save with LF."
+	fixQuote        = "Close the quote on the same line, or drop the quotes: `HIAPI_API_KEY=sk-...` (a key needs no quotes)."
+	fixInQuotes     = "Remove the whitespace inside the quotes: `HIAPI_API_KEY=\"sk-...\"`; every loader keeps what is between the quotes."
+	fixInnerSpace   = "A key has no spaces: paste it again as one piece, `HIAPI_API_KEY=sk-...`."
+	fixComment      = "Put the comment on its own line above the variable."
+	fixTrailingWS   = "Delete the blanks after the value."
+	fixExport       = "Drop `export` if Docker or Compose reads this file; to export everything when you `source` it, use `set -a; . ./.env; set +a`."
+	fixDuplicate    = "Keep one line for HIAPI_API_KEY in the file, with the current key."
+	fixNoEquals     = "Give it a value, `HIAPI_API_KEY=sk-...`, or make sure the environment docker runs in has it set."
+	fixAfterQuote   = "Remove what follows the closing quote (a comment needs a blank and # before it)."
+)
+
+// cleanVarName turns what a person typed as a variable name ($NAME,
+// ${NAME}, %NAME%, export NAME, NAME=...) into the bare name, or "" if it
+// is not one. Anything after '=' is a value and is dropped unread.
+func cleanVarName(s string) string {
+	if i := strings.IndexByte(s, '='); i >= 0 {
+		s = s[:i]
+	}
+	s = strings.TrimSpace(s)
+	s = strings.TrimPrefix(s, "export ")
+	s = strings.TrimSpace(s)
+	if len(s) > 5 && strings.EqualFold(s[:5], "$env:") {
+		s = s[5:]
+	}
+	s = strings.TrimPrefix(s, "$")
+	if strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") {
+		s = s[1 : len(s)-1]
+	}
+	if len(s) > 2 && s[0] == '%' && s[len(s)-1] == '%' {
+		s = s[1 : len(s)-1]
+	}
+	s = strings.Trim(s, "\"'` ")
+	if !isVarName(s) || len(s) > 128 {
+		return ""
+	}
+	return s
+}
+
+// nearName is a variable whose name is close to the one the code reads.
+type nearName struct {
+	name  string
+	line  int // 0 for the process environment
+	score int
+	note  string
+}
+
+// nearness scores how likely name is a misspelling of target: 0 not at
+// all, 5 the same but for letter case.
+func nearness(target, name string) (int, string) {
+	if name == target || len(name) > 64 || len(target) > 64 {
+		return 0, ""
+	}
+	if strings.EqualFold(name, target) {
+		return 5, "only the letter case differs, and names are case-sensitive"
+	}
+	if equalIgnoringUnderscores(name, target) {
+		return 4, "only the underscores differ"
+	}
+	// A name about something else (HIAPI_BASE_URL) is not a near miss.
+	for _, w := range [...]string{"URL", "BASE", "HOST", "ENDPOINT", "MODEL", "ORG", "PROJECT", "TIMEOUT", "REGION", "VERSION"} {
+		if hasToken(name, w) && !hasToken(target, w) {
+			return 0, ""
+		}
+	}
+	if d := levenshteinFold(target, name); d >= 0 && d <= max(2, len(target)/3) {
+		return 3, ""
+	}
+	shared, distinctive := 0, false
+	subset := true
+	forTokens(name, func(t string) {
+		if hasToken(target, t) {
+			shared++
+			if !genericToken(t) {
+				distinctive = true
+			}
+		} else {
+			subset = false
+		}
+	})
+	switch {
+	case distinctive:
+		return 2, ""
+	case subset && shared > 0:
+		return 1, ""
+	}
+	return 0, ""
+}
+
+func genericToken(t string) bool {
+	for _, g := range [...]string{"API", "KEY", "TOKEN", "SECRET", "ACCESS", "AUTH", "SK", "PRIVATE"} {
+		if strings.EqualFold(t, g) {
+			return true
+		}
+	}
+	return false
+}
+
+// forTokens calls fn with each '_'-separated part of a name.
+func forTokens(s string, fn func(string)) {
+	for s != "" {
+		i := strings.IndexByte(s, '_')
+		if i < 0 {
+			fn(s)
+			return
+		}
+		if i > 0 {
+			fn(s[:i])
+		}
+		s = s[i+1:]
+	}
+}
+
+func hasToken(s, tok string) bool {
+	found := false
+	forTokens(s, func(t string) {
+		if strings.EqualFold(t, tok) {
+			found = true
+		}
+	})
+	return found
+}
+
+func equalIgnoringUnderscores(a, b string) bool {
+	i, j := 0, 0
+	for {
+		for i < len(a) && a[i] == '_' {
+			i++
+		}
+		for j < len(b) && b[j] == '_' {
+			j++
+		}
+		if i == len(a) || j == len(b) {
+			return i == len(a) && j == len(b)
+		}
+		if upper(a[i]) != upper(b[j]) {
+			return false
+		}
+		i++
+		j++
+	}
+}
+
+func upper(c byte) byte {
+	if c >= 'a' && c <= 'z' {
+		return c - 'a' + 'A'
+	}
+	return c
+}
+
+// levenshteinFold is the edit distance between two short ASCII strings,
+// ignoring case; -1 when either is longer than 64 bytes.
+func levenshteinFold(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		return -1
+	}
+	var row [65]int
+	for j := 0; j <= len(b); j++ {
+		row[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		prev := row[0]
+		row[0] = i
+		for j := 1; j <= len(b); j++ {
+			cur := row[j]
+			cost := 1
+			if upper(a[i-1]) == upper(b[j-1]) {
+				cost = 0
+			}
+			row[j] = min(row[j]+1, row[j-1]+1, prev+cost)
+			prev = cur
+		}
+	}
+	return row[len(b)]
+}
+
+// addNear keeps the best three near names.
+func addNear(list []nearName, n nearName) []nearName {
+	for _, x := range list {
+		if x.name == n.name {
+			return list
+		}
+	}
+	list = append(list, n)
+	for i := len(list) - 1; i > 0 && list[i].score > list[i-1].score; i-- {
+		list[i], list[i-1] = list[i-1], list[i]
+	}
+	if len(list) > 3 {
+		list = list[:3]
+	}
+	return list
+}
+
+func checkVariable(st *state) Result {
+	in := st.in
+	hasFile := strings.TrimSpace(in.EnvFile) != ""
+	hasEnv := in.Environ != nil
+	given := strings.TrimSpace(in.VarName)
+	target := st.name
+	var f findings
+	if given != "" {
+		switch n := cleanVarName(given); {
+		case n == "":
+			f.add(StatusWarn, "The variable name given is not a valid name (letters, digits and _, not starting with a digit), so "+target+" is checked instead.", "Give the name exactly as your code reads it, e.g. HIAPI_API_KEY for `os.environ[\"HIAPI_API_KEY\"]`.")
+		case !st.safe(n):
+			f.add(StatusFail, "The variable name field holds the key, not a name, so "+target+" is checked instead.", "Put the name your code reads (e.g. HIAPI_API_KEY) in the variable field, and the key in the key field.")
+		}
+	}
+	if !hasFile && !hasEnv {
+		if given == "" {
+			return skip("Skipped: no variable name, .env file or `env` output given. Paste your .env file, or the output of `env | grep -i key` run where the key fails, to check that the process reads this key.", "")
+		}
+		r := skip("Skipped: nothing to look for "+target+" in. Paste the output of `env | grep -i key` (run where the key fails) or your .env file to check it.",
+			"See what the process holds: `printenv "+target+" | od -c | tail -3`, or run `keycheck check --var "+target+"` inside the same container, cron job or CI step.")
+		if len(f.list) > 0 {
+			r.Detail = f.list[0].detail + " " + r.Detail
+		}
+		return r
+	}
+	assumed := ""
+	if given == "" {
+		assumed = " (the name HiAPI documents; give the name your code reads if it is another)"
+	}
+	if hasFile {
+		checkEnvFile(st, target, assumed, hasEnv, &f)
+	}
+	if hasEnv {
+		checkEnviron(st, target, assumed, hasFile, &f)
+	}
+	return f.result("")
+}
+
+// keyMatch compares a value found for the variable with the pasted key.
+type keyMatch int
+
+const (
+	matchNoKey   keyMatch = iota // no key was pasted
+	matchExact                   // the same bytes
+	matchClean                   // the value is the key without the paste's whitespace or wrapper
+	matchPlus                    // the value is the key plus whitespace
+	matchDiffers                 // another key
+)
+
+func (st *state) match(v string) keyMatch {
+	k := &st.key
+	switch {
+	case k.raw == "" || k.blank:
+		return matchNoKey
+	case v == k.raw:
+		return matchExact
+	case v == k.core || v == k.trimmed() || (k.decoded != "" && v == k.decoded):
+		return matchClean
+	}
+	lo, hi := trimHidden(v, 0, len(v))
+	if t := v[lo:hi]; t != "" && (t == k.core || t == k.trimmed() || t == k.decoded) {
+		return matchPlus
+	}
+	return matchDiffers
+}
+
+// extraOf describes the whitespace around the key in v.
+func extraOf(v string) string {
+	lo, hi := trimHidden(v, 0, len(v))
+	var parts []string
+	if lo > 0 {
+		parts = append(parts, describeRun(v[:lo], runeCount(v[:lo]))+" before it")
+	}
+	if hi < len(v) {
+		parts = append(parts, describeRun(v[hi:], runeCount(v[hi:]))+" after it")
+	}
+	return strings.Join(parts, " and ")
+}
+
+func checkEnvFile(st *state, target, assumed string, both bool, f *findings) {
+	prefix := ""
+	if both {
+		prefix = "In the pasted file: "
+	}
+	var defs []envEntry
+	total := 0
+	parseEnv(st.in.EnvFile, func(e *envEntry) bool {
+		total++
+		if e.name == target {
+			defs = append(defs, *e)
+		}
+		return true
+	})
+	if len(defs) == 0 {
+		var near []nearName
+		var holder *nearName
+		parseEnv(st.in.EnvFile, func(e *envEntry) bool {
+			if !st.safe(e.name) {
+				return true
+			}
+			if holder == nil && !e.noEquals && st.match(e.value) != matchDiffers && st.match(e.value) != matchNoKey {
+				holder = &nearName{name: e.name, line: e.line}
+			}
+			if s, note := nearness(target, e.name); s > 0 {
+				near = addNear(near, nearName{e.name, e.line, s, note})
+			}
+			return true
+		})
+		d := prefix + target + assumed + " is not in the pasted file"
+		if total == 0 {
+			d += ": it has no NAME=value lines at all."
+		} else {
+			d += " (" + plural(total, "variable", "variables") + " in it)."
+		}
+		fix := "Add it to the file as `HIAPI_API_KEY=sk-...` (no spaces around =), or, if this is `env` output, export it where the process starts: " + "`export HIAPI_API_KEY=...`."
+		d += nearText(near)
+		if holder != nil {
+			d += " This key is in " + holder.name + " (line " + itoa(holder.line) + ")."
+		}
+		if holder != nil || len(near) > 0 {
+			other := near0(near, holder)
+			fix = "Rename " + other + " to HIAPI_API_KEY in the file, or make your code read " + other + ". Names are case-sensitive."
+		}
+		f.add(StatusFail, d, st.cmd(fix))
+		return
+	}
+	win := &defs[len(defs)-1]
+	ln := "line " + itoa(win.line)
+	if len(defs) > 1 {
+		lines := make([]string, 0, min(len(defs), 6))
+		same := true
+		loserMatches := 0
+		for i := range defs {
+			if len(lines) < 6 {
+				lines = append(lines, itoa(defs[i].line))
+			}
+			if defs[i].value != win.value {
+				same = false
+			}
+			if i < len(defs)-1 && loserMatches == 0 && st.match(defs[i].value) >= matchExact && st.match(defs[i].value) <= matchPlus {
+				loserMatches = defs[i].line
+			}
+		}
+		d := prefix + target + " is defined " + itoa(len(defs)) + " times (lines " + strings.Join(lines, ", ")
+		if len(defs) > len(lines) {
+			d += ", …"
+		}
+		d += ")"
+		status := StatusWarn
+		if same {
+			d += " with the same value; the last one, " + ln + ", wins."
+		} else {
+			d += " with different values. Dotenv loaders, Docker and Compose env_file and the shell's `source` all keep the last one, " + ln + "."
+			if m := st.match(win.value); loserMatches > 0 && (m == matchDiffers) {
+				d += " Your key is the one on line " + itoa(loserMatches) + ", which loses."
+				status = StatusFail
+			}
+		}
+		f.add(status, d, st.cmd(fixDuplicate))
+	}
+	checkEntry(st, win, prefix+target+" on "+ln, f)
+}
+
+// nearText lists near names for a missing variable.
+func nearText(near []nearName) string {
+	if len(near) == 0 {
+		return ""
+	}
+	parts := make([]string, len(near))
+	for i, n := range near {
+		p := n.name
+		switch {
+		case n.line > 0 && n.note != "":
+			p += " (line " + itoa(n.line) + ": " + n.note + ")"
+		case n.line > 0:
+			p += " (line " + itoa(n.line) + ")"
+		case n.note != "":
+			p += " (" + n.note + ")"
+		}
+		parts[i] = p
+	}
+	if len(near) == 1 {
+		return " Did you mean " + parts[0] + "?"
+	}
+	return " Near matches: " + strings.Join(parts, "; ") + "."
+}
+
+func near0(near []nearName, holder *nearName) string {
+	if holder != nil {
+		return holder.name
+	}
+	return near[0].name
+}
+
+// checkEntry reports what is wrong with the line that sets the variable,
+// and compares its value with the pasted key.
+func checkEntry(st *state, e *envEntry, where string, f *findings) {
+	before := len(f.list)
+	if e.noEquals {
+		f.add(StatusWarn, where+" has no '=' and no value: `docker run --env-file` takes the value from the environment docker itself runs in; dotenv loaders ignore the line.", st.cmd(fixNoEquals))
+		return
+	}
+	if e.spaceBefore || e.spaceAfter {
+		f.add(StatusFail, where+" has blanks around '=' (NAME = value): the shell's `source` runs it as a command instead of setting it, and `docker run --env-file` rejects or misreads it; only some dotenv loaders accept it.", st.cmd(fixSpacesEq))
+	}
+	if e.crlf {
+		f.add(StatusFail, where+" ends with a Windows line ending (CR LF): `source` and `set -a; . ./.env` keep the CR, so the key ends with ␍; some loaders drop it, others do not.", st.cmd(fixCRLF))
+	}
+	switch {
+	case e.unbalanced:
+		f.add(StatusFail, where+" opens a quote ("+string(e.quote)+") that is never closed: loaders either fail or take the rest of the file as the value.", st.cmd(fixQuote))
+	case e.endLine > e.line:
+		f.add(StatusFail, where+" opens a quote that closes only on line "+itoa(e.endLine)+", so the value spans "+itoa(e.endLine-e.line+1)+" lines and holds a line break.", st.cmd(fixQuote))
+	}
+	if e.afterQuote {
+		f.add(StatusWarn, where+" has text after the closing quote; loaders disagree on what to do with it.", st.cmd(fixAfterQuote))
+	}
+	v := e.value
+	if v == "" && !e.unbalanced {
+		f.add(StatusFail, where+" is set but empty.", st.cmd(fixEmptyVar))
+		return
+	}
+	if e.quote != 0 && e.endLine == e.line {
+		if lo, hi := trimHidden(v, 0, len(v)); lo > 0 || hi < len(v) {
+			f.add(StatusFail, where+" has whitespace inside the quotes ("+extraOf(v)+"), and every loader keeps it.", st.cmd(fixInQuotes))
+		}
+	}
+	if e.quote == 0 && strings.ContainsAny(v, " \t") {
+		f.add(StatusFail, where+" has a blank inside its unquoted value: `source` stops the value there and runs the rest as a command, dotenv keeps it all; either way it is not the key.", st.cmd(fixInnerSpace))
+	}
+	if e.comment {
+		f.add(StatusWarn, where+" has an inline comment after the value: dotenv and `source` drop it, but `docker run --env-file` keeps ‘ #…’ as part of the key.", st.cmd(fixComment))
+	} else if e.trailingWS {
+		f.add(StatusWarn, where+" has blanks after the value: dotenv and `source` drop them, `docker run --env-file` keeps them as part of the key.", st.cmd(fixTrailingWS))
+	}
+	if e.export != "" {
+		f.add(StatusWarn, where+" starts with `"+e.export+"`: fine for `source`, but `docker run --env-file` and some env_file readers take the whole `"+e.export+" NAME` as the name, so the variable stays unset in the container.", st.cmd(fixExport))
+	}
+	compareValue(st, v, where, fixDifferent, f)
+	if len(f.list) == before {
+		d := where + " is set"
+		if st.key.raw != "" && !st.key.blank {
+			d += " to this key (" + FingerprintOf(v).SHA256 + ")"
+			if st.match(v) == matchClean {
+				d += ", without what surrounds your paste"
+			}
+		}
+		d += "."
+		if e.quote != 0 {
+			d += " It is quoted: fine for dotenv, Compose and `source`, but `docker run --env-file` would keep the quotes."
+		}
+		f.list = append(f.list, finding{status: StatusPass, detail: d})
+	}
+}
+
+// compareValue compares a variable's value with the pasted key, showing
+// only fingerprints.
+func compareValue(st *state, v, where, fix string, f *findings) {
+	switch st.match(v) {
+	case matchPlus:
+		f.add(StatusFail, where+" holds the same key plus "+extraOf(v)+".", st.cmd(fixEdges))
+	case matchDiffers:
+		f.add(StatusFail, where+" holds a different key: "+FingerprintOf(v).Short()+" there, "+FingerprintOf(st.key.judged()).Short()+" pasted.", st.cmd(fix))
+	}
+}
+
+func checkEnviron(st *state, target, assumed string, both bool, f *findings) {
+	prefix := ""
+	if both {
+		prefix = "In this process: "
+	}
+	val, found := "", false
+	for _, kv := range st.in.Environ {
+		if len(kv) > len(target) && kv[len(target)] == '=' && kv[:len(target)] == target {
+			val, found = kv[len(target)+1:], true
+		}
+	}
+	if !found {
+		var near []nearName
+		var holder *nearName
+		for _, kv := range st.in.Environ {
+			i := strings.IndexByte(kv, '=')
+			if i <= 0 {
+				continue
+			}
+			name := kv[:i]
+			if !isVarName(name) || !st.safe(name) {
+				continue
+			}
+			if m := st.match(kv[i+1:]); holder == nil && m != matchDiffers && m != matchNoKey {
+				holder = &nearName{name: name}
+			}
+			if s, note := nearness(target, name); s > 0 {
+				near = addNear(near, nearName{name, 0, s, note})
+			}
+		}
+		d := prefix + "This process never inherited " + target + assumed + ": it is not in its environment (" + plural(len(st.in.Environ), "variable", "variables") + ")."
+		d += nearText(near)
+		fix := fixNotInherited
+		if holder != nil {
+			d += " This key is in " + holder.name + "."
+		}
+		if holder != nil || len(near) > 0 {
+			other := near0(near, holder)
+			fix = "Set HIAPI_API_KEY instead of " + other + " (or make your code read " + other + "); names are case-sensitive.\n" + fixNotInherited
+		}
+		f.add(StatusFail, d, st.cmd(fix))
+		return
+	}
+	where := prefix + target
+	if val == "" {
+		f.add(StatusFail, where+" is set but empty in this process.", st.cmd(fixEmptyVar))
+		return
+	}
+	n := len(f.list)
+	compareValue(st, val, where+" in this process", fixDifferentEnv, f)
+	if len(f.list) == n {
+		d := where + " is set in this process"
+		if st.key.raw != "" && !st.key.blank {
+			d += " and holds this key (" + FingerprintOf(val).SHA256 + ")"
+			if st.match(val) == matchClean {
+				d += ", without what surrounds your paste"
+			}
+		}
+		f.list = append(f.list, finding{status: StatusPass, detail: d + "."})
+	}
+}
