@@ -272,7 +272,7 @@ func liveWith(r Result, s Status, detail, fix string) Result {
 }
 
 func liveDeadKey(r Result, a Answer) Result {
-	d := "HiAPI answered 401 " + liveSaid(a) + ": it does not accept this key. Usually the key was revoked, rotated or expired, " +
+	d := "HiAPI does not accept this key " + liveSaid(a) + ". Usually the key was revoked, rotated or expired, " +
 		"belongs to another provider, or carries whitespace or a stray character (steps 1–5)."
 	if p := liveForeignShape(a); p != "" {
 		d += " The answer is shaped like " + p + "'s, not HiAPI's: if the base URL is not " + liveDefaultBase + ", the key went to the wrong place."
@@ -285,7 +285,7 @@ func liveDeadKey(r Result, a Answer) Result {
 func liveBadKey(r Result, a Answer) Result {
 	return liveWith(r, StatusFail,
 		"Nothing was sent: "+liveOrDefault(a.Message, "the key holds a character no HTTP header may carry")+". Every client fails on such a key.",
-		"Fix what steps 2 and 3 flag (usually a trailing newline), then run the live test again. In shell:\nKEY=\"$(printf '%s' \"$HIAPI_API_KEY\" | tr -d '[:space:]')\"")
+		"Fix what steps 2 and 3 flag (usually a trailing newline), then run the live test again. To strip whitespace in a shell:\nexport HIAPI_API_KEY=\"$(printf '%s' \"$HIAPI_API_KEY\" | tr -d '[:space:]')\"")
 }
 
 // liveUndecided returns the unknown verdict for an answer that says nothing
