@@ -92,6 +92,7 @@ type Server struct {
 }
 
 type task struct {
+	seq                        int // creation order, so equal timestamps still sort
 	id, owner, scenario, model string
 	created                    time.Time
 	firstSeenDone              time.Time
@@ -138,6 +139,8 @@ type TaskRecord struct {
 	FirstSeenDone time.Time
 	// Polls are the times of every GET /v1/tasks/{id} for this task.
 	Polls []time.Time
+
+	seq int
 }
 
 // New returns a fake HiAPI.
@@ -204,7 +207,7 @@ func (s *Server) Count(method, route, key string) int {
 	return n
 }
 
-// Tasks returns every task created so far, oldest first.
+// Tasks returns every task created so far, in the order they were created.
 func (s *Server) Tasks() []TaskRecord {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -212,8 +215,14 @@ func (s *Server) Tasks() []TaskRecord {
 	for _, owned := range s.byOwner {
 		for _, t := range owned {
 			rec := TaskRecord{
-				ID: t.id, Key: t.owner, Scenario: t.scenario, Model: t.model,
-				Created: t.created, FirstSeenDone: t.firstSeenDone, Polls: slices.Clone(t.polls),
+				ID:            t.id,
+				Key:           t.owner,
+				Scenario:      t.scenario,
+				Model:         t.model,
+				Created:       t.created,
+				FirstSeenDone: t.firstSeenDone,
+				Polls:         slices.Clone(t.polls),
+				seq:           t.seq,
 			}
 			if d, ok := s.finishAt(t); ok {
 				rec.Finished = d
@@ -221,7 +230,7 @@ func (s *Server) Tasks() []TaskRecord {
 			out = append(out, rec)
 		}
 	}
-	slices.SortFunc(out, func(a, b TaskRecord) int { return a.Created.Compare(b.Created) })
+	slices.SortFunc(out, func(a, b TaskRecord) int { return a.seq - b.seq })
 	return out
 }
 
@@ -463,7 +472,7 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request, c caller) 
 			return
 		}
 	}
-	t := &task{id: newTaskID(c.now), owner: c.owner, scenario: c.scenario, model: req.Model, created: c.now}
+	t := &task{seq: len(s.tasks), id: newTaskID(c.now), owner: c.owner, scenario: c.scenario, model: req.Model, created: c.now}
 	s.tasks[t.id] = t
 	s.byOwner[c.owner] = append(s.byOwner[c.owner], t)
 	if idemKey != "" {
