@@ -8,7 +8,7 @@ addr=${2:-127.0.0.1:8080}
 fake=${3:-127.0.0.1:8089}
 db=${KEYCHECK_DEMO_DB:-$(mktemp -d)/keycheck-demo.db}
 
-"$bin" fake-hiapi --addr "$fake" --step 2s &
+"$bin" fake-hiapi --addr "$fake" &
 fake_pid=$!
 trap 'kill $fake_pid 2>/dev/null; wait $fake_pid 2>/dev/null || true' EXIT
 

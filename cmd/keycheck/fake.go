@@ -17,7 +17,7 @@ func fakeCmd(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	fs := flag.NewFlagSet("keycheck fake-hiapi", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", firstSet(getenv("KEYCHECK_FAKE_ADDR"), "127.0.0.1:8089"), "address to listen on ($KEYCHECK_FAKE_ADDR)")
-	step := fs.Duration("step", 2*time.Second, "how long a task stays in each status (queued, handling, archiving)")
+	step := fs.Duration("step", 1500*time.Millisecond, "how long a task stays in each status (queued, handling, archiving)")
 	slow := fs.Duration("slow", 5*time.Second, "how long the slow scenario waits before answering")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: keycheck fake-hiapi [flags]\n\nA local HiAPI look-alike: the task API with HiAPI's shapes, statuses, errors and\nrate limits, so every path of keycheck can be tried offline. The key picks the\nscenario:\n\n")

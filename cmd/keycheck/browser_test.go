@@ -1,0 +1,320 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+)
+
+// The browser tests drive keycheck in a real headless Chromium the way a
+// person does: typing, clicking, following links. They save screenshots
+// under testdata-out/screenshots (or $KEYCHECK_SCREENSHOTS) for a human to
+// look at.
+
+// chromiumPath finds Debian's chromium. In CI a missing browser fails the
+// test: the browser test is required there.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser tests skipped in -short mode")
+	}
+	for _, name := range []string{os.Getenv("KEYCHECK_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"} {
+		if name == "" {
+			continue
+		}
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("CI is set but no Chromium was found: install Debian's chromium (scripts/setup.sh) so the browser tests run")
+	}
+	t.Skip("\n\n*** SKIPPING BROWSER TESTS: no chromium on PATH. Run `make setup` (apt-get install chromium) to run them. ***\n")
+	return ""
+}
+
+// newBrowser starts a headless Chromium with its own profile; each call is
+// a separate person with no shared cookies.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	path := chromiumPath(t)
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("no-zygote", true),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	// Start the browser now, on a context without a deadline.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("starting chromium: %v", err)
+	}
+	return ctx
+}
+
+// within runs actions with a deadline, so a missing element fails the test
+// with a message instead of hanging it.
+func within(t *testing.T, ctx context.Context, d time.Duration, what string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	if err := chromedp.Do(tctx, actions...); err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			html, _ := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("main")))
+			t.Fatalf("%s: timed out after %s; page main:\n%s", what, d, clip(html, 3000))
+		}
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
+
+func screenshotDir(t *testing.T) string {
+	dir := os.Getenv("KEYCHECK_SCREENSHOTS")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "testdata-out", "screenshots")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// screenshot saves the whole page as PNG.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	path := filepath.Join(screenshotDir(t), name+".png")
+	if err := os.WriteFile(path, buf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", path)
+}
+
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
+
+func eval[T any](t *testing.T, ctx context.Context, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", js, err)
+	}
+	return v
+}
+
+// statusOf reads a step's status as the page shows it.
+func statusOf(t *testing.T, ctx context.Context, id string) string {
+	t.Helper()
+	return eval[string](t, ctx, fmt.Sprintf(`document.querySelector('#checklist [data-testid="step-%s"], #run-body [data-testid="step-%s"]').dataset.status`, id, id))
+}
+
+// failedSteps lists the ids of the steps the page shows as failed.
+func failedSteps(t *testing.T, ctx context.Context) []string {
+	t.Helper()
+	return eval[[]string](t, ctx, `Array.from(document.querySelectorAll('li.step[data-status="fail"]')).map(e => e.id.replace('step-',''))`)
+}
+
+func clearKey(t *testing.T, ctx context.Context) {
+	t.Helper()
+	within(t, ctx, 5*time.Second, "clear the key",
+		chromedp.Evaluate[chromedp.Void](`(() => { const k = document.getElementById('key'); k.focus(); k.select(); })()`),
+		chromedp.KeyEvent("\b"),
+	)
+}
+
+func TestBrowserChecklistLightsAsYouType(t *testing.T) {
+	env := startEnv(t, "")
+	ctx := newBrowser(t)
+
+	within(t, ctx, 15*time.Second, "open the page",
+		chromedp.Navigate(env.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="key"]`)),
+	)
+	if got := text(t, ctx, `[data-testid="summary"]`); !strings.Contains(got, "Paste a key") {
+		t.Errorf("idle summary = %q", got)
+	}
+	screenshot(t, ctx, "01-home-idle")
+
+	// A key with a trailing newline, as `echo` leaves it: typed, with the
+	// Enter key making the newline, as a paste into the field keeps it.
+	within(t, ctx, 10*time.Second, "type a key ending in a newline",
+		chromedp.SendKeys(chromedp.CSS(`[data-testid="key"]`), goodKey+"\n"),
+		chromedp.WaitVisible(chromedp.CSS(`#checklist #step-whitespace[data-status="fail"]`)),
+	)
+	if got := failedSteps(t, ctx); strings.Join(got, ",") != "whitespace" {
+		t.Errorf("failed steps = %v, want only whitespace", got)
+	}
+	fix := text(t, ctx, `#step-whitespace [data-testid="fix"]`)
+	if !strings.Contains(fix, "printf") {
+		t.Errorf("whitespace fix does not give the printf command: %q", fix)
+	}
+	summary := text(t, ctx, `[data-testid="summary"]`)
+	if !strings.Contains(summary, "whitespace") {
+		t.Errorf("summary does not name the failed step: %q", summary)
+	}
+	screenshot(t, ctx, "02-trailing-newline")
+
+	// An OpenAI key: the provider step turns red.
+	clearKey(t, ctx)
+	openai := "sk-proj-" + strings.Repeat("Ab3dE", 8) + "T3BlbkFJ" + strings.Repeat("xY7zQ", 8)
+	within(t, ctx, 10*time.Second, "type an OpenAI key",
+		chromedp.SendKeys(chromedp.CSS(`[data-testid="key"]`), openai),
+		chromedp.WaitVisible(chromedp.CSS(`#checklist #step-provider[data-status="fail"]`)),
+	)
+	if got := failedSteps(t, ctx); strings.Join(got, ",") != "provider" {
+		t.Errorf("failed steps = %v, want only provider", got)
+	}
+	if fix := text(t, ctx, `#step-provider [data-testid="fix"]`); !strings.Contains(fix, "api.hiapi.ai") {
+		t.Errorf("provider fix does not name HiAPI's base URL: %q", fix)
+	}
+	if detail := text(t, ctx, `#step-provider [data-testid="detail"]`); !strings.Contains(detail, "OpenAI") {
+		t.Errorf("provider detail does not name OpenAI: %q", detail)
+	}
+	screenshot(t, ctx, "03-openai-key")
+
+	// The fixed key: nothing red, the fingerprint shown.
+	clearKey(t, ctx)
+	within(t, ctx, 10*time.Second, "type the fixed key",
+		chromedp.SendKeys(chromedp.CSS(`[data-testid="key"]`), goodKey),
+		chromedp.WaitVisible(chromedp.CSS(`#checklist #step-provider[data-status="pass"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#checklist #step-whitespace[data-status="pass"]`)),
+	)
+	if got := failedSteps(t, ctx); len(got) != 0 {
+		t.Errorf("failed steps after the fix = %v, want none", got)
+	}
+	for _, id := range []string{"present", "whitespace", "characters", "complete", "provider"} {
+		if got := statusOf(t, ctx, id); got != "pass" {
+			t.Errorf("step %s = %s after the fix, want pass", id, got)
+		}
+	}
+	if fp := text(t, ctx, `[data-testid="fingerprint"]`); !strings.Contains(fp, "sha256:") || !strings.Contains(fp, "sha256sum") {
+		t.Errorf("fingerprint box lacks the hash or the command: %q", fp)
+	}
+	screenshot(t, ctx, "04-fixed-key")
+
+	// The key must never reach the page's HTML, whatever state it is in.
+	html := eval[string](t, ctx, `document.documentElement.outerHTML.replace(document.getElementById('key').value, '')`)
+	assertNoKey(t, "page HTML", html, goodKey)
+}
+
+func TestBrowserPhoneAndDarkMode(t *testing.T) {
+	env := startEnv(t, "")
+	ctx := newBrowser(t)
+	dark := func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}},
+		})
+		return chromedp.Void{}, err
+	}
+	within(t, ctx, 15*time.Second, "open the page as a phone in dark mode",
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)),
+		dark,
+		chromedp.Navigate(env.URL+"/"),
+		chromedp.SendKeys(chromedp.CSS(`[data-testid="key"]`), " "+goodKey+"\n"),
+		chromedp.WaitVisible(chromedp.CSS(`#checklist #step-whitespace[data-status="fail"]`)),
+	)
+	bg := eval[string](t, ctx, `getComputedStyle(document.body).backgroundColor`)
+	if bg == "rgb(247, 247, 245)" || bg == "rgb(255, 255, 255)" {
+		t.Errorf("dark mode: body background is still light: %s", bg)
+	}
+	// Nothing may scroll sideways on a phone.
+	if w := eval[float64](t, ctx, `document.documentElement.scrollWidth - window.innerWidth`); w > 1 {
+		t.Errorf("page is %.0fpx wider than the phone's screen", w)
+	}
+	screenshot(t, ctx, "05-phone-dark")
+}
+
+func TestBrowserKeyboardOnly(t *testing.T) {
+	env := startEnv(t, "")
+	ctx := newBrowser(t)
+	within(t, ctx, 15*time.Second, "open the page",
+		chromedp.Navigate(env.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="key"]`)),
+	)
+	// Tab from the top of the page until the key field has focus.
+	reached := false
+	for i := 0; i < 12 && !reached; i++ {
+		within(t, ctx, 5*time.Second, "press Tab", chromedp.KeyEvent("\t"))
+		reached = eval[string](t, ctx, `document.activeElement.id`) == "key"
+	}
+	if !reached {
+		t.Fatal("the key field cannot be reached with Tab within 12 presses")
+	}
+	if outline := eval[string](t, ctx, `getComputedStyle(document.activeElement).outlineStyle`); outline == "none" {
+		t.Error("the focused key field shows no focus ring")
+	}
+	within(t, ctx, 10*time.Second, "type a key",
+		chromedp.KeyEvent(goodKey+" "),
+		chromedp.WaitVisible(chromedp.CSS(`#checklist #step-whitespace[data-status="fail"]`)),
+	)
+	// Tab on to the "Save as a run" button and press Enter.
+	found := false
+	for i := 0; i < 30 && !found; i++ {
+		within(t, ctx, 5*time.Second, "press Tab", chromedp.KeyEvent("\t"))
+		found = eval[string](t, ctx, `document.activeElement.dataset.testid || ''`) == "save-button"
+	}
+	if !found {
+		t.Fatal("the save button cannot be reached with Tab")
+	}
+	within(t, ctx, 10*time.Second, "press Enter on save",
+		chromedp.KeyEvent("\r"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="copy-run-link"]`)),
+	)
+	if loc := eval[string](t, ctx, `location.pathname`); !strings.HasPrefix(loc, "/runs/") {
+		t.Errorf("after saving, the page is %s, want a run permalink", loc)
+	}
+}
+
+// assertNoKey fails if text holds the key or any 8-character piece of it.
+func assertNoKey(t *testing.T, where, text, key string) {
+	t.Helper()
+	if piece, ok := leaks(text, key); ok {
+		t.Errorf("%s holds a piece of the key: %q", where, piece)
+	}
+}
+
+// leaks reports the first 8-character window of key found in text.
+func leaks(text, key string) (string, bool) {
+	for i := 0; i+8 <= len(key); i++ {
+		if strings.Contains(text, key[i:i+8]) {
+			return key[i : i+8], true
+		}
+	}
+	return "", false
+}

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"flag"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/keycheck/keycheck/internal/hiapi/fake"
+)
+
+// The README is the front door: these tests keep it true.
+
+func readme(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestREADMEListsEveryFlag: every flag of "keycheck serve", with its
+// environment variable, is in the README's configuration table.
+func TestREADMEListsEveryFlag(t *testing.T) {
+	doc := readme(t)
+	// -h prints every flag, as "  -name type".
+	var help strings.Builder
+	if _, err := parseServe([]string{"-h"}, &help, func(string) string { return "" }); err != flag.ErrHelp {
+		t.Fatalf("parseServe -h: %v", err)
+	}
+	var names []string
+	for _, line := range strings.Split(help.String(), "\n") {
+		if strings.HasPrefix(line, "  -") {
+			names = append(names, strings.Fields(line)[0][1:])
+		}
+	}
+	if len(names) < 10 {
+		t.Fatalf("found only %d flags", len(names))
+	}
+	for _, n := range names {
+		row := "| `--" + n + "` | `KEYCHECK_" + strings.ToUpper(strings.ReplaceAll(n, "-", "_")) + "` |"
+		if !strings.Contains(doc, row) {
+			t.Errorf("README's configuration table lacks the row for --%s: want a line starting %s", n, row)
+		}
+	}
+	if !strings.Contains(doc, "`KEYCHECK_SESSION_KEYS`") {
+		t.Error("README does not document KEYCHECK_SESSION_KEYS")
+	}
+}
+
+// TestREADMEListsScenarios: the fake's scenario table in the README is the
+// one the fake serves.
+func TestREADMEListsScenarios(t *testing.T) {
+	if !strings.Contains(readme(t), fake.Markdown()) {
+		t.Error("README's fake HiAPI table is stale: paste the output of fake.Markdown() (go test -run TestREADMEListsScenarios -v prints it)")
+		t.Log("\n" + fake.Markdown())
+	}
+}
+
+func TestREADMEGivesTheCommands(t *testing.T) {
+	doc := readme(t)
+	for _, cmd := range []string{"make run", "make test", "make demo", "make bench", "make loadtest"} {
+		if !strings.Contains(doc, cmd) {
+			t.Errorf("README does not give %q", cmd)
+		}
+	}
+}
