@@ -72,7 +72,8 @@ func checkCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return 2
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "keycheck check: unexpected argument %q; the key is read from the environment or --stdin, never the command line (it would land in your shell history)\n", fs.Arg(0))
+		// The argument is not echoed: it may well be the key.
+		fmt.Fprintln(stderr, "keycheck check: unexpected argument; the key is read from the environment or --stdin, never the command line (it would land in your shell history)")
 		return 2
 	}
 
@@ -180,19 +181,19 @@ func printDoctor(w io.Writer, source string, fp checks.Fingerprint, results []ch
 			continue
 		}
 		fmt.Fprintf(w, "%s %-*s  %s\n", mark(r.Status), width, r.ID, r.Title)
+		indent := strings.Repeat(" ", width+4)
+		if img := imageOf(r); img != "" {
+			fmt.Fprintf(w, "%simage: %s\n", indent, img)
+		}
 		switch r.Status {
 		case checks.StatusPass, checks.StatusPending:
 			continue
 		}
-		indent := strings.Repeat(" ", width+4)
 		for _, line := range strings.Split(strings.TrimSpace(r.Detail), "\n") {
 			fmt.Fprintf(w, "%s%s\n", indent, line)
 		}
 		if r.Live != nil && r.Live.RequestID != "" {
 			fmt.Fprintf(w, "%srequest_id: %s\n", indent, r.Live.RequestID)
-		}
-		if img := imageOf(r); img != "" {
-			fmt.Fprintf(w, "%simage: %s\n", indent, img)
 		}
 		if r.Fix != "" && r.Status != checks.StatusSkip {
 			for i, line := range strings.Split(strings.TrimSpace(r.Fix), "\n") {

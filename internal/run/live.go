@@ -299,7 +299,11 @@ func (t tester) poll(ctx context.Context, r *Run, key, taskID string) checks.Res
 		task.BaseURL = t.cfg.BaseURL
 		last = task
 		if task.Status == "success" || task.Status == "fail" {
-			return checks.ResultVerdict(task)
+			res := checks.ResultVerdict(task)
+			if res.Live != nil && res.Live.RequestID == "" {
+				res.Live.RequestID = answer.RequestID
+			}
+			return res
 		}
 		progress := live(checks.StepResult, checks.StatusRunning, "HiAPI is working on task "+taskID+": "+task.Status+"…")
 		progress.Live = &checks.LiveEvidence{TaskID: taskID, TaskStatus: task.Status}
