@@ -212,6 +212,9 @@ func checkBaseURL(st *state) Result {
 		if strings.Contains(strings.TrimRight(path, "/"), "//") || strings.HasSuffix(path, "//") {
 			f.add(StatusWarn, "The path has a double slash (//): some servers treat it as a different path.", "Remove the extra slash.")
 		}
+		for strings.Contains(base, "//") {
+			base = strings.ReplaceAll(base, "//", "/")
+		}
 		switch {
 		case base == "" || base == "/v1":
 		case strings.Contains(base, "/v1/v1"):

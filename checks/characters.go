@@ -199,16 +199,6 @@ func (k *keyInfo) unwrap() {
 			lo, hi = lo+fs, hi-ls
 			continue
 		}
-		if isQuote(f) {
-			k.wraps = append(k.wraps, wrap{kind: wrapStrayQuote, text: cur[:fs], lo: lo, hi: lo + fs})
-			lo += fs
-			continue
-		}
-		if isQuote(l) {
-			k.wraps = append(k.wraps, wrap{kind: wrapStrayQuote, text: cur[len(cur)-ls:], lo: hi - ls, hi: hi})
-			hi -= ls
-			continue
-		}
 		if w, rest, ok := assignPrefix(cur); ok {
 			w.lo, w.hi = lo, lo+rest
 			k.wraps = append(k.wraps, w)
@@ -225,6 +215,16 @@ func (k *keyInfo) unwrap() {
 			w.lo, w.hi = lo, lo+rest
 			k.wraps = append(k.wraps, w)
 			lo += rest
+			continue
+		}
+		if isQuote(f) {
+			k.wraps = append(k.wraps, wrap{kind: wrapStrayQuote, text: cur[:fs], lo: lo, hi: lo + fs})
+			lo += fs
+			continue
+		}
+		if isQuote(l) {
+			k.wraps = append(k.wraps, wrap{kind: wrapStrayQuote, text: cur[len(cur)-ls:], lo: hi - ls, hi: hi})
+			hi -= ls
 			continue
 		}
 		break
@@ -379,6 +379,11 @@ func isPlaceholder(k string) bool {
 			body = body[len(p):]
 			break
 		}
+	}
+	if body == l {
+		// Without a key prefix, fillers are masks (the complete step's)
+		// and short strings are just short.
+		return false
 	}
 	if body == "" {
 		return true
@@ -761,13 +766,15 @@ func unexpanded(st *state, s string) (detail, fix string, ok bool) {
 		strings.HasPrefix(s, "os.Getenv("), strings.HasPrefix(s, "System.getenv("), strings.HasPrefix(s, "ENV["), strings.HasPrefix(s, "getenv("):
 		kind = "code"
 	}
-	shown := "a variable"
-	if name != "" && st.safe(name) {
-		shown = "$" + name
+	// The name is all the key holds here, so it is no secret; it is shown
+	// unless it looks like a key itself.
+	shown := "a variable's name"
+	if name != "" && !keyLike(name) && len(name) <= 64 {
+		shown = "‘$" + name + "’"
 	}
 	switch kind {
 	case "var":
-		return "The key is the literal text ‘" + shown + "’: the variable was never expanded, so that text is what gets sent.", fixVar, true
+		return "The key is the literal text of " + shown + ": the variable was never expanded, so that text is what gets sent.", fixVar, true
 	case "subst":
 		return "The key is a command substitution that was never run: its text, not its output, is the key.", fixVar, true
 	case "template":

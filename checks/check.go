@@ -77,12 +77,13 @@ func newState(in *Input) *state {
 	return st
 }
 
-// secrets returns the key material the output must never show: the key
-// without its wrappers, and the key found inside base64. Raw wrapper text
-// (a variable name, "Bearer") is not secret, so it is not listed.
+// safe reports whether s, a piece of the input such as a variable name or
+// a host, may be shown: it must not look like a key, nor share 8
+// characters with the key (without its wrappers) or the key inside base64.
+// Wrapper text ("Bearer", a variable name) is not secret.
 func (st *state) safe(s string) bool {
 	k := &st.key
-	return !overlaps(s, k.core) && !overlaps(s, k.decoded) && !overlaps(s, k.trimmed())
+	return !keyLike(s) && !overlaps(s, k.core) && !overlaps(s, k.decoded)
 }
 
 // cmd rewrites a fix so its commands use the variable the person's code

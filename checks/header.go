@@ -363,11 +363,18 @@ func splitHeader(t string) (name, value string, ok bool) {
 // codeHeader reads a header written as code: "Authorization": "Bearer …",
 // 'Authorization': f'Bearer {key}', Authorization: `Bearer ${key}`,
 func codeHeader(t string) (headerLine, bool) {
-	t = strings.TrimSpace(t)
-	t = strings.TrimLeft(t, "{[(")
-	if t == "" || (t[0] != '"' && t[0] != '\'') {
-		return headerLine{}, false
+	for i := 0; i < len(t); i++ {
+		if t[i] == '"' || t[i] == '\'' {
+			if h, ok := codeHeaderAt(t[i:]); ok {
+				return h, true
+			}
+		}
 	}
+	return headerLine{}, false
+}
+
+// codeHeaderAt reads a quoted header name and its value at the start of t.
+func codeHeaderAt(t string) (headerLine, bool) {
 	q := t[0]
 	end := strings.IndexByte(t[1:], q)
 	if end < 0 {

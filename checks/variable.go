@@ -221,7 +221,7 @@ func checkVariable(st *state) Result {
 		case n == "":
 			f.add(StatusWarn, "The variable name given is not a valid name (letters, digits and _, not starting with a digit), so "+target+" is checked instead.", "Give the name exactly as your code reads it, e.g. HIAPI_API_KEY for `os.environ[\"HIAPI_API_KEY\"]`.")
 		case !st.safe(n):
-			f.add(StatusFail, "The variable name field holds the key, not a name, so "+target+" is checked instead.", "Put the name your code reads (e.g. HIAPI_API_KEY) in the variable field, and the key in the key field.")
+			f.add(StatusFail, "The variable name field holds a key, not a name, so "+target+" is checked instead.", "Put the name your code reads (e.g. HIAPI_API_KEY) in the variable field, and the key in the key field.")
 		}
 	}
 	if !hasFile && !hasEnv {
@@ -231,7 +231,9 @@ func checkVariable(st *state) Result {
 		r := skip("Skipped: nothing to look for "+target+" in. Paste the output of `env | grep -i key` (run where the key fails) or your .env file to check it.",
 			"See what the process holds: `printenv "+target+" | od -c | tail -3`, or run `keycheck check --var "+target+"` inside the same container, cron job or CI step.")
 		if len(f.list) > 0 {
+			r.Status = f.status()
 			r.Detail = f.list[0].detail + " " + r.Detail
+			r.Fix = f.list[0].fix + "\n" + r.Fix
 		}
 		return r
 	}
@@ -245,7 +247,11 @@ func checkVariable(st *state) Result {
 	if hasEnv {
 		checkEnviron(st, target, assumed, hasFile, &f)
 	}
-	return f.result("")
+	r := f.result("")
+	if given == "" && r.Status == StatusPass {
+		r.Detail += " (Checked " + target + ", the name HiAPI documents: give the name your code reads if it is another.)"
+	}
+	return r
 }
 
 // keyMatch compares a value found for the variable with the pasted key.
