@@ -318,3 +318,100 @@ func leaks(text, key string) (string, bool) {
 	}
 	return "", false
 }
+
+func TestBrowserFailedStepLinkForATeammate(t *testing.T) {
+	env := startEnv(t, "")
+	ctx := newBrowser(t)
+	canary := "sk-fake-good-CANARY" + randomAlnum(20)
+	within(t, ctx, 15*time.Second, "type a failing key and save it as a run",
+		chromedp.Navigate(env.URL+"/"),
+		chromedp.SendKeys(chromedp.CSS(`[data-testid="key"]`), canary+" "),
+		chromedp.WaitVisible(chromedp.CSS(`#checklist #step-whitespace[data-status="fail"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="save-button"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="copy-run-link"]`)),
+	)
+	screenshot(t, ctx, "06-run-page")
+	within(t, ctx, 10*time.Second, "open the failed step's page",
+		chromedp.Click(chromedp.CSS(`#step-whitespace [data-testid="step-link"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="copy-link"]`)),
+	)
+	stepURL := eval[string](t, ctx, `location.href`)
+	if !strings.HasSuffix(stepURL, "/steps/whitespace") {
+		t.Fatalf("step page URL = %s", stepURL)
+	}
+	screenshot(t, ctx, "07-step-page")
+
+	// A teammate: another browser, no session, after a restart too.
+	env.Restart()
+	stepURL = env.URL + stepURL[strings.Index(stepURL, "/runs/"):]
+	mate := newBrowser(t)
+	within(t, mate, 15*time.Second, "a teammate opens the link",
+		chromedp.Navigate(stepURL),
+		chromedp.WaitVisible(chromedp.CSS(`#step-whitespace[data-status="fail"]`)),
+	)
+	if title := eval[string](t, mate, `document.title`); !strings.Contains(title, "whitespace") {
+		t.Errorf("step page title does not name the step: %q", title)
+	}
+	if fix := text(t, mate, `#step-whitespace [data-testid="fix"]`); !strings.Contains(fix, "printf") && !strings.Contains(fix, "strip") {
+		t.Errorf("the teammate does not see the fix: %q", fix)
+	}
+	html := eval[string](t, mate, `document.documentElement.outerHTML`)
+	assertNoKey(t, "teammate's step page", html, canary)
+	screenshot(t, mate, "08-step-page-teammate")
+
+	// The teammate's run page asks for their own key for the live test.
+	within(t, mate, 10*time.Second, "the teammate opens the whole run",
+		chromedp.Navigate(strings.TrimSuffix(stepURL, "/steps/whitespace")),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="live-key"]`)),
+	)
+}
+
+func TestBrowserLiveTest(t *testing.T) {
+	env := startEnv(t, "")
+	ctx := newBrowser(t)
+
+	// A good key: the three live steps go green and the image shows.
+	within(t, ctx, 15*time.Second, "paste a good key and run the live test",
+		chromedp.Navigate(env.URL+"/"),
+		chromedp.SendKeys(chromedp.CSS(`[data-testid="key"]`), goodKey),
+		chromedp.WaitVisible(chromedp.CSS(`#checklist #step-provider[data-status="pass"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="live-button"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="copy-run-link"]`)),
+	)
+	within(t, ctx, 45*time.Second, "wait for the image",
+		chromedp.WaitVisible(chromedp.CSS(`#step-result[data-status="pass"] [data-testid="result-image"] img`)),
+	)
+	for _, id := range []string{"auth", "model", "result"} {
+		if got := statusOf(t, ctx, id); got != "pass" {
+			t.Errorf("%s = %s, want pass", id, got)
+		}
+	}
+	imgURL := text(t, ctx, `[data-testid="image-url"]`)
+	if !strings.HasPrefix(imgURL, "http") {
+		t.Errorf("image URL not shown: %q", imgURL)
+	}
+	// The image must have loaded, not just be in the page.
+	within(t, ctx, 10*time.Second, "the image loads",
+		chromedp.Poll[chromedp.Void](`document.querySelector('[data-testid="result-image"] img').naturalWidth > 0 ? {} : null`),
+	)
+	screenshot(t, ctx, "09-live-image")
+
+	// A key without the model: model red, request_id shown.
+	within(t, ctx, 15*time.Second, "run the live test with a key lacking the model",
+		chromedp.Navigate(env.URL+"/"),
+		chromedp.SendKeys(chromedp.CSS(`[data-testid="key"]`), noModelKey),
+		chromedp.WaitVisible(chromedp.CSS(`#checklist #step-provider[data-status="pass"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="live-button"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="copy-run-link"]`)),
+	)
+	within(t, ctx, 45*time.Second, "wait for the model step to fail",
+		chromedp.WaitVisible(chromedp.CSS(`#step-model[data-status="fail"] [data-testid="request-id"]`)),
+	)
+	if rid := text(t, ctx, `#step-model [data-testid="request-id"]`); len(rid) < 6 {
+		t.Errorf("request_id shown is %q", rid)
+	}
+	if got := statusOf(t, ctx, "auth"); got != "pass" {
+		t.Errorf("auth = %s, want pass", got)
+	}
+	screenshot(t, ctx, "10-live-no-model")
+}
