@@ -32,6 +32,9 @@ type envEntry struct {
 // a multi-line value in `env` output) are skipped.
 func parseEnv(src string, fn func(e *envEntry) bool) {
 	line := 0
+	// One entry, reused: fn gets a pointer, so a new one per line would
+	// allocate for every line of a long file.
+	var e envEntry
 	for pos := 0; pos < len(src); {
 		end := strings.IndexByte(src[pos:], '\n')
 		next := len(src)
@@ -42,7 +45,7 @@ func parseEnv(src string, fn func(e *envEntry) bool) {
 			next = end + 1
 		}
 		line++
-		e := envEntry{line: line, endLine: line}
+		e = envEntry{line: line, endLine: line}
 		l := src[pos:end]
 		pos = next
 		if strings.HasSuffix(l, "\r") {

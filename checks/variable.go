@@ -75,27 +75,31 @@ func nearness(target, name string) (int, string) {
 	if equalIgnoringUnderscores(name, target) {
 		return 4, "only the underscores differ"
 	}
-	// A name about something else (HIAPI_BASE_URL) is not a near miss.
-	for _, w := range [...]string{"URL", "BASE", "HOST", "ENDPOINT", "MODEL", "ORG", "PROJECT", "TIMEOUT", "REGION", "VERSION"} {
-		if hasToken(name, w) && !hasToken(target, w) {
-			return 0, ""
-		}
-	}
-	if d := levenshteinFold(target, name); d >= 0 && d <= max(2, len(target)/3) {
-		return 3, ""
-	}
-	shared, distinctive := 0, false
-	subset := true
+	// One pass over the name's parts: a name about something else
+	// (HIAPI_BASE_URL) is not a near miss; sharing a distinctive part
+	// (HIAPI) or being made only of the target's parts (API_KEY) is.
+	shared, distinctive, subset, other := 0, false, true, false
 	forTokens(name, func(t string) {
 		if hasToken(target, t) {
 			shared++
 			if !genericToken(t) {
 				distinctive = true
 			}
-		} else {
-			subset = false
+			return
+		}
+		subset = false
+		for _, w := range [...]string{"URL", "BASE", "HOST", "ENDPOINT", "MODEL", "ORG", "PROJECT", "TIMEOUT", "REGION", "VERSION"} {
+			if strings.EqualFold(t, w) {
+				other = true
+			}
 		}
 	})
+	if other {
+		return 0, ""
+	}
+	if withinEdits(target, name, max(2, len(target)/3)) {
+		return 3, ""
+	}
 	switch {
 	case distinctive:
 		return 2, ""
@@ -103,6 +107,13 @@ func nearness(target, name string) (int, string) {
 		return 1, ""
 	}
 	return 0, ""
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 func genericToken(t string) bool {
@@ -190,6 +201,32 @@ func levenshteinFold(a, b string) int {
 		}
 	}
 	return row[len(b)]
+}
+
+// withinEdits reports whether a and b are at most limit edits apart,
+// ignoring case. Two cheap lower bounds (the length difference, and half
+// the difference of their letter counts) rule out most names before the
+// edit distance is computed.
+func withinEdits(a, b string, limit int) bool {
+	if abs(len(a)-len(b)) > limit || len(a) > 64 || len(b) > 64 {
+		return false
+	}
+	var hist [128]int
+	for i := 0; i < len(a); i++ {
+		hist[upper(a[i])&127]++
+	}
+	for i := 0; i < len(b); i++ {
+		hist[upper(b[i])&127]--
+	}
+	diff := 0
+	for _, n := range hist {
+		diff += abs(n)
+	}
+	if (diff+1)/2 > limit {
+		return false
+	}
+	d := levenshteinFold(a, b)
+	return d >= 0 && d <= limit
 }
 
 // addNear keeps the best three near names.
@@ -313,13 +350,12 @@ func checkEnvFile(st *state, target, assumed string, both bool, f *findings) {
 		var near []nearName
 		var holder *nearName
 		parseEnv(st.in.EnvFile, func(e *envEntry) bool {
-			if !st.safe(e.name) {
-				return true
+			if holder == nil && !e.noEquals {
+				if m := st.match(e.value); m != matchDiffers && m != matchNoKey && st.safe(e.name) {
+					holder = &nearName{name: e.name, line: e.line}
+				}
 			}
-			if holder == nil && !e.noEquals && st.match(e.value) != matchDiffers && st.match(e.value) != matchNoKey {
-				holder = &nearName{name: e.name, line: e.line}
-			}
-			if s, note := nearness(target, e.name); s > 0 {
+			if s, note := nearness(target, e.name); s > 0 && st.safe(e.name) {
 				near = addNear(near, nearName{e.name, e.line, s, note})
 			}
 			return true
@@ -502,13 +538,13 @@ func checkEnviron(st *state, target, assumed string, both bool, f *findings) {
 				continue
 			}
 			name := kv[:i]
-			if !isVarName(name) || !st.safe(name) {
+			if !isVarName(name) {
 				continue
 			}
-			if m := st.match(kv[i+1:]); holder == nil && m != matchDiffers && m != matchNoKey {
+			if m := st.match(kv[i+1:]); holder == nil && m != matchDiffers && m != matchNoKey && st.safe(name) {
 				holder = &nearName{name: name}
 			}
-			if s, note := nearness(target, name); s > 0 {
+			if s, note := nearness(target, name); s > 0 && st.safe(name) {
 				near = addNear(near, nearName{name, 0, s, note})
 			}
 		}
