@@ -22,7 +22,7 @@ run: build ## run the dashboard against the real HiAPI at http://$(ADDR)
 demo: build ## run a fake HiAPI and the dashboard pointed at it: every path offline
 	./scripts/demo.sh $(BIN) $(ADDR) $(FAKE)
 
-test: generate-check lint ## what CI runs: generated code, vet, every test with -race, browser included
+test: setup generate-check lint ## what CI runs: generated code, vet, every test with -race, browser included
 	$(GO) test -race -count=1 -timeout 12m ./...
 	$(GO) test -run '^$$' -bench . -benchtime 5x -count 1 ./... >/dev/null
 
@@ -33,13 +33,15 @@ generate: ## regenerate the templ components
 	$(GO) tool templ generate
 
 generate-check: ## fail if a *_templ.go file is not what its .templ generates
-	$(GO) tool templ generate
-	@git diff --exit-code --stat -- '*_templ.go' || { echo "generated *_templ.go files were stale: run make generate and commit them"; exit 1; }
+	@before=$$(cat $$(git ls-files '*_templ.go') | sha256sum); \
+	$(GO) tool templ generate >/dev/null 2>&1 || { echo "templ generate failed"; exit 1; }; \
+	after=$$(cat $$(git ls-files '*_templ.go') | sha256sum); \
+	test "$$before" = "$$after" || { echo "generated *_templ.go files were stale: they are regenerated now; commit them"; exit 1; }
 	@test -z "$$(git ls-files --others --exclude-standard -- '*_templ.go')" || { echo "new *_templ.go files are not committed"; exit 1; }
 
 lint: ## gofmt, templ fmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); test -z "$$out" || { echo "gofmt would change:"; echo "$$out"; exit 1; }
-	@$(GO) tool templ fmt -fail templates >/dev/null || { echo "templ fmt would change the templates: run go tool templ fmt templates"; exit 1; }
+	@$(GO) tool templ fmt -fail templates >/dev/null 2>&1 || { echo "templ fmt would change the templates: run go tool templ fmt templates"; exit 1; }
 	$(GO) vet ./...
 
 fmt: ## format Go and templ files
