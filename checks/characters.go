@@ -827,7 +827,9 @@ func scanCharacters(st *state, f *findings) {
 			fallthrough
 		case (r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0)) && !hidden(r):
 			if r == 0x1b && i < len(core) && core[i] == '[' {
-				f.add(StatusFail, "Terminal colour codes (‘ESC[’ at "+at(pos, pos+1)+") were copied along with the key.", st.cmd(fixANSI))
+				if !f.full(StatusFail) {
+					f.add(StatusFail, "Terminal colour codes (‘ESC[’ at "+at(pos, pos+1)+") were copied along with the key.", st.cmd(fixANSI))
+				}
 				// Skip the rest of the escape sequence.
 				for i < len(core) && !(core[i] >= '@' && core[i] <= '~' && core[i] != '[') {
 					i++
@@ -852,6 +854,9 @@ func scanCharacters(st *state, f *findings) {
 			if r > 0x7f {
 				fix = fixCurly
 			}
+			if f.full(StatusFail) {
+				continue
+			}
 			f.add(StatusFail, "A quote "+quoteChar(r)+" at position "+itoa(pos)+", inside the key.", st.cmd(fix))
 		case r >= 0x80:
 			if l, ok := lookalikeOf(r); ok {
@@ -866,12 +871,25 @@ func scanCharacters(st *state, f *findings) {
 				other = append(other, quoteChar(r)+" ("+codePoint(r)+") at position "+itoa(pos))
 			}
 		case r == '$' && i < len(core) && (core[i] == '{' || isNameByte(core[i], true)):
+			if f.full(StatusFail) {
+				continue
+			}
 			f.add(StatusFail, "A ‘$’ followed by a name at position "+itoa(pos)+": part of the key is an unexpanded variable.", st.cmd(fixVar))
 		case r == '\\' && i < len(core) && (core[i] == 'n' || core[i] == 'r' || core[i] == 't'):
+			if f.full(StatusFail) {
+				i++
+				pos++
+				continue
+			}
 			f.add(StatusFail, "The characters ‘\\"+string(core[i])+"’ at "+at(pos, pos+1)+", inside the key: a line break typed as an escape.", st.cmd(fixEscape))
 			i++
 			pos++
 		case r == '%' && i+1 < len(core) && isHex(core[i]) && isHex(core[i+1]):
+			if f.full(StatusFail) {
+				i += 2
+				pos += 2
+				continue
+			}
 			f.add(StatusFail, "‘%"+core[i:i+2]+"’ at "+at(pos, pos+2)+": the key was URL-encoded.", st.cmd(fixURLEnc))
 			i += 2
 			pos += 2

@@ -105,14 +105,40 @@ type finding struct {
 // findings collects what a step found and turns it into a Result.
 type findings struct {
 	list []finding
+	// more counts findings past maxKept, which are only counted, so a
+	// pasted megabyte of quotes costs no more than a few.
+	more       int
+	moreStatus Status
 }
 
+// maxKept is how many findings a step keeps in full.
+const maxKept = 16
+
 func (f *findings) add(status Status, detail, fix string) {
+	if len(f.list) >= maxKept {
+		f.more++
+		f.moreStatus = worse(f.moreStatus, status)
+		return
+	}
 	f.list = append(f.list, finding{status, detail, fix})
 }
 
+// full reports that further findings will only be counted, so callers in
+// a loop can skip building their text.
+func (f *findings) full(status Status) bool {
+	if len(f.list) < maxKept {
+		return false
+	}
+	f.more++
+	f.moreStatus = worse(f.moreStatus, status)
+	return true
+}
+
 func (f *findings) status() Status {
-	s := StatusPass
+	s := f.moreStatus
+	if s == "" {
+		s = StatusPass
+	}
 	for _, x := range f.list {
 		s = worse(s, x.status)
 	}
@@ -129,16 +155,13 @@ func (f *findings) result(passDetail string) Result {
 		return Result{Status: StatusPass, Detail: passDetail}
 	}
 	r := Result{Status: f.status()}
-	if len(f.list) == 1 {
+	if len(f.list) == 1 && f.more == 0 {
 		r.Detail, r.Fix = f.list[0].detail, f.list[0].fix
 		return r
 	}
 	var d, x strings.Builder
 	for i, it := range f.list {
 		if i == maxShown {
-			d.WriteString(" And ")
-			d.WriteString(plural(len(f.list)-maxShown, "more finding", "more findings"))
-			d.WriteString(".")
 			break
 		}
 		if it.detail != "" {
@@ -147,6 +170,11 @@ func (f *findings) result(passDetail string) Result {
 			}
 			d.WriteString(it.detail)
 		}
+	}
+	if n := len(f.list) + f.more - min(len(f.list), maxShown); n > 0 {
+		d.WriteString(" And ")
+		d.WriteString(plural(n, "more finding", "more findings"))
+		d.WriteString(".")
 	}
 	for i, it := range f.list {
 		if it.fix == "" || containsFix(f.list[:i], it.fix) {

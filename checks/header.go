@@ -606,6 +606,11 @@ func checkAuthHeader(st *state, h *headerLine, f *findings) string {
 		scheme, rest = body[:sp], body[sp:]
 	}
 	ls := strings.ToLower(scheme)
+	// The scheme is shown only when it is a short plain word.
+	shownScheme := "‘" + scheme + "’"
+	if len(scheme) > 16 || !isWord(scheme) || !st.safe(scheme) {
+		shownScheme = "a scheme that is not Bearer"
+	}
 	token := ""
 	switch {
 	case ls == "bearer":
@@ -629,20 +634,20 @@ func checkAuthHeader(st *state, h *headerLine, f *findings) string {
 		case "bearer":
 			f.add(StatusWarn, where+" writes ‘bearer’ in lower case: the scheme is case-insensitive and most servers accept it, but write Bearer to rule it out.", st.cmd(fixBearer))
 		default:
-			f.add(StatusWarn, where+" writes ‘"+scheme+"’: the scheme is case-insensitive and most servers accept it, but write Bearer to rule it out.", st.cmd(fixBearer))
+			f.add(StatusWarn, where+" writes "+shownScheme+": the scheme is case-insensitive and most servers accept it, but write Bearer to rule it out.", st.cmd(fixBearer))
 		}
 		if t := strings.TrimLeft(token, " \t"); len(t) > 7 && strings.EqualFold(t[:7], "bearer ") {
 			f.add(StatusFail, where+" says Bearer twice: the variable already holds ‘Bearer …’ and the code adds another.", st.cmd(fixPrefix))
 			token = strings.TrimLeft(t[7:], " \t")
 		}
 	case ls == "token", ls == "basic", ls == "key", ls == "apikey", ls == "api-key", ls == "jwt", ls == "digest", ls == "oauth", ls == "bearertoken":
-		f.add(StatusFail, where+" uses the ‘"+scheme+"’ scheme; HiAPI wants Bearer.", st.cmd(fixBearer))
+		f.add(StatusFail, where+" uses the "+shownScheme+" scheme; HiAPI wants Bearer.", st.cmd(fixBearer))
 		token = strings.TrimLeft(strings.TrimPrefix(rest, ":"), " \t")
-	case sp < 0 && levenshteinFold(ls, "bearer") <= 2 && len(ls) >= 4 && len(ls) <= 8:
-		f.add(StatusFail, where+" is ‘"+scheme+"’ with no key after it.", st.cmd(fixBearer))
+	case sp < 0 && isWord(ls) && levenshteinFold(ls, "bearer") <= 2 && len(ls) >= 4 && len(ls) <= 8:
+		f.add(StatusFail, where+" is "+shownScheme+" with no key after it.", st.cmd(fixBearer))
 		return ""
-	case sp >= 0 && levenshteinFold(ls, "bearer") <= 2 && len(ls) >= 4:
-		f.add(StatusFail, where+" misspells Bearer as ‘"+scheme+"’.", st.cmd(fixBearer))
+	case sp >= 0 && isWord(ls) && levenshteinFold(ls, "bearer") <= 2 && len(ls) >= 4:
+		f.add(StatusFail, where+" misspells Bearer as "+shownScheme+".", st.cmd(fixBearer))
 		token = strings.TrimLeft(rest, " \t:")
 	case sp < 0:
 		f.add(StatusFail, where+" sends the bare key with no ‘Bearer ’ in front.", st.cmd(fixBearer))
@@ -700,6 +705,16 @@ func checkAuthHeader(st *state, h *headerLine, f *findings) string {
 	}
 	compareHeaderKey(st, token, where, f)
 	return token
+}
+
+// isWord reports a non-empty run of ASCII letters and '-'.
+func isWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // varAt returns the variable name at the start of s ($NAME or ${NAME}).
