@@ -185,6 +185,9 @@ func checkBaseURL(st *state) Result {
 		f.add(StatusFail, "The URL carries credentials (user:password@ before the host). Never put a key in a URL: it ends up in logs. HiAPI reads the key only from the Authorization header.", "Remove the part before @, and rotate the key if it was a real one.")
 	}
 	hiapi := p.host == hiapiHost
+	// meant is set when the host is HiAPI's or a typo of it, so the path
+	// is judged as HiAPI's too.
+	meant := hiapi
 	switch {
 	case hiapi:
 		if p.port != "" && p.port != "443" {
@@ -196,10 +199,12 @@ func checkBaseURL(st *state) Result {
 		name := hostProvider(p.host)
 		f.add(StatusFail, "Sends the key to "+name+" ("+hostShown+"), not HiAPI: "+name+" has never seen HiAPI keys, so it always answers that the key is invalid.", fixBase)
 	case p.host == "hiapi.ai" || p.host == "www.hiapi.ai":
+		meant = true
 		f.add(StatusFail, hostShown+" is HiAPI's website, not its API: the API is at api.hiapi.ai.", fixBase)
 	case p.host == "docs.hiapi.ai":
 		f.add(StatusFail, "docs.hiapi.ai is HiAPI's documentation site, not its API: the API is at api.hiapi.ai.", fixBase)
 	case strings.Contains(p.host, "hiapi") || strings.Contains(p.host, "hi-api") || levenshteinFold(p.host, hiapiHost) <= 3:
+		meant = true
 		f.add(StatusFail, "‘"+hostShown+"’ is not HiAPI's API host: did you mean api.hiapi.ai?", fixBase)
 	case isLocalHost(p.host):
 		f.add(StatusWarn, "Sends the key to a local address ("+hostShown+"), not HiAPI: fine if that is your proxy, as long as it passes the Authorization header on to https://api.hiapi.ai.", "If there is no proxy there, use https://api.hiapi.ai/v1 (OpenAI-style clients) or https://api.hiapi.ai (task API).")
@@ -208,7 +213,7 @@ func checkBaseURL(st *state) Result {
 	}
 	path := strings.ToLower(p.path)
 	base := strings.TrimRight(path, "/")
-	if hiapi || p.host == "hiapi.ai" {
+	if meant {
 		if strings.Contains(strings.TrimRight(path, "/"), "//") || strings.HasSuffix(path, "//") {
 			f.add(StatusWarn, "The path has a double slash (//): some servers treat it as a different path.", "Remove the extra slash.")
 		}
@@ -230,7 +235,7 @@ func checkBaseURL(st *state) Result {
 	}
 	if p.query {
 		qs := StatusWarn
-		if hiapi {
+		if meant {
 			qs = StatusFail
 		}
 		f.add(qs, "The URL has a query string (?…): clients add their paths after the base, so it lands in the wrong place, and a key in a URL ends up in logs.", "Remove everything from the ?; the key goes in the Authorization header.")

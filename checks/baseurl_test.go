@@ -30,6 +30,8 @@ var baseURLCases = []stepCase{
 	{name: "Azure", in: Input{BaseURL: "https://myco.openai.azure.com/openai"}, want: StatusFail, detail: []string{"Azure OpenAI"}},
 
 	// Typos and other HiAPI hosts.
+	{name: "typo host, doubled path", in: Input{BaseURL: "https://api.hiap.ai/v1/v1"}, want: StatusFail, detail: []string{"did you mean", "repeats /v1"}},
+	{name: "website with tasks path", in: Input{BaseURL: "https://hiapi.ai/v1/tasks"}, want: StatusFail, detail: []string{"website", "task endpoint"}},
 	{name: "typo hiap", in: Input{BaseURL: "https://api.hiap.ai/v1"}, want: StatusFail, detail: []string{"‘api.hiap.ai’ is not HiAPI's API host", "did you mean api.hiapi.ai?"}},
 	{name: "typo com", in: Input{BaseURL: "https://api.hiapi.com"}, want: StatusFail, detail: []string{"‘api.hiapi.com’", "did you mean"}},
 	{name: "typo dash", in: Input{BaseURL: "https://api-hiapi.ai"}, want: StatusFail, detail: []string{"did you mean"}},

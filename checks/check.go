@@ -314,11 +314,17 @@ func runeCount(s string) int { return utf8.RuneCountInString(s) }
 
 // codePoint formats r as U+XXXX.
 func codePoint(r rune) string {
-	h := strings.ToUpper(strconv.FormatInt(int64(r), 16))
-	for len(h) < 4 {
-		h = "0" + h
+	const digits = "0123456789ABCDEF"
+	var buf [10]byte
+	i := len(buf)
+	for n := 0; n < 4 || r > 0; n++ {
+		i--
+		buf[i] = digits[r&15]
+		r >>= 4
 	}
-	return "U+" + h
+	i -= 2
+	buf[i], buf[i+1] = 'U', '+'
+	return string(buf[i:])
 }
 
 // quoteChar shows one character between quotes, made visible.

@@ -417,7 +417,11 @@ func checkHeader(st *state) Result {
 			if c.brokenCR {
 				why = "a Windows line ending (CR LF) after the backslash"
 			}
-			f.add(StatusFail, "Line "+itoa(c.brokenLine)+" of the command ends with "+why+": the shell ends the command there, so the "+plural(len(c.dropped), "-H option", "-H options")+" after it never reach curl.", fixBroken)
+			opts := "the -H option after it never reaches curl"
+			if len(c.dropped) > 1 {
+				opts = "the " + itoa(len(c.dropped)) + " -H options after it never reach curl"
+			}
+			f.add(StatusFail, "Line "+itoa(c.brokenLine)+" of the command ends with "+why+": the shell ends the command there, so "+opts+".", fixBroken)
 		}
 		for _, w := range c.headers {
 			name, value, ok := splitHeader(w.text)

@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -12,11 +11,26 @@ import (
 // and ‹U+XXXX› for other invisible or non-printing characters. Invalid bytes
 // show as ‹0xNN›.
 func Visible(s string) string {
+	// Fast path: printable ASCII without spaces shows as itself, with no
+	// allocation.
+	plain := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return s
+	}
 	var b strings.Builder
+	b.Grow(len(s) + 8)
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
-			fmt.Fprintf(&b, "‹0x%02X›", s[i])
+			b.WriteString("‹0x")
+			b.WriteString(hex2(s[i]))
+			b.WriteString("›")
 			i++
 			continue
 		}
@@ -34,8 +48,10 @@ func Visible(s string) string {
 			b.WriteString("‹NBSP›")
 		case r == '\uFEFF':
 			b.WriteString("‹BOM›")
-		case unicode.IsSpace(r) || !unicode.IsPrint(r) || unicode.Is(unicode.Cf, r):
-			fmt.Fprintf(&b, "‹U+%04X›", r)
+		case hidden(r) || !unicode.IsPrint(r) || unicode.Is(unicode.Cf, r):
+			b.WriteString("‹")
+			b.WriteString(codePoint(r))
+			b.WriteString("›")
 		default:
 			b.WriteRune(r)
 		}
