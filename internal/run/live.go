@@ -260,6 +260,9 @@ func (t tester) poll(ctx context.Context, r *Run, key, taskID string) checks.Res
 	start := time.Now()
 	deadline := time.NewTimer(t.cfg.Timeout)
 	defer deadline.Stop()
+	// A poll that hangs must not outlive the time-out either.
+	pctx, cancel := context.WithTimeout(ctx, t.cfg.Timeout)
+	defer cancel()
 	delay := t.cfg.PollEvery
 	last := checks.TaskView{TaskID: taskID, Status: "queued"}
 	var lastAnswer checks.Answer
@@ -285,7 +288,7 @@ func (t tester) poll(ctx context.Context, r *Run, key, taskID string) checks.Res
 		case <-wait.C:
 		}
 
-		task, answer, ok := t.p.GetTask(ctx, key, taskID)
+		task, answer, ok := t.p.GetTask(pctx, key, taskID)
 		lastAnswer = answer
 		delay = min(t.cfg.PollMax, delay+delay/4)
 		if !ok {
@@ -333,18 +336,32 @@ func (t tester) end(r *Run) {
 	t.save(r)
 }
 
-// save stores the run and shows it to the pages watching. A save that
-// fails is logged and the test goes on: the pages still see it, and the
-// next save may succeed.
+// save stores the run and shows it to the pages watching. A store that
+// is busy (many tests saving at once) is retried for up to saveTimeout, so
+// a run does not stay "running" for want of one write; a save that still
+// fails is logged, and the pages see the state all the same.
 func (lr *Runner) save(r *Run) {
 	r.Updated = lr.now().UTC()
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(lr.ctx), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(lr.ctx), saveTimeout)
 	defer cancel()
-	if err := lr.store.UpdateRun(ctx, r); err != nil {
-		lr.log.Error("saving live step", "run", r.ID, "err", err)
+	backoff := 50 * time.Millisecond
+	for {
+		err := lr.store.UpdateRun(ctx, r)
+		if err == nil || errors.Is(err, ErrNotFound) {
+			break
+		}
+		if ctx.Err() != nil {
+			lr.log.Error("saving live step", "run", r.ID, "err", err)
+			break
+		}
+		time.Sleep(backoff)
+		backoff = min(2*backoff, time.Second)
 	}
 	lr.publish(r)
 }
+
+// saveTimeout bounds the retries of one save.
+const saveTimeout = 30 * time.Second
 
 func (lr *Runner) publish(r *Run) {
 	lr.mu.Lock()
