@@ -415,3 +415,28 @@ func TestBrowserLiveTest(t *testing.T) {
 	}
 	screenshot(t, ctx, "10-live-no-model")
 }
+
+// TestBrowserWithoutJavaScript: with scripts off, the form still posts and
+// the run page shows the same checklist.
+func TestBrowserWithoutJavaScript(t *testing.T) {
+	env := startEnv(t, "")
+	ctx := newBrowser(t)
+	noJS := func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return chromedp.Void{}, err
+	}
+	within(t, ctx, 20*time.Second, "check a key with JavaScript off",
+		noJS,
+		chromedp.Navigate(env.URL+"/"),
+		chromedp.SendKeys(chromedp.CSS(`[data-testid="key"]`), goodKey+"\n"),
+		chromedp.Click(chromedp.CSS(`[data-testid="save-button"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#step-whitespace[data-status="fail"]`)),
+	)
+	if loc := eval[string](t, ctx, `location.pathname`); !strings.HasPrefix(loc, "/runs/") {
+		t.Errorf("without JavaScript the form landed on %s", loc)
+	}
+	if fix := text(t, ctx, `#step-whitespace [data-testid="fix"]`); fix == "" {
+		t.Error("no fix shown without JavaScript")
+	}
+	screenshot(t, ctx, "11-no-javascript")
+}
