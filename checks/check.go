@@ -176,27 +176,25 @@ func (f *findings) result(passDetail string) Result {
 		d.WriteString(plural(n, "more finding", "more findings"))
 		d.WriteString(".")
 	}
-	for i, it := range f.list {
-		if it.fix == "" || containsFix(f.list[:i], it.fix) {
-			continue
+	// Each line of advice once: findings of one step often share a line
+	// (two stray spaces, one strip command).
+	seen := map[string]bool{}
+	for _, it := range f.list {
+		for _, line := range strings.Split(it.fix, "\n") {
+			if line == "" || seen[line] {
+				continue
+			}
+			seen[line] = true
+			if x.Len() > 0 {
+				x.WriteByte('\n')
+			}
+			x.WriteString(line)
 		}
-		if x.Len() > 0 {
-			x.WriteByte('\n')
-		}
-		x.WriteString(it.fix)
 	}
 	r.Detail, r.Fix = d.String(), x.String()
 	return r
 }
 
-func containsFix(list []finding, fix string) bool {
-	for _, it := range list {
-		if it.fix == fix {
-			return true
-		}
-	}
-	return false
-}
 
 // worse returns the more serious of two statuses.
 func worse(a, b Status) Status {

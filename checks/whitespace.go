@@ -128,24 +128,26 @@ type wsRun struct {
 // Fix copy for the whitespace step. Commands use HIAPI_API_KEY; state.cmd
 // swaps in the variable the person's code reads.
 const (
-	seeEnd = "See it: `printf '%s' \"$HIAPI_API_KEY\" | od -c | tail -3`."
+	seeEnd = "See the end of the key as the process has it: `printf '%s' \"$HIAPI_API_KEY\" | od -c | tail -3`"
 
-	fixTrailingNewline = "`echo` ends what it writes with a newline, and whatever stored the key kept it (a key file read whole, a Docker or Kubernetes secret made with `echo … | base64`). " +
-		"Store keys with `printf '%s' \"$KEY\"` (or `printf '%s\\n' \"HIAPI_API_KEY=$KEY\" >> .env`, where the newline ends the line, not the key) instead of `echo`, " +
-		"or strip it where the key is read: shell `KEY=\"$(printf '%s' \"$KEY\" | tr -d '[:space:]')\"`, Python `key.strip()`, JS `key.trim()`, Go `strings.TrimSpace(key)`. " + seeEnd
+	stripLine = "Strip it where the key is read: shell `KEY=\"$(printf '%s' \"$KEY\" | tr -d '[:space:]')\"`, Python `key.strip()`, JS `key.trim()`, Go `strings.TrimSpace(key)`."
 
-	fixCR = "A file saved with Windows line endings (CR LF) left its CR on the key. Convert it: `dos2unix .env` or `sed -i 's/\\r$//' .env`, " +
-		"or strip it when reading: Python `key.strip()`, JS `key.trim()`, Go `strings.TrimSpace(key)`. " + seeEnd
+	fixTrailingNewline = "Write keys with `printf`, not `echo` (it adds the newline): `printf 'HIAPI_API_KEY=%s\\n' \"$KEY\" >> .env`, or `printf '%s' \"$KEY\" | base64` for a Kubernetes secret.\n" +
+		stripLine + "\n" + seeEnd
 
-	fixEdges = "Strip the key before you build the header: shell `KEY=\"$(printf '%s' \"$KEY\" | tr -d '[:space:]')\"`, Python `key.strip()`, JS `key.trim()`, Go `strings.TrimSpace(key)`. " + seeEnd
+	fixCR = "Remove the Windows line endings (CR LF) from the file the key came from: `sed -i 's/\\r$//' .env` or `dos2unix .env`.\n" +
+		stripLine + "\n" + seeEnd
 
-	fixInner = "The key was split when copied. Copy it again with the dashboard's copy button (not a drag-select over a wrapped line), or join it: `KEY=\"$(printf '%s' \"$KEY\" | tr -d '[:space:]')\"`."
+	fixEdges = stripLine + "\n" + seeEnd
 
-	fixUnicodeSpace = "`tr -d '[:space:]'` and most trim functions do not remove this character. Copy the key again with the dashboard's copy button, not from a chat, doc or PDF, " +
-		"or keep only key characters: `KEY=\"$(printf '%s' \"$KEY\" | LC_ALL=C tr -cd 'A-Za-z0-9_-')\"`. " +
+	fixInner = "The key was split when copied: copy it again with the dashboard's copy button, not a drag-select over a wrapped line.\n" +
+		"Or join it: `KEY=\"$(printf '%s' \"$KEY\" | tr -d '[:space:]')\"`."
+
+	fixUnicodeSpace = "Trim functions and `tr -d '[:space:]'` miss this character: copy the key again with the dashboard's copy button, not from a chat, doc or PDF.\n" +
+		"Or keep only key characters: `KEY=\"$(printf '%s' \"$KEY\" | LC_ALL=C tr -cd 'A-Za-z0-9_-')\"`.\n" +
 		"Find it: `printf '%s' \"$HIAPI_API_KEY\" | LC_ALL=C tr -d ' -~' | od -An -tx1` prints only the bytes that are not plain ASCII."
 
-	fixBOM = "A byte order mark comes from an editor saving as \"UTF-8 with BOM\" (Notepad, some Windows tools). Save the file as plain UTF-8, or remove it: `sed -i '1s/^\\xEF\\xBB\\xBF//' .env`."
+	fixBOM = "An editor saved the file as \"UTF-8 with BOM\" (Notepad, some Windows tools): save it as plain UTF-8, or remove the mark: `sed -i '1s/^\\xEF\\xBB\\xBF//' .env`."
 )
 
 func checkWhitespace(st *state) Result {

@@ -20,7 +20,7 @@ var whitespaceCases = []stepCase{
 	{name: "leading BOM", in: Input{Key: "\ufeff" + goodKey}, want: StatusFail, detail: []string{"byte order mark", "position 1"}, fix: []string{"UTF-8 with BOM", "sed -i"}},
 	{name: "BOM and space", in: Input{Key: "\ufeff " + goodKey}, want: StatusFail, detail: []string{"byte order mark", "Then a space"}},
 	{name: "trailing BOM", in: Input{Key: goodKey + "\ufeff"}, want: StatusFail, detail: []string{"U+FEFF BYTE ORDER MARK", "position 52"}, fix: []string{"BOM"}},
-	{name: "trailing NBSP", in: Input{Key: goodKey + "\u00a0"}, want: StatusFail, detail: []string{"U+00A0 NO-BREAK SPACE", "position 52"}, fix: []string{"tr -cd", "do not remove"}},
+	{name: "trailing NBSP", in: Input{Key: goodKey + "\u00a0"}, want: StatusFail, detail: []string{"U+00A0 NO-BREAK SPACE", "position 52"}, fix: []string{"tr -cd", "miss this character"}},
 	{name: "leading NBSP", in: Input{Key: "\u00a0" + goodKey}, want: StatusFail, detail: []string{"Starts with U+00A0"}},
 	{name: "ZWSP inside", in: Input{Key: goodKey[:16] + "\u200b" + goodKey[16:]}, want: StatusFail, detail: []string{"U+200B ZERO WIDTH SPACE at position 17, inside the key"}, fix: []string{"LC_ALL=C tr -cd 'A-Za-z0-9_-'"}},
 	{name: "ZWSP at end", in: Input{Key: goodKey + "\u200b"}, want: StatusFail, detail: []string{"U+200B ZERO WIDTH SPACE at position 52"}},
