@@ -195,7 +195,6 @@ func (f *findings) result(passDetail string) Result {
 	return r
 }
 
-
 // worse returns the more serious of two statuses.
 func worse(a, b Status) Status {
 	if rank(b) > rank(a) {
