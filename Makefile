@@ -54,8 +54,9 @@ bench: ## the benchmarks, with allocations
 loadtest: ## the load test: real server and fake HiAPI on loopback, ratios to a static baseline
 	$(GO) run ./cmd/loadtest
 
-fuzz: ## a minute of fuzzing per target
-	$(GO) test ./checks -run '^$$' -fuzz FuzzCheck -fuzztime 60s
+fuzz: ## 30 s of fuzzing per parser of outside input
+	for f in FuzzCheck FuzzParseEnv FuzzParseCurl FuzzSplitURL; do $(GO) test ./checks -run '^$$' -fuzz "^$$f$$" -fuzztime 30s || exit 1; done
+	for f in FuzzParseError FuzzParseTask; do $(GO) test ./internal/hiapi -run '^$$' -fuzz "^$$f$$" -fuzztime 30s || exit 1; done
 
 clean:
 	rm -rf bin testdata-out
