@@ -145,13 +145,19 @@ func parseJSON(c echo.Context, into any) error {
 		return errorf(http.StatusBadRequest, "invalid_utf8",
 			"The body is not valid UTF-8, and JSON must be. To check a key holding raw bytes, use the form or `keycheck check --stdin`.")
 	}
+	if trimmed := bytes.TrimLeft(body, " \t\r\n"); len(trimmed) > 0 && trimmed[0] != '{' {
+		// null, [], a string or a number would decode as an empty check.
+		return errorf(http.StatusBadRequest, "invalid_json", "The body must be one JSON object, such as {\"key\": \"...\"}.")
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(into); err != nil {
 		return jsonError(err)
 	}
-	if dec.More() {
-		return errorf(http.StatusBadRequest, "invalid_json", "The body holds more than one JSON value; send one object.")
+	// dec.More would miss a stray "}" or "]": it reports only whether a
+	// list goes on. Anything but whitespace after the object is refused.
+	if rest := bytes.TrimLeft(body[dec.InputOffset():], " \t\r\n"); len(rest) > 0 {
+		return errorf(http.StatusBadRequest, "invalid_json", "The body goes on after the JSON object (at byte %d); send one object and nothing else.", dec.InputOffset())
 	}
 	return nil
 }
@@ -169,16 +175,29 @@ func jsonError(err error) error {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return errorf(http.StatusBadRequest, "invalid_json", "The body ends in the middle of a JSON value.")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return errorf(http.StatusBadRequest, "unknown_field", "Unknown field %s. Known fields: key, var_name, env_file, base_url, header, expected_last4, expected_length, model, prompt, live.",
-			strings.TrimPrefix(err.Error(), "json: unknown field "))
+		return errorf(http.StatusBadRequest, "unknown_field", "%s. Known fields: key, var_name, env_file, base_url, header, expected_last4, expected_length, model, prompt, live.",
+			unknownField(strings.TrimPrefix(err.Error(), "json: unknown field ")))
 	}
 	return errorf(http.StatusBadRequest, "invalid_json", "The body is not a JSON object of a check.")
+}
+
+// unknownField names an unknown field only when it looks like a misspelt
+// field name: a person may have put their key where a name goes, and an
+// error message must never echo a key.
+func unknownField(quoted string) string {
+	name, err := strconv.Unquote(quoted)
+	if err != nil || name == "" || len(name) > 24 || strings.IndexFunc(name, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '_')
+	}) >= 0 {
+		return "The body has an unknown field"
+	}
+	return "Unknown field \"" + name + "\""
 }
 
 func jsonKind(k string) string {
 	switch k {
 	case "int", "int64":
-		return "number"
+		return "whole number"
 	case "bool":
 		return "true or false"
 	}
