@@ -132,7 +132,7 @@ func normalizeFormNewlines(s string) string {
 func parseJSON(c echo.Context, into any) error {
 	req := c.Request()
 	if !isJSON(req) {
-		return errorf(http.StatusUnsupportedMediaType, "unsupported_media_type", "Send a JSON object with Content-Type: application/json.")
+		return errUnsupportedMediaType
 	}
 	body, err := io.ReadAll(req.Body)
 	if err != nil {

@@ -62,7 +62,7 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		if !strings.HasPrefix(c.Request().URL.Path, "/static/") {
 			h.Set("Cache-Control", "no-store")
 		}
-		if c.Request().TLS != nil {
+		if s.isHTTPS(c.Request()) {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		return next(c)
@@ -105,25 +105,61 @@ func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 
 // csrf protects every state-changing request: browsers that send
 // Sec-Fetch-Site are judged by it, others by a token in the form or the
-// X-CSRF-Token header (htmx sends it). JSON API calls go without: a page on
+// X-CSRF-Token header (htmx sends it). The JSON API goes without: a page on
 // another site cannot send Content-Type: application/json without a CORS
-// preflight, which keycheck never grants, and the API refuses other types.
+// preflight, which keycheck never grants, and requireJSON refuses every
+// other type before a handler runs, so a cross-site form cannot reach it.
+//
+// The token cookie is Secure when the person came over https; one
+// middleware per case, since Echo's takes the flag once.
 func (s *Server) csrf() echo.MiddlewareFunc {
-	return middleware.CSRFWithConfig(middleware.CSRFConfig{
-		Skipper: func(c echo.Context) bool {
-			return isAPI(c) && isJSON(c.Request())
-		},
-		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
-		CookieName:     "_csrf",
-		CookiePath:     "/",
-		CookieHTTPOnly: true,
-		CookieSameSite: http.SameSiteLaxMode,
-		ErrorHandler: func(err error, c echo.Context) error {
-			return &Error{Status: http.StatusForbidden, Code: "csrf",
-				Message: "This request came from another site, or the page is stale. Reload the page and try again.", Err: err}
-		},
-	})
+	config := func(secure bool) middleware.CSRFConfig {
+		return middleware.CSRFConfig{
+			Skipper:        isAPI,
+			TokenLookup:    "header:X-CSRF-Token,form:_csrf",
+			CookieName:     "_csrf",
+			CookiePath:     "/",
+			CookieHTTPOnly: true,
+			CookieSecure:   secure,
+			CookieSameSite: http.SameSiteLaxMode,
+			ErrorHandler: func(err error, c echo.Context) error {
+				return &Error{Status: http.StatusForbidden, Code: "csrf",
+					Message: "This request came from another site, or the page is stale. Reload the page and try again.", Err: err}
+			},
+		}
+	}
+	plain := middleware.CSRFWithConfig(config(false))
+	secure := middleware.CSRFWithConfig(config(true))
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		p, sec := plain(next), secure(next)
+		return func(c echo.Context) error {
+			if s.isHTTPS(c.Request()) {
+				return sec(c)
+			}
+			return p(c)
+		}
+	}
 }
+
+// requireJSON refuses an API request that changes something unless its
+// body is declared JSON: it is what keeps a cross-site form (which can only
+// send form or text/plain bodies) away from the API, which takes no CSRF
+// token.
+func (s *Server) requireJSON(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		switch c.Request().Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			return next(c)
+		}
+		if !isJSON(c.Request()) {
+			return errUnsupportedMediaType
+		}
+		return next(c)
+	}
+}
+
+var errUnsupportedMediaType = &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
+	Message: "Send a JSON object with Content-Type: application/json."}
 
 func isJSON(r *http.Request) bool {
 	ct := r.Header.Get("Content-Type")

@@ -12,8 +12,9 @@ func (s *Server) routes() *echo.Echo {
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = s.ipExtractor()
 
-	e.Pre(s.recoverPanics)
-	e.Use(s.logRequests, s.securityHeaders, s.limitBody, s.csrf(), s.loadSession)
+	// recoverPanics sits inside logRequests, so a panic still gets its
+	// request line, with the 500 it became.
+	e.Use(s.logRequests, s.recoverPanics, s.securityHeaders, s.limitBody, s.csrf(), s.loadSession)
 
 	// Pages.
 	e.GET("/", s.handleHome)
@@ -28,7 +29,7 @@ func (s *Server) routes() *echo.Echo {
 	e.POST("/name", s.handleNameSet)
 
 	// JSON API.
-	api := e.Group("/api/v1")
+	api := e.Group("/api/v1", s.requireJSON)
 	api.POST("/check", s.handleAPICheck)
 	api.POST("/runs", s.handleAPIRunCreate)
 	api.GET("/runs", s.handleAPIRunList)
