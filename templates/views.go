@@ -6,6 +6,7 @@ import (
 	"context"
 	"html"
 	"io"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -213,20 +214,33 @@ func Who(by string) string {
 	return by
 }
 
-// image returns the image a passed result step shows.
+// image returns the image a passed result step shows. The URL comes from
+// the provider, so only a plain http(s) URL becomes an image and a link;
+// anything else stays text in the step's detail.
 func image(r checks.Result) (checks.Output, bool) {
 	if r.Live == nil || r.Status != checks.StatusPass {
 		return checks.Output{}, false
 	}
+	var found []checks.Output
 	for _, o := range r.Live.Outputs {
+		if webURL(o.URL) {
+			found = append(found, o)
+		}
+	}
+	for _, o := range found {
 		if o.Type == "image" {
 			return o, true
 		}
 	}
-	if len(r.Live.Outputs) > 0 {
-		return r.Live.Outputs[0], true
+	if len(found) > 0 {
+		return found[0], true
 	}
 	return checks.Output{}, false
+}
+
+func webURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
 }
 
 // supportText is what "copy for support" copies: the facts support needs,
@@ -269,6 +283,8 @@ type RunPage struct {
 	// Model is what the live test will use.
 	Model string
 	CSRF  string
+	// KeyTTL says how long keycheck keeps a key, e.g. "15 minutes".
+	KeyTTL string
 }
 
 // StepPage is one step of a run, on its own page.
@@ -297,7 +313,17 @@ type ErrorPage struct {
 	Status  int
 	Heading string
 	Message string
+	// Back, when set, is the run the person came from.
+	Back string
 }
+
+// htmxConfig configures htmx for the Content-Security-Policy (no eval, no
+// inline scripts or styles) and swaps 4xx and 5xx answers too: the server
+// answers an htmx request that failed with a fragment saying why (a key
+// over 4 KiB, a rate limit, a stale page), which would otherwise be
+// dropped and leave a checklist that no longer matches the key.
+const htmxConfig = `{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"selfRequestsOnly":true,` +
+	`"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"[45]..","swap":true,"error":true}]}`
 
 // StepIDs lists the catalogue's ids, for the runs filter.
 func StepIDs() []checks.ID {

@@ -25,6 +25,9 @@ type Error struct {
 	RetryAfter int
 	// Err is the cause, for the log only.
 	Err error
+	// logged is true when the cause is already in the log (a panic, with
+	// its stack), so the error handler does not log it again.
+	logged bool
 }
 
 func (e *Error) Error() string {
@@ -71,20 +74,26 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 
+	view := templates.ErrorPage{Status: appErr.Status, Heading: heading(appErr.Status), Message: appErr.Message}
+	if id := c.Param("id"); validRunID(id) && appErr != errRunNotFound {
+		view.Back = templates.RunURL(id)
+	}
 	var werr error
 	switch {
 	case isAPI(c):
 		werr = c.JSON(appErr.Status, apiError{Error: apiErrorBody{Code: appErr.Code, Message: appErr.Message}})
 	case c.Request().Header.Get("HX-Request") == "true":
-		werr = s.render(c, appErr.Status, templates.Error(s.page(c, "", ""), templates.ErrorPage{Status: appErr.Status, Heading: heading(appErr.Status), Message: appErr.Message}))
+		// htmx swaps the fragment where the answer would have gone (the
+		// layout's htmx-config swaps 4xx and 5xx answers too), so it must
+		// not be a whole page inside a page.
 		if c.Request().Method == http.MethodPost && c.Path() == "/check" {
-			// The as-you-type check swaps the message in place of the checklist.
 			c.Response().Header().Set("HX-Retarget", "#checklist")
 		}
+		werr = s.render(c, appErr.Status, templates.ErrorBox(view))
 	case c.Request().Method == http.MethodHead:
 		werr = c.NoContent(appErr.Status)
 	default:
-		werr = s.render(c, appErr.Status, templates.Error(s.page(c, heading(appErr.Status)+" · keycheck", appErr.Message), templates.ErrorPage{Status: appErr.Status, Heading: heading(appErr.Status), Message: appErr.Message}))
+		werr = s.render(c, appErr.Status, templates.Error(s.page(c, heading(appErr.Status)+" · keycheck", appErr.Message), view))
 	}
 	if werr != nil {
 		s.log.Error("writing error response", "err", werr)
@@ -96,7 +105,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 func (s *Server) classify(err error, c echo.Context) *Error {
 	var appErr *Error
 	if errors.As(err, &appErr) {
-		if appErr.Status >= 500 {
+		if appErr.Status >= 500 && !appErr.logged {
 			s.log.Error("request failed", "path", c.Path(), "code", appErr.Code, "err", appErr.Err)
 		}
 		return appErr
@@ -159,7 +168,7 @@ func isAPI(c echo.Context) bool {
 	return strings.HasPrefix(c.Request().URL.Path, "/api/")
 }
 
-// recoverPanics turns a panic into an internal error, logged with its
+// recoverPanics turns a panic into an internal error, logged once with its
 // stack, instead of a dropped connection. It never logs the request body.
 func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) (err error) {
@@ -169,7 +178,8 @@ func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
 					panic(p)
 				}
 				s.log.Error("panic", "path", c.Request().URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-				err = errorf(http.StatusInternalServerError, "internal", "Something went wrong inside keycheck. It has been logged; try again.")
+				err = &Error{Status: http.StatusInternalServerError, Code: "internal",
+					Message: "Something went wrong inside keycheck. It has been logged; try again.", logged: true}
 			}
 		}()
 		return next(c)
