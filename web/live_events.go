@@ -38,7 +38,7 @@ func (s *Server) handleLiveEvents(c echo.Context) error {
 
 	// Read again after subscribing, so no change can fall between the two.
 	if fresh, err := s.store.GetRun(c.Request().Context(), r.ID); err == nil {
-		r = fresh
+		r = s.settle(c, fresh)
 	}
 	if err := s.sendRun(c, r); err != nil {
 		return nil
@@ -65,7 +65,7 @@ func (s *Server) handleLiveEvents(c echo.Context) error {
 			if !ok {
 				// The test ended: send the final state as stored.
 				if final, err := s.store.GetRun(context.WithoutCancel(ctx), r.ID); err == nil {
-					_ = s.sendRun(c, final)
+					_ = s.sendRun(c, s.settle(c, final))
 				}
 				return s.sendEvent(c, "done", "")
 			}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -45,6 +46,9 @@ func (s *Server) listRuns(c echo.Context, f run.ListFilter) ([]*run.Run, string,
 	if err != nil {
 		return nil, "", storeError("list the runs", err)
 	}
+	for i, r := range runs {
+		runs[i] = s.settle(c, r)
+	}
 	if len(runs) <= runsPerPage {
 		return runs, "", nil
 	}
@@ -78,9 +82,13 @@ func parseListFilter(c echo.Context) (run.ListFilter, error) {
 	return f, nil
 }
 
+// truncate cuts s to at most n bytes, never inside a character.
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "…"
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,7 +42,27 @@ func (s *Server) runPage(c echo.Context, r *run.Run) templates.RunPage {
 		Curl:    checks.CurlCommand(s.cfg.HiAPIURL, r.Model, r.Prompt),
 		Model:   r.Model,
 		CSRF:    csrfToken(c),
+		KeyTTL:  durationWords(s.cfg.KeyTTL),
 	}
+}
+
+// durationWords says how long a duration is, for people: "15 minutes".
+func durationWords(d time.Duration) string {
+	unit := func(n int64, word string) string {
+		if n == 1 {
+			return "1 " + word
+		}
+		return strconv.FormatInt(n, 10) + " " + word + "s"
+	}
+	switch {
+	case d <= 0:
+		return "a few minutes"
+	case d%time.Hour == 0:
+		return unit(int64(d/time.Hour), "hour")
+	case d >= time.Minute:
+		return unit(int64((d+30*time.Second)/time.Minute), "minute")
+	}
+	return unit(int64((d+time.Second/2)/time.Second), "second")
 }
 
 // loadRun reads the run named in the path. A malformed id is a 404 like
@@ -55,7 +76,28 @@ func (s *Server) loadRun(c echo.Context) (*run.Run, error) {
 	if err != nil {
 		return nil, storeError("read the run", err)
 	}
-	return r, nil
+	return s.settle(c, r), nil
+}
+
+// settle keeps a page from claiming a live test runs when none does. The
+// store says "running" from the moment a test starts until its last save;
+// if that save was lost (the database busy past its time-out) or the
+// server stopped mid-test, the run would read "running" forever, and its
+// page would refresh forever. A run the store calls running but this
+// server's runner does not know is read once more (its end may have just
+// been saved) and, if still so, shown as interrupted: the key lived only
+// in this process, so no one else can be running it.
+func (s *Server) settle(c echo.Context, r *run.Run) *run.Run {
+	if r.Live != run.LiveRunning || s.live.Running(r.ID) {
+		return r
+	}
+	if fresh, err := s.store.GetRun(c.Request().Context(), r.ID); err == nil {
+		r = fresh
+	}
+	if r.Live == run.LiveRunning && !s.live.Running(r.ID) {
+		r.Interrupt(s.cfg.HiAPIURL)
+	}
+	return r
 }
 
 // validRunID accepts what randomID makes: 22 URL-safe base64 characters.
