@@ -33,7 +33,9 @@ func (s *Server) handleLiveStart(c echo.Context) error {
 	}
 	if err := s.startLive(c, r, key); err != nil {
 		var e *Error
-		if errors.As(err, &e) && e.Status >= 500 {
+		if errors.As(err, &e) && (e.Status >= 500 || e.Status == http.StatusTooManyRequests) {
+			// A limit answers 429 with Retry-After, as everywhere; the
+			// error page links back to the run.
 			return err
 		}
 		sess.flash(safeMessage(err), true)
@@ -88,6 +90,12 @@ func (s *Server) startLive(c echo.Context, r *run.Run, key string) error {
 	if err := s.limits.allowLive(s.session(c).id(), c.RealIP()); err != nil {
 		return err
 	}
+	return s.beginLive(r, key)
+}
+
+// beginLive hands key to the live runner, once startLive's checks and the
+// limits have passed.
+func (s *Server) beginLive(r *run.Run, key string) error {
 	err := s.live.Start(r.ID, key)
 	if errors.Is(err, run.ErrLiveBusy) {
 		return errLiveRunning

@@ -27,15 +27,16 @@ func (s *Server) handleRunCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// Held in memory so the run page can start the live test without
+	// asking for the key again; startLive lets go of it once the test runs.
+	// A live test that could not start (a rate limit) leaves it held, so
+	// the button on the run page works when the person tries again.
 	sess := s.session(c)
+	s.keys.Put(sess.id(), r.ID, req.Key)
 	if req.Live {
 		if err := s.startLive(c, r, req.Key); err != nil {
 			sess.flash(safeMessage(err), true)
 		}
-	} else {
-		// Held in memory so the run page can start the live test without
-		// asking for the key again.
-		s.keys.Put(sess.id(), r.ID, req.Key)
 	}
 	return redirect(c, "/runs/"+r.ID)
 }
@@ -48,12 +49,21 @@ func (s *Server) handleAPIRunCreate(c echo.Context) error {
 	if err := req.validate(s.cfg.DefaultModel, s.cfg.DefaultPrompt); err != nil {
 		return err
 	}
+	if req.Live {
+		// Refuse before storing anything: a 4xx answer must mean no run.
+		if req.Key == "" {
+			return errorf(http.StatusBadRequest, "key_required", "A live test needs a key: send it as \"key\".")
+		}
+		if err := s.limits.allowLive(s.session(c).id(), c.RealIP()); err != nil {
+			return err
+		}
+	}
 	r, err := s.createRun(c, req)
 	if err != nil {
 		return err
 	}
 	if req.Live {
-		if err := s.startLive(c, r, req.Key); err != nil {
+		if err := s.beginLive(r, req.Key); err != nil {
 			return err
 		}
 	}
@@ -109,7 +119,10 @@ func cleanName(name string) string {
 		return ""
 	}
 	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+		switch {
+		case unicode.IsSpace(r):
+			return ' ' // a pasted tab or newline still separates words
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
 			return -1
 		}
 		return r
