@@ -154,6 +154,19 @@ func TestCheckFragment(t *testing.T) {
 	}
 }
 
+// TestCheckIsStateless: checking as one types stores nothing and holds
+// no key; only saving makes a run.
+func TestCheckIsStateless(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	b := e.browser()
+	b.htmx("/check", url.Values{"key": {cleanKey}}).wantStatus(http.StatusOK)
+	b.postJSON("/api/v1/check", `{"key": "`+cleanKey+`"}`).wantStatus(http.StatusOK)
+	if n := countRuns(t, e); n != 0 || e.Keys.Len() != 0 {
+		t.Errorf("checking stored %d runs and holds %d keys", n, e.Keys.Len())
+	}
+}
+
 // TestCheckAPIKeepsCR proves the normalisation is the textarea's only: the
 // JSON API sees a CR the key really holds.
 func TestCheckAPIKeepsCR(t *testing.T) {
