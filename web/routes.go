@@ -38,6 +38,7 @@ func (s *Server) routes() *echo.Echo {
 
 	// Operations and assets.
 	e.GET("/healthz", s.handleHealth)
+	e.HEAD("/healthz", s.handleHealth)
 	e.GET("/static/:hash/*", s.handleStatic)
 	e.GET("/favicon.ico", s.handleFavicon)
 	e.RouteNotFound("/*", s.handleNotFound)

@@ -440,3 +440,20 @@ func TestBrowserWithoutJavaScript(t *testing.T) {
 	}
 	screenshot(t, ctx, "11-no-javascript")
 }
+
+// TestBrowserTooLongKey: a paste far longer than any key gets a clear
+// message in place of the checklist, not a silent stale result.
+func TestBrowserTooLongKey(t *testing.T) {
+	env := startEnv(t, "")
+	ctx := newBrowser(t)
+	within(t, ctx, 15*time.Second, "paste 5000 characters",
+		chromedp.Navigate(env.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="key"]`)),
+		chromedp.Evaluate[chromedp.Void](`(() => { const k = document.getElementById('key'); k.value = 'sk-' + 'a'.repeat(5000); k.dispatchEvent(new Event('input', {bubbles: true})); })()`),
+		chromedp.WaitVisible(chromedp.CSS(`#checklist [data-testid="error"]`)),
+	)
+	if msg := text(t, ctx, `#checklist [data-testid="error"]`); !strings.Contains(msg, "4 KiB") {
+		t.Errorf("message for a too-long key: %q", msg)
+	}
+	screenshot(t, ctx, "12-too-long")
+}

@@ -104,27 +104,35 @@ func NewRunner(store Store, provider Provider, cfg LiveConfig, log *slog.Logger,
 // if the run cannot be read or saved. The key lives only in the test's
 // goroutine and is dropped when the test ends.
 func (lr *Runner) Start(runID, key string) error {
+	// Reserve the run's slot under the lock, and do the database work
+	// outside it: Running, Subscribe and every other run's updates must not
+	// wait behind this run's writes.
 	lr.mu.Lock()
-	defer lr.mu.Unlock()
 	if _, busy := lr.flights[runID]; busy {
+		lr.mu.Unlock()
 		return ErrLiveBusy
 	}
 	if lr.ctx.Err() != nil {
+		lr.mu.Unlock()
 		return errors.New("live runner: shutting down")
-	}
-	ctx, cancel := context.WithTimeout(lr.ctx, 5*time.Second)
-	defer cancel()
-	r, err := lr.store.GetRun(ctx, runID)
-	if err != nil {
-		return err
-	}
-	r.beginLive()
-	r.Updated = lr.now().UTC()
-	if err := lr.store.UpdateRun(ctx, r); err != nil {
-		return err
 	}
 	lr.flights[runID] = &flight{subs: map[chan *Run]struct{}{}}
 	lr.wg.Add(1)
+	lr.mu.Unlock()
+
+	ctx, cancel := context.WithTimeout(lr.ctx, 10*time.Second)
+	defer cancel()
+	r, err := lr.store.GetRun(ctx, runID)
+	if err == nil {
+		r.beginLive()
+		r.Updated = lr.now().UTC()
+		err = lr.store.UpdateRun(ctx, r)
+	}
+	if err != nil {
+		lr.finish(runID)
+		lr.wg.Done()
+		return err
+	}
 	go lr.run(r, key)
 	return nil
 }
