@@ -954,6 +954,22 @@ func hex2(c byte) string {
 
 // keySkip is the result of a key-reading step when there is no key to
 // read.
+// judgedKey is the key the length and provider steps judge: the key without
+// its wrapper. ok is false, with the skip to return, when there is none.
+func judgedKey(st *state) (key string, skipped Result, ok bool) {
+	if r, skip := keySkip(st); skip {
+		return "", r, false
+	}
+	k := &st.key
+	if k.placeholder {
+		return "", skip("Skipped: the key is a documentation placeholder (see characters).", ""), false
+	}
+	if key = k.judged(); key == "" {
+		return "", skip("Skipped: nothing is left of the key once its wrapper is removed (see characters).", ""), false
+	}
+	return key, Result{}, true
+}
+
 func keySkip(st *state) (Result, bool) {
 	k := &st.key
 	switch {

@@ -33,17 +33,11 @@ const (
 )
 
 func checkComplete(st *state) Result {
-	if r, ok := keySkip(st); ok {
+	key, r, ok := judgedKey(st)
+	if !ok {
 		return r
 	}
 	k := &st.key
-	if k.placeholder {
-		return skip("Skipped: the key is a documentation placeholder (see characters).", "")
-	}
-	key := k.judged()
-	if key == "" {
-		return skip("Skipped: nothing is left of the key once its wrapper is removed (see characters).", "")
-	}
 	// Positions are in the key as given, or in the decoded key.
 	base, where := k.pos(k.coreLo)-1, ""
 	if k.decoded != "" {

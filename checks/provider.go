@@ -125,17 +125,11 @@ func isUpperAlnum(s string) bool {
 const fixNotHiAPI = "Check which provider's dashboard this key came from. A HiAPI key is created in the HiAPI dashboard (Dashboard → API Keys) and starts with sk-; use it with https://api.hiapi.ai."
 
 func checkProvider(st *state) Result {
-	if r, ok := keySkip(st); ok {
+	key, r, ok := judgedKey(st)
+	if !ok {
 		return r
 	}
 	k := &st.key
-	if k.placeholder {
-		return skip("Skipped: the key is a documentation placeholder (see characters).", "")
-	}
-	key := k.judged()
-	if key == "" {
-		return skip("Skipped: nothing is left of the key once its wrapper is removed (see characters).", "")
-	}
 	note := ""
 	if k.decoded != "" {
 		note = " (Judged on the key decoded from base64.)"
