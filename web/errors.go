@@ -161,6 +161,9 @@ func heading(status int) string {
 	if status >= 500 {
 		return "Something went wrong"
 	}
+	if status == http.StatusBadRequest {
+		return "Check what you pasted"
+	}
 	return "That did not work"
 }
 
