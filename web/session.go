@@ -35,6 +35,9 @@ func newSessionStore(secrets [][]byte) *sessions.CookieStore {
 		pairs = append(pairs, hashKey[:], blockKey[:])
 	}
 	store := sessions.NewCookieStore(pairs...)
+	// CookiesFromPairs makes *securecookie.SecureCookie codecs only, so
+	// this cannot fail.
+	_ = useJSON(store.Codecs)
 	store.Options = &sessions.Options{
 		Path:     "/",
 		MaxAge:   30 * 24 * 60 * 60,
@@ -47,14 +50,47 @@ func newSessionStore(secrets [][]byte) *sessions.CookieStore {
 
 const sessionKey = "session"
 
-// loadSession attaches the person's session to the request. A cookie that
-// fails to decode (tampered, or signed with a retired key) starts a new
-// session: it is not an error.
+// lazySession decodes the session cookie on first use: the as-you-type
+// check never reads the session, and decoding an encrypted cookie on every
+// keystroke was a quarter of that request's cost.
+type lazySession struct {
+	sess *session
+}
+
+// loadSession attaches the person's session to the request, to be decoded
+// when a handler first asks for it, and saves it before the response is
+// written if it changed. A cookie that fails to decode (tampered, or signed
+// with a retired key) starts a new session: it is not an error.
 func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if strings.HasPrefix(c.Request().URL.Path, "/static/") || c.Request().URL.Path == "/healthz" {
 			return next(c)
 		}
+		lazy := &lazySession{}
+		c.Set(sessionKey, lazy)
+		// Save before the response is written: a header set after the body
+		// starts is lost.
+		c.Response().Before(func() {
+			sess := lazy.sess
+			if sess == nil || !sess.changed {
+				return
+			}
+			sess.raw.Options.Secure = s.isHTTPS(c.Request())
+			if err := sess.raw.Save(c.Request(), c.Response()); err != nil {
+				s.log.Error("saving session", "err", err)
+			}
+		})
+		return next(c)
+	}
+}
+
+func (s *Server) session(c echo.Context) *session {
+	lazy, ok := c.Get(sessionKey).(*lazySession)
+	if !ok {
+		// Routes that skip loadSession get a throwaway session.
+		return &session{raw: sessions.NewSession(s.sessions, sessionName)}
+	}
+	if lazy.sess == nil {
 		raw, _ := s.sessions.Get(c.Request(), sessionName)
 		if raw == nil {
 			raw = sessions.NewSession(s.sessions, sessionName)
@@ -64,28 +100,9 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 			raw.Values["sid"] = randomID()
 			sess.changed = true
 		}
-		c.Set(sessionKey, sess)
-		// Save before the response is written: a header set after the body
-		// starts is lost.
-		c.Response().Before(func() {
-			if !sess.changed {
-				return
-			}
-			raw.Options.Secure = s.isHTTPS(c.Request())
-			if err := raw.Save(c.Request(), c.Response()); err != nil {
-				s.log.Error("saving session", "err", err)
-			}
-		})
-		return next(c)
+		lazy.sess = sess
 	}
-}
-
-func (s *Server) session(c echo.Context) *session {
-	if sess, ok := c.Get(sessionKey).(*session); ok {
-		return sess
-	}
-	// Routes that skip loadSession get a throwaway session.
-	return &session{raw: sessions.NewSession(s.sessions, sessionName)}
+	return lazy.sess
 }
 
 // id identifies the browser session; live-test keys are bound to it.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/keycheck/keycheck/checks"
@@ -54,7 +55,7 @@ func (db *DB) CreateRun(ctx context.Context, r *run.Run) error {
 // GetRun returns the run with the given id, or an error wrapping
 // run.ErrNotFound. Its times are in UTC.
 func (db *DB) GetRun(ctx context.Context, id string) (*run.Run, error) {
-	r, err := scanRun(db.getRun.QueryRowContext(ctx, id))
+	r, err := db.scanRun(db.getRun.QueryRowContext(ctx, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		err = run.ErrNotFound
 	}
@@ -111,7 +112,7 @@ func (db *DB) ListRuns(ctx context.Context, f run.ListFilter) ([]*run.Run, error
 	defer rows.Close()
 	var runs []*run.Run
 	for rows.Next() {
-		r, err := scanRun(rows)
+		r, err := db.scanRun(rows)
 		if err != nil {
 			return nil, fmt.Errorf("store: list runs: %w", err)
 		}
@@ -211,7 +212,7 @@ func (db *DB) InterruptRunning(ctx context.Context, now time.Time) (int64, error
 		}
 		var runs []*run.Run
 		for rows.Next() {
-			r, err := scanRun(rows)
+			r, err := db.scanRun(rows)
 			if err != nil {
 				rows.Close()
 				return err
@@ -310,7 +311,7 @@ func fromNanos(n sql.NullInt64) time.Time {
 }
 
 // scanRun reads one row of runColumns.
-func scanRun(row interface{ Scan(...any) error }) (*run.Run, error) {
+func (db *DB) scanRun(row interface{ Scan(...any) error }) (*run.Run, error) {
 	var (
 		r       run.Run
 		created int64
@@ -328,9 +329,49 @@ func scanRun(row interface{ Scan(...any) error }) (*run.Run, error) {
 	r.Updated = fromNanos(updated)
 	r.Live = run.LiveState(live)
 	if len(steps) > 2 {
-		if err := json.Unmarshal(steps, &r.Steps); err != nil {
+		decoded, err := db.steps.decode(steps)
+		if err != nil {
 			return nil, fmt.Errorf("run %s steps: %w", r.ID, err)
 		}
+		r.Steps = decoded
 	}
 	return &r, nil
+}
+
+// stepCache remembers decoded steps by their JSON text: a run page opened
+// by a team reads the same finished run again and again, and decoding its
+// steps was a quarter of the page's cost. Keyed by content, it stays right
+// when the run changes or another process writes the file. Callers get a
+// deep copy, since the live runner changes steps in place.
+type stepCache struct {
+	mu sync.Mutex
+	m  map[string][]checks.Result
+}
+
+// stepCacheMax bounds the cache (a run's steps are a few kilobytes).
+const stepCacheMax = 512
+
+func (c *stepCache) decode(b []byte) ([]checks.Result, error) {
+	c.mu.Lock()
+	cached, ok := c.m[string(b)]
+	c.mu.Unlock()
+	if ok {
+		return cloneSteps(cached), nil
+	}
+	var steps []checks.Result
+	if err := json.Unmarshal(b, &steps); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= stepCacheMax {
+		c.m = make(map[string][]checks.Result)
+	}
+	c.m[string(b)] = steps
+	c.mu.Unlock()
+	return cloneSteps(steps), nil
+}
+
+func cloneSteps(steps []checks.Result) []checks.Result {
+	r := run.Run{Steps: steps}
+	return r.Clone().Steps
 }

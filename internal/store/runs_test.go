@@ -601,3 +601,32 @@ func TestConcurrentProcesses(t *testing.T) {
 		}
 	}
 }
+
+// TestGetRunReturnsIndependentSteps: decoded steps are cached, but each
+// caller gets its own copy to change.
+func TestGetRunReturnsIndependentSteps(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	r := fullRun("cache-run-0000000000001", time.Now())
+	if err := db.CreateRun(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	a, err := db.GetRun(ctx, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Steps[0].Detail = "changed"
+	if a.Steps[len(a.Steps)-1].Live != nil {
+		a.Steps[len(a.Steps)-1].Live.RequestID = "changed"
+	}
+	b, err := db.GetRun(ctx, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Steps[0].Detail == "changed" {
+		t.Error("a change to one caller's steps reached another's")
+	}
+	if l := b.Steps[len(b.Steps)-1].Live; l != nil && l.RequestID == "changed" {
+		t.Error("a change to one caller's live evidence reached another's")
+	}
+}

@@ -41,6 +41,8 @@ type DB struct {
 	getRun *sql.Stmt
 	// hiapiBase is the HiAPI base URL InterruptRunning names in its fixes.
 	hiapiBase string
+	// steps caches decoded step results.
+	steps stepCache
 }
 
 // Option configures a DB.
