@@ -272,6 +272,9 @@ func expiry(unix int64) string {
 type RunPage struct {
 	Run       *run.Run
 	Checklist Checklist
+	// ChecklistHTML, when set, is the checklist already rendered (a
+	// finished run's never changes), shown instead of rendering Checklist.
+	ChecklistHTML string
 	Now       time.Time
 	// KeyHeld is true when this browser's session holds the run's key in
 	// the server's memory, so the live test can start without asking.

@@ -29,20 +29,23 @@ func (s *Server) handleRunShow(c echo.Context) error {
 }
 
 func (s *Server) runPage(c echo.Context, r *run.Run) templates.RunPage {
+	checklist := templates.Checklist{
+		Results:     r.Steps,
+		Fingerprint: r.Fingerprint,
+		RunID:       r.ID,
+	}
+	running := s.live.Running(r.ID)
 	return templates.RunPage{
-		Run: r,
-		Checklist: templates.Checklist{
-			Results:     r.Steps,
-			Fingerprint: r.Fingerprint,
-			RunID:       r.ID,
-		},
-		Now:     s.now(),
-		KeyHeld: s.keys.Has(s.session(c).id(), r.ID),
-		Running: s.live.Running(r.ID),
-		Curl:    checks.CurlCommand(s.cfg.HiAPIURL, r.Model, r.Prompt),
-		Model:   r.Model,
-		CSRF:    csrfToken(c),
-		KeyTTL:  durationWords(s.cfg.KeyTTL),
+		Run:           r,
+		Checklist:     checklist,
+		ChecklistHTML: s.fragments.checklist(c.Request().Context(), r, checklist, running),
+		Now:           s.now(),
+		KeyHeld:       s.keys.Has(s.session(c).id(), r.ID),
+		Running:       running,
+		Curl:          checks.CurlCommand(s.cfg.HiAPIURL, r.Model, r.Prompt),
+		Model:         r.Model,
+		CSRF:          csrfToken(c),
+		KeyTTL:        durationWords(s.cfg.KeyTTL),
 	}
 }
 

@@ -76,7 +76,9 @@ type Server struct {
 	sessions *sessions.CookieStore
 	assets   *static.Assets
 	limits   *limiters
-	now      func() time.Time
+	// fragments caches finished runs' rendered checklists.
+	fragments *fragments
+	now       func() time.Time
 	// stop is closed when the server shuts down, ending event streams.
 	stop chan struct{}
 }
@@ -94,16 +96,17 @@ func New(cfg Config, log *slog.Logger, store RunStore, live LiveRunner, keys *ru
 		return nil, err
 	}
 	s := &Server{
-		cfg:      cfg,
-		log:      log,
-		store:    store,
-		live:     live,
-		keys:     keys,
-		sessions: newSessionStore(cfg.SessionKeys),
-		assets:   assets,
-		limits:   newLimiters(cfg, now),
-		now:      now,
-		stop:     make(chan struct{}),
+		cfg:       cfg,
+		log:       log,
+		store:     store,
+		live:      live,
+		keys:      keys,
+		sessions:  newSessionStore(cfg.SessionKeys),
+		assets:    assets,
+		limits:    newLimiters(cfg, now),
+		fragments: &fragments{},
+		now:       now,
+		stop:      make(chan struct{}),
 	}
 	s.echo = s.routes()
 	return s, nil
