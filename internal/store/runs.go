@@ -55,6 +55,17 @@ func (db *DB) CreateRun(ctx context.Context, r *run.Run) error {
 // GetRun returns the run with the given id, or an error wrapping
 // run.ErrNotFound. Its times are in UTC.
 func (db *DB) GetRun(ctx context.Context, id string) (*run.Run, error) {
+	// A run page is read far more often than its run changes: when the
+	// cached copy has the stored run's last update, a one-column read
+	// replaces the whole one. Checked against the file every time, this
+	// stays right when another process writes to it.
+	if cached, ok := db.runs.get(id); ok {
+		var updated sql.NullInt64
+		err := db.getVersion.QueryRowContext(ctx, id).Scan(&updated)
+		if err == nil && fromNanos(updated).Equal(cached.Updated) {
+			return cached.Clone(), nil
+		}
+	}
 	r, err := db.scanRun(db.getRun.QueryRowContext(ctx, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		err = run.ErrNotFound
@@ -62,7 +73,39 @@ func (db *DB) GetRun(ctx context.Context, id string) (*run.Run, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: get run %s: %w", id, err)
 	}
+	db.runs.put(r.Clone())
 	return r, nil
+}
+
+// runCache holds recently read runs, by id, bounded.
+type runCache struct {
+	mu sync.Mutex
+	m  map[string]*run.Run
+}
+
+// runCacheMax bounds the cache: a run is a few kilobytes.
+const runCacheMax = 1024
+
+func (c *runCache) get(id string) (*run.Run, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r, ok := c.m[id]
+	return r, ok
+}
+
+func (c *runCache) forget(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.m, id)
+}
+
+func (c *runCache) put(r *run.Run) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= runCacheMax {
+		c.m = make(map[string]*run.Run)
+	}
+	c.m[r.ID] = r
 }
 
 // UpdateRun stores r over the run with the same id, steps included, in one
@@ -73,6 +116,8 @@ func (db *DB) UpdateRun(ctx context.Context, r *run.Run) error {
 	if err == nil {
 		err = db.inWriteTx(ctx, func(tx *sql.Tx) error { return updateRun(ctx, tx, r, steps) })
 	}
+	// Whatever happened, the cached copy may be out of date.
+	db.runs.forget(r.ID)
 	if err != nil {
 		return fmt.Errorf("store: update run %s: %w", r.ID, err)
 	}

@@ -630,3 +630,41 @@ func TestGetRunReturnsIndependentSteps(t *testing.T) {
 		t.Error("a change to one caller's live evidence reached another's")
 	}
 }
+
+// TestGetRunSeesAnotherProcessesUpdate: a run cached by one handle is read
+// again when another handle (another process) changes it.
+func TestGetRunSeesAnotherProcessesUpdate(t *testing.T) {
+	a, path := openTest(t)
+	b, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	ctx := context.Background()
+	r := fullRun("cache-run-0000000000002", time.Now())
+	if err := a.CreateRun(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.GetRun(ctx, r.ID); err != nil { // cached in a
+		t.Fatal(err)
+	}
+	r.Live = run.LiveDone
+	r.Updated = r.Updated.Add(time.Second)
+	r.Steps[0].Detail = "changed elsewhere"
+	if err := b.UpdateRun(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	got, err := a.GetRun(ctx, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Steps[0].Detail != "changed elsewhere" || got.Live != run.LiveDone {
+		t.Errorf("a served its stale copy: live %q, detail %q", got.Live, got.Steps[0].Detail)
+	}
+	if _, err := b.PruneRuns(ctx, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.GetRun(ctx, r.ID); !errors.Is(err, run.ErrNotFound) {
+		t.Errorf("a pruned run still reads: %v", err)
+	}
+}

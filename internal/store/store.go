@@ -39,6 +39,11 @@ type DB struct {
 	// getRun is prepared once (database/sql prepares it again on each pooled
 	// connection as needed): parsing the statement costs as much as running it.
 	getRun *sql.Stmt
+	// getVersion reads only a run's last update, to tell whether the cached
+	// copy is current.
+	getVersion *sql.Stmt
+	// runs caches whole runs by id, checked against getVersion.
+	runs runCache
 	// hiapiBase is the HiAPI base URL InterruptRunning names in its fixes.
 	hiapiBase string
 	// steps caches decoded step results.
@@ -121,6 +126,12 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
+	if db.getVersion, err = r.PrepareContext(ctx, "SELECT updated FROM runs WHERE id = ?"); err != nil {
+		db.getRun.Close()
+		r.Close()
+		w.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
 	return db, nil
 }
 
@@ -157,7 +168,7 @@ func setWAL(ctx context.Context, db *sql.DB) error {
 
 // Close closes the database. Pending writes finish first.
 func (db *DB) Close() error {
-	serr := db.getRun.Close()
+	serr := errors.Join(db.getRun.Close(), db.getVersion.Close())
 	rerr := db.read.Close()
 	// Keeps the query planner's statistics fresh at little cost; see
 	// https://sqlite.org/lang_analyze.html#pragopt.
