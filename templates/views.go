@@ -275,7 +275,7 @@ type RunPage struct {
 	// ChecklistHTML, when set, is the checklist already rendered (a
 	// finished run's never changes), shown instead of rendering Checklist.
 	ChecklistHTML string
-	Now       time.Time
+	Now           time.Time
 	// KeyHeld is true when this browser's session holds the run's key in
 	// the server's memory, so the live test can start without asking.
 	KeyHeld bool
