@@ -27,7 +27,12 @@ func newLimiters(cfg Config, now func() time.Time) *limiters {
 	}
 }
 
+// allowLive limits live tests per session and per client IP. A script
+// without a session is limited by its IP alone.
 func (l *limiters) allowLive(session, ip string) error {
+	if session == "" {
+		session = "ip:" + ip
+	}
 	if wait, ok := l.liveSession.allow(session); !ok {
 		return tooMany(wait, "You have run many live tests in a short time; each one spends credits. Wait a little and try again.")
 	}

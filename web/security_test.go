@@ -287,6 +287,7 @@ func TestLiveRateLimits(t *testing.T) {
 	// 4 an hour: a session may burst 1, an address 3.
 	e := newEnv(t, withLimits(4, 0))
 	a := e.browser()
+	a.get("/") // a person with a browser session
 	first := a.apiCreateRun(map[string]any{"key": cleanKey, "live": true})
 
 	// The same person again: limited by session, and nothing is stored.
@@ -320,9 +321,14 @@ func TestLiveRateLimits(t *testing.T) {
 	}
 
 	// Two more people at the same address use up its 3; the fourth waits.
-	e.browser().apiCreateRun(map[string]any{"key": cleanKey, "live": true})
-	e.browser().apiCreateRun(map[string]any{"key": cleanKey, "live": true})
-	assertTooMany(t, e.browser().postJSON("/api/v1/runs", jsonBody(t, map[string]any{"key": cleanKey, "live": true})), "from your address")
+	person := func() *browser {
+		p := e.browser()
+		p.get("/")
+		return p
+	}
+	person().apiCreateRun(map[string]any{"key": cleanKey, "live": true})
+	person().apiCreateRun(map[string]any{"key": cleanKey, "live": true})
+	assertTooMany(t, person().postJSON("/api/v1/runs", jsonBody(t, map[string]any{"key": cleanKey, "live": true})), "from your address")
 
 	a.waitLive(first.ID)
 	if n := e.Provider.creates.Load(); n > 3 {
@@ -511,4 +517,21 @@ func TestNoServerSideRequestForgery(t *testing.T) {
 	if n := dialled.Load(); n != 0 {
 		t.Fatalf("keycheck dialled the base URL a person typed %d times", n)
 	}
+}
+
+// TestAPIScriptsGetNoSession: curl calling the API gets no cookie to throw
+// away, and scripts at one address share one live-test allowance.
+func TestAPIScriptsGetNoSession(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, withLimits(4, 0))
+	script := e.browser()
+	r := script.postJSON("/api/v1/runs", jsonBody(t, map[string]any{"key": cleanKey, "live": true}))
+	r.wantStatus(http.StatusCreated)
+	for _, c := range r.Header.Values("Set-Cookie") {
+		if strings.HasPrefix(c, "keycheck=") {
+			t.Errorf("a script's API call got a session cookie: %s", c)
+		}
+	}
+	other := e.browser()
+	assertTooMany(t, other.postJSON("/api/v1/runs", jsonBody(t, map[string]any{"key": cleanKey, "live": true})), "You have run many live tests")
 }

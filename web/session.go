@@ -22,6 +22,9 @@ const (
 type session struct {
 	raw     *sessions.Session
 	changed bool
+	// ephemeral sessions (a script calling the API without a cookie) are
+	// never saved.
+	ephemeral bool
 }
 
 // newSessionStore builds the signed and encrypted cookie store. Each
@@ -72,7 +75,7 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 		// starts is lost.
 		c.Response().Before(func() {
 			sess := lazy.sess
-			if sess == nil || !sess.changed {
+			if sess == nil || !sess.changed || sess.ephemeral {
 				return
 			}
 			sess.raw.Options.Secure = s.isHTTPS(c.Request())
@@ -95,14 +98,26 @@ func (s *Server) session(c echo.Context) *session {
 		if raw == nil {
 			raw = sessions.NewSession(s.sessions, sessionName)
 		}
-		sess := &session{raw: raw}
-		if sess.id() == "" {
+		sess := &session{raw: raw, ephemeral: apiWithoutCookie(c)}
+		if sess.id() == "" && !sess.ephemeral {
 			raw.Values["sid"] = randomID()
 			sess.changed = true
 		}
 		lazy.sess = sess
 	}
 	return lazy.sess
+}
+
+// apiWithoutCookie is a script calling the JSON API, as curl does: it
+// keeps no cookie, so keycheck starts no session for it (a cookie per
+// call would be thrown away). A browser calling the API with its cookie
+// keeps its session, and its display name.
+func apiWithoutCookie(c echo.Context) bool {
+	if !isAPI(c) {
+		return false
+	}
+	_, err := c.Request().Cookie(sessionName)
+	return err != nil
 }
 
 // id identifies the browser session; live-test keys are bound to it.
