@@ -4,7 +4,6 @@ package templates
 
 import (
 	"context"
-	"html"
 	"io"
 	"net/url"
 	"strconv"
@@ -150,34 +149,76 @@ func opens(r checks.Result) bool {
 }
 
 // Rich renders product copy: text with `backtick` spans as code, and a
-// paragraph per line. Everything is escaped.
+// paragraph per line. Everything is escaped. It writes straight to w: the
+// checklist renders it for every step on every keystroke.
 func Rich(text string) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
-		var b strings.Builder
+		sw, ok := w.(io.StringWriter)
+		if !ok {
+			sw = stringWriter{w}
+		}
 		for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
 			if strings.TrimSpace(line) == "" {
 				continue
 			}
-			b.WriteString("<p>")
-			parts := strings.Split(line, "`")
-			if len(parts)%2 == 0 {
-				// An unmatched backtick: show it as text.
-				parts = []string{line}
-			}
-			for i, p := range parts {
-				if i%2 == 1 {
-					b.WriteString("<code>")
-					b.WriteString(html.EscapeString(p))
-					b.WriteString("</code>")
-				} else {
-					b.WriteString(html.EscapeString(p))
+			code := strings.Count(line, "`")%2 == 0 // an unmatched backtick is shown as text
+			sw.WriteString("<p>")
+			inCode := false
+			for {
+				i := -1
+				if code {
+					i = strings.IndexByte(line, '`')
 				}
+				if i < 0 {
+					writeEscaped(sw, line)
+					break
+				}
+				writeEscaped(sw, line[:i])
+				if inCode {
+					sw.WriteString("</code>")
+				} else {
+					sw.WriteString("<code>")
+				}
+				inCode = !inCode
+				line = line[i+1:]
 			}
-			b.WriteString("</p>")
+			if _, err := sw.WriteString("</p>"); err != nil {
+				return err
+			}
 		}
-		_, err := io.WriteString(w, b.String())
-		return err
+		return nil
 	})
+}
+
+type stringWriter struct{ io.Writer }
+
+func (w stringWriter) WriteString(s string) (int, error) { return io.WriteString(w.Writer, s) }
+
+// writeEscaped writes s with &, <, >, " and ' escaped, as html.EscapeString
+// does, without building a new string.
+func writeEscaped(w io.StringWriter, s string) {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var esc string
+		switch s[i] {
+		case '&':
+			esc = "&amp;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '"':
+			esc = "&#34;"
+		case '\'':
+			esc = "&#39;"
+		default:
+			continue
+		}
+		w.WriteString(s[last:i])
+		w.WriteString(esc)
+		last = i + 1
+	}
+	w.WriteString(s[last:])
 }
 
 // When formats a time for people: relative when recent, a date otherwise.
