@@ -63,8 +63,8 @@ func splitURL(s string) urlParts {
 	if i := strings.Index(s, "://"); i > 0 && i <= 10 {
 		u.scheme, u.hasScheme = strings.ToLower(s[:i]), true
 		s = s[i+3:]
-	} else if strings.HasPrefix(s, "//") {
-		s = s[2:]
+	} else {
+		s = strings.TrimPrefix(s, "//")
 	}
 	if i := strings.IndexByte(s, '#'); i >= 0 {
 		u.fragment = true

@@ -154,15 +154,6 @@ func (s *session) addRun(id string) {
 	s.changed = true
 }
 
-func (s *session) ownsRun(id string) bool {
-	for _, r := range s.recentRuns() {
-		if r == id {
-			return true
-		}
-	}
-	return false
-}
-
 // flash queues a one-time message for the next page.
 func (s *session) flash(text string, isError bool) {
 	prefix := "i:"

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -219,5 +218,3 @@ func (l *logTail) lastErrors(n int) []string {
 	}
 	return out
 }
-
-var errNoProc = errors.New("no /proc on this system")

@@ -280,13 +280,13 @@ func (t tester) poll(ctx context.Context, r *Run, key, taskID string) checks.Res
 		case <-ctx.Done():
 			wait.Stop()
 			last.Interrupted = true
-			last.Waited = int(time.Now().Sub(start).Seconds())
+			last.Waited = int(time.Since(start).Seconds())
 			last.BaseURL = t.cfg.BaseURL
 			return checks.ResultVerdict(last)
 		case <-deadline.C:
 			wait.Stop()
 			last.TimedOut = true
-			last.Waited = int(time.Now().Sub(start).Seconds())
+			last.Waited = int(time.Since(start).Seconds())
 			last.BaseURL = t.cfg.BaseURL
 			res := checks.ResultVerdict(last)
 			if res.Live != nil && lastAnswer.RequestID != "" && res.Live.RequestID == "" {
