@@ -36,6 +36,8 @@ type Page struct {
 	Flashes []Flash
 	// Path is the current request path, for the display-name form.
 	Path string
+	// Now is the time of the request, for relative times.
+	Now time.Time
 }
 
 // Flash is a one-time message shown at the top of a page.

@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/keycheck/keycheck/checks"
+	"github.com/keycheck/keycheck/internal/run"
 	"github.com/keycheck/keycheck/templates"
 )
 
@@ -15,5 +16,24 @@ func (s *Server) handleHome(c echo.Context) error {
 	p.Nav = "check"
 	form := templates.FormValues{Model: s.cfg.DefaultModel, Prompt: s.cfg.DefaultPrompt}
 	list := templates.Checklist{Idle: true, Results: checks.Check(checks.Input{})}
-	return s.render(c, http.StatusOK, templates.Home(p, form, list))
+	return s.render(c, http.StatusOK, templates.Home(p, form, list, s.recentRuns(c)))
+}
+
+// maxRecentShown is how many of their own runs the home page lists.
+const maxRecentShown = 5
+
+// recentRuns are this browser's latest runs, newest first, for the home
+// page. Runs pruned since (or unreadable) are left out: the list is a
+// convenience, never an error.
+func (s *Server) recentRuns(c echo.Context) []*run.Run {
+	var out []*run.Run
+	for _, id := range s.session(c).recentRuns() {
+		if len(out) == maxRecentShown {
+			break
+		}
+		if r, err := s.store.GetRun(c.Request().Context(), id); err == nil {
+			out = append(out, r)
+		}
+	}
+	return out
 }

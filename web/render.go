@@ -45,6 +45,7 @@ func (s *Server) page(c echo.Context, title, description string) templates.Page 
 		Name:        sess.name(),
 		Asset:       s.assets.URL,
 		Path:        c.Request().URL.Path,
+		Now:         s.now(),
 	}
 	if user := s.proxyUser(c); user != "" {
 		p.Name, p.NameLocked = user, true

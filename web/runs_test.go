@@ -472,3 +472,31 @@ func TestRunStoredRedacted(t *testing.T) {
 		}
 	}
 }
+
+// TestHomeListsYourRecentRuns: the home page lists this browser's own
+// runs, newest first, and nobody else's.
+func TestHomeListsYourRecentRuns(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	a := e.browser()
+	a.get("/")
+	if a.get("/").doc().Find(`[data-testid="recent"]`).Length() != 0 {
+		t.Error("a new browser already lists recent runs")
+	}
+	first := a.createRun(url.Values{"key": {cleanKey + "\n"}})
+	second := a.createRun(url.Values{"key": {cleanKey}})
+	links := a.get("/").doc().Find(`[data-testid="recent"] a`)
+	if links.Length() != 2 {
+		t.Fatalf("%d recent runs listed, want 2", links.Length())
+	}
+	if href := links.First().AttrOr("href", ""); href != "/runs/"+second {
+		t.Errorf("newest first: got %s, want /runs/%s", href, second)
+	}
+	if !strings.Contains(a.get("/").doc().Find(`[data-testid="recent"]`).Text(), "✗ whitespace") {
+		t.Errorf("the failing run %s does not name its failed step", first)
+	}
+	mate := e.browser()
+	if mate.get("/").doc().Find(`[data-testid="recent"]`).Length() != 0 {
+		t.Error("a teammate sees someone else's recent runs")
+	}
+}

@@ -340,6 +340,12 @@ func TestBrowserFailedStepLinkForATeammate(t *testing.T) {
 		t.Fatalf("step page URL = %s", stepURL)
 	}
 	screenshot(t, ctx, "07-step-page")
+	within(t, ctx, 10*time.Second, "the home page lists the run",
+		chromedp.Navigate(env.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="recent"] a`)),
+	)
+	screenshot(t, ctx, "07b-home-recent")
+	within(t, ctx, 10*time.Second, "back to the step page", chromedp.Navigate(stepURL))
 
 	// A teammate: another browser, no session, after a restart too.
 	env.Restart()
