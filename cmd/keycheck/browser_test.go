@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -70,7 +71,23 @@ func newBrowser(t *testing.T) context.Context {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("starting chromium: %v", err)
 	}
+	// Record every Content-Security-Policy violation of every page, so a
+	// test can prove the strict policy breaks nothing (htmx, its SSE
+	// extension, the copy buttons, the image).
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+		Source: `window.__csp = []; document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));`,
+	}); err != nil {
+		t.Fatalf("watching CSP violations: %v", err)
+	}
 	return ctx
+}
+
+// noCSPViolations fails if the current page broke its Content-Security-Policy.
+func noCSPViolations(t *testing.T, ctx context.Context) {
+	t.Helper()
+	if v := eval[[]string](t, ctx, `window.__csp || []`); len(v) > 0 {
+		t.Errorf("Content-Security-Policy violations: %v", v)
+	}
 }
 
 // within runs actions with a deadline, so a missing element fails the test
@@ -227,6 +244,7 @@ func TestBrowserChecklistLightsAsYouType(t *testing.T) {
 		t.Errorf("fingerprint box lacks the hash or the command: %q", fp)
 	}
 	screenshot(t, ctx, "04-fixed-key")
+	noCSPViolations(t, ctx)
 
 	// The key must never reach the page's HTML, whatever state it is in.
 	html := eval[string](t, ctx, `document.documentElement.outerHTML.replace(document.getElementById('key').value, '')`)
@@ -401,6 +419,7 @@ func TestBrowserLiveTest(t *testing.T) {
 		chromedp.Poll[chromedp.Void](`document.querySelector('[data-testid="result-image"] img').naturalWidth > 0 ? {} : null`),
 	)
 	screenshot(t, ctx, "09-live-image")
+	noCSPViolations(t, ctx)
 
 	// A key without the model: model red, request_id shown.
 	within(t, ctx, 15*time.Second, "run the live test with a key lacking the model",
@@ -420,6 +439,7 @@ func TestBrowserLiveTest(t *testing.T) {
 		t.Errorf("auth = %s, want pass", got)
 	}
 	screenshot(t, ctx, "10-live-no-model")
+	noCSPViolations(t, ctx)
 }
 
 // TestBrowserWithoutJavaScript: with scripts off, the form still posts and
