@@ -143,7 +143,7 @@ func ModelVerdict(model string, a Answer, taskID string) Result {
 	if detail, fix, ok := liveUndecided(a); ok {
 		if a.Kind == AnswerTimeout || a.Kind == AnswerCanceled || a.Kind == AnswerNetwork {
 			detail += " The task may have been created anyway."
-			fix = "Before trying again, look for it: it would be the newest task on the account:\n" + ProbeCurlCommand(a.BaseURL)
+			fix = "Before trying again, look for it: it would be the newest task on the account:\n`" + ProbeCurlCommand(a.BaseURL) + "`"
 		}
 		return liveWith(r, StatusUnknown, detail, fix)
 	}
@@ -192,14 +192,14 @@ func ResultVerdict(t TaskView) Result {
 		TaskStatus: t.Status,
 		Outputs:    append([]Output(nil), t.Outputs...),
 	}}
-	check := "Check it by hand:\n" + TaskCurlCommand(t.BaseURL, t.TaskID)
+	check := "Check it by hand:\n`" + TaskCurlCommand(t.BaseURL, t.TaskID) + "`"
 	switch strings.ToLower(t.Status) {
 	case "success":
 		out, ok := livePickImage(t.Outputs)
 		if !ok {
 			return liveWith(r, StatusWarn,
 				"Task "+t.TaskID+" finished as success but listed no output file.",
-				"See what HiAPI returned:\n"+TaskCurlCommand(t.BaseURL, t.TaskID))
+				"See what HiAPI returned:\n`"+TaskCurlCommand(t.BaseURL, t.TaskID)+"`")
 		}
 		d := "Task " + t.TaskID + " returned its " + liveOrDefault(out.Type, "file") + ": " + out.URL
 		if out.ExpireAt > 0 {

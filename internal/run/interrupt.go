@@ -57,23 +57,9 @@ func interruptDetail(s *checks.Result, taskID string) string {
 // interruptFix gives the command that shows the task, or, when the task id
 // never arrived, the account's newest task, which is most likely it.
 func interruptFix(base, taskID string) string {
-	const auth = ` -H "Authorization: Bearer $HIAPI_API_KEY"`
 	if taskID != "" {
-		return "See whether the task finished:\ncurl -s " + shellWord(base+"/v1/tasks/"+taskID) + auth
+		return "See whether the task finished:\n`" + checks.TaskCurlCommand(base, taskID) + "`"
 	}
-	return "Run the live test again. If a task was created, it is the newest one on the account:\ncurl -s " +
-		shellWord(base+"/v1/tasks?page=1&size=1") + auth
-}
-
-// shellWord returns s as one shell word: as is when it holds only characters
-// a shell leaves alone, single-quoted otherwise. A task id comes from the
-// provider, so it must not be able to run anything when pasted.
-func shellWord(s string) string {
-	plain := s != "" && strings.IndexFunc(s, func(c rune) bool {
-		return !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("-._~:/", c))
-	}) < 0
-	if plain {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	return "Run the live test again. If a task was created, it is the newest one on the account:\n`" +
+		checks.ProbeCurlCommand(base) + "`"
 }

@@ -87,7 +87,7 @@ func TestInterrupt(t *testing.T) {
 			run:  interruptFixture(LiveRunning, "x'; rm -rf ~ #", pass, pass, run),
 			live: LiveInterrupted,
 			auth: want{pass, "auth before", ""}, model: want{pass, "model before", ""},
-			result: want{checks.StatusUnknown, running + mayStill, `curl -s 'https://api.hiapi.ai/v1/tasks/x'\''; rm -rf ~ #' -H`},
+			result: want{checks.StatusUnknown, running + mayStill, `curl -s 'https://api.hiapi.ai/v1/tasks/x%27%3B%20rm%20-rf%20~%20%23' -H`},
 		},
 		{
 			name: "finished run is left alone",
@@ -133,19 +133,5 @@ func TestInterrupt(t *testing.T) {
 				t.Errorf("model evidence lost: %+v", m.Live)
 			}
 		})
-	}
-}
-
-func TestShellWord(t *testing.T) {
-	for in, want := range map[string]string{
-		"https://api.hiapi.ai/v1/tasks/tk-hiapi-01HZTQ8BX2N3GM3YFK4Z9D7VQR": "https://api.hiapi.ai/v1/tasks/tk-hiapi-01HZTQ8BX2N3GM3YFK4Z9D7VQR",
-		"a b":   "'a b'",
-		"$(id)": "'$(id)'",
-		"it's":  `'it'\''s'`,
-		"":      "''",
-	} {
-		if got := shellWord(in); got != want {
-			t.Errorf("shellWord(%q) = %q, want %q", in, got, want)
-		}
 	}
 }
