@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"net/http"
-	"sync"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -14,25 +13,26 @@ import (
 // render writes a component whole or not at all: it renders into a buffer
 // first, so a template error becomes an error page, not half a page.
 func (s *Server) render(c echo.Context, status int, comp templ.Component) error {
-	buf := renderBuffers.Get().(*bytes.Buffer)
-	defer putBuffer(buf)
+	buf, _ := s.buffers.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	defer s.putBuffer(buf)
 	if err := comp.Render(c.Request().Context(), buf); err != nil {
 		return err
 	}
 	return c.HTMLBlob(status, buf.Bytes())
 }
 
-// renderBuffers reuses page buffers: growing a fresh one for every page was
-// a tenth of the run page's cost.
-var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-func putBuffer(b *bytes.Buffer) {
+// putBuffer returns a page buffer to the pool (Server.buffers): growing a
+// fresh one for every page was a tenth of the run page's cost.
+func (s *Server) putBuffer(b *bytes.Buffer) {
 	// A rare huge page should not pin its memory in the pool.
 	if b.Cap() > 1<<20 {
 		return
 	}
 	b.Reset()
-	renderBuffers.Put(b)
+	s.buffers.Put(b)
 }
 
 // page fills the layout's view for this request.

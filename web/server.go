@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gorilla/sessions"
@@ -76,6 +77,8 @@ type Server struct {
 	sessions *sessions.CookieStore
 	assets   *static.Assets
 	limits   *limiters
+	// buffers pools page buffers (see render).
+	buffers sync.Pool
 	// fragments caches finished runs' rendered checklists.
 	fragments *fragments
 	now       func() time.Time
