@@ -4,8 +4,8 @@ import "strings"
 
 // Fix copy for the header step.
 const (
-	fixBearer = "Send exactly `Authorization: Bearer <key>`: the word Bearer, one space, then the key. curl: `-H \"Authorization: Bearer $HIAPI_API_KEY\"`; " +
-		"Python: `headers={\"Authorization\": f\"Bearer {key}\"}`; JS: ``headers: { Authorization: `Bearer ${key}` }``."
+	fixBearer = "Send exactly `Authorization: Bearer <key>`: the word Bearer, one space, then the key.\n" +
+		"curl: `-H \"Authorization: Bearer $HIAPI_API_KEY\"`; Python: `headers={\"Authorization\": f\"Bearer {key}\"}`; JS: `headers: { Authorization: \"Bearer \" + key }`."
 	fixSingleQuotes = "Use double quotes so the shell expands the variable: `-H \"Authorization: Bearer $HIAPI_API_KEY\"`. Inside single quotes the shell sends the name itself, dollar sign and all."
 	fixHeaderName   = "HiAPI reads the key only from the Authorization header: `-H \"Authorization: Bearer $HIAPI_API_KEY\"`."
 	fixNoHeader     = "Add the header: `curl https://api.hiapi.ai/v1/tasks -H \"Authorization: Bearer $HIAPI_API_KEY\" -H \"Content-Type: application/json\" …`."
