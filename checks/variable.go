@@ -349,7 +349,11 @@ func checkEnvFile(st *state, target, assumed string, both bool, f *findings) {
 	if len(defs) == 0 {
 		var near []nearName
 		var holder *nearName
+		holderLast := 0 // the last line that defines the holder's name
 		parseEnv(st.in.EnvFile, func(e *envEntry) bool {
+			if holder != nil && e.name == holder.name {
+				holderLast = e.line
+			}
 			if holder == nil && !e.noEquals {
 				if m := st.match(e.value); m != matchDiffers && m != matchNoKey && st.safe(e.name) {
 					holder = &nearName{name: e.name, line: e.line}
@@ -369,7 +373,11 @@ func checkEnvFile(st *state, target, assumed string, both bool, f *findings) {
 		fix := "Add it to the file as `HIAPI_API_KEY=sk-...` (no spaces around =), or, if this is `env` output, export it where the process starts: " + "`export HIAPI_API_KEY=...`."
 		d += nearText(near)
 		if holder != nil {
-			d += " This key is in " + holder.name + " (line " + itoa(holder.line) + ")."
+			d += " This key is in " + holder.name + " (line " + itoa(holder.line) + ")"
+			if holderLast > holder.line {
+				d += ", but line " + itoa(holderLast) + " sets " + holder.name + " again, and the last definition wins"
+			}
+			d += "."
 		}
 		if holder != nil || len(near) > 0 {
 			other := near0(near, holder)

@@ -46,6 +46,7 @@ var variableCases = []stepCase{
 	{name: "missing, key with newline in other var", in: Input{Key: goodKey, EnvFile: env(`OTHER_VAR="` + goodKey + ` "`)}, want: StatusFail, detail: []string{"This key is in OTHER_VAR"}},
 	{name: "missing, nothing near", in: Input{Key: goodKey, EnvFile: env("PATH=/bin", "HOME=/root")}, want: StatusFail, detail: []string{"not in the pasted file (2 variables in it)."}, fix: []string{"HIAPI_API_KEY=sk-..."}},
 	{name: "missing, no assignments", in: Input{Key: goodKey, EnvFile: "just some text\nmore text"}, want: StatusFail, detail: []string{"no NAME=value lines"}},
+	{name: "missing, the key's variable redefined later", in: Input{Key: goodKey, EnvFile: env("HIAPI_KEY="+goodKey, "HIAPI_KEY="+otherKey)}, want: StatusFail, detail: []string{"This key is in HIAPI_KEY (line 1), but line 2 sets HIAPI_KEY again, and the last definition wins"}},
 	{name: "missing, named var", in: Input{Key: goodKey, VarName: "MY_HIAPI_KEY", EnvFile: env("HIAPI_API_KEY=" + goodKey)}, want: StatusFail, detail: []string{"MY_HIAPI_KEY is not in the pasted file", "This key is in HIAPI_API_KEY"}},
 	{name: "missing, three near", in: Input{Key: goodKey, EnvFile: env("hiapi_api_key=1", "HIAPI_KEY=2", "HIAPI_API_KYE=3", "API_KEY=4")}, want: StatusFail, detail: []string{"Near matches: hiapi_api_key", "HIAPI_API_KYE", "HIAPI_KEY"}, not: []string{"API_KEY (line 4)"}},
 	{name: "missing, key-like name not shown", in: Input{Key: goodKey, EnvFile: env("gsk_" + randKey(61, 52))}, want: StatusFail, not: []string{"gsk_"}},
