@@ -41,6 +41,5 @@ func (s *Server) routes() *echo.Echo {
 	e.HEAD("/healthz", s.handleHealth)
 	e.GET("/static/:hash/*", s.handleStatic)
 	e.GET("/favicon.ico", s.handleFavicon)
-	e.RouteNotFound("/*", s.handleNotFound)
 	return e
 }

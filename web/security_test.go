@@ -209,7 +209,7 @@ func TestSecurityHeaders(t *testing.T) {
 		{"JSON error", b.postJSON("/api/v1/check", `{`), 400, false},
 		{"JSON 404", b.get("/api/v1/runs/AAAAAAAAAAAAAAAAAAAAAA"), 404, false},
 		{"404 page", b.get("/nope"), 404, false},
-		{"wrong method", b.get("/runs/" + id + "/live"), 404, false},
+		{"wrong method", b.get("/runs/" + id + "/live"), 405, false},
 		{"403", b.postForm("/runs", url.Values{}, "Sec-Fetch-Site", "cross-site"), 403, false},
 		{"413", b.postJSON("/api/v1/check", `{"key":"`+strings.Repeat("a", 70<<10)+`"}`), 413, false},
 		{"415", b.postJSON("/api/v1/check", `{}`, "Content-Type", "text/plain"), 415, false},

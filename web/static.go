@@ -30,7 +30,3 @@ func (s *Server) handleStatic(c echo.Context) error {
 func (s *Server) handleFavicon(c echo.Context) error {
 	return c.Redirect(http.StatusMovedPermanently, s.assets.URL("favicon.svg"))
 }
-
-func (s *Server) handleNotFound(c echo.Context) error {
-	return errPageNotFound
-}
