@@ -1,7 +1,9 @@
 package web
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -89,16 +91,31 @@ func (s *Server) contentSecurityPolicy() string {
 	}, "; ")
 }
 
-// limitBody refuses bodies over maxBody before anything reads them.
+// limitBody refuses bodies over maxBody before anything reads them. A body
+// of unknown length (chunked) is read here, up to the limit: otherwise the
+// CSRF check, reading the form first, would meet the limit and answer 403
+// for what is a 413.
 func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
 		if r.ContentLength > maxBody {
 			return errBodyTooLarge
 		}
-		if r.Body != nil {
-			r.Body = http.MaxBytesReader(c.Response(), r.Body, maxBody)
+		if r.Body == nil || r.Body == http.NoBody {
+			return next(c)
 		}
+		if r.ContentLength < 0 {
+			b, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+			if err != nil {
+				return errorf(http.StatusBadRequest, "bad_body", "The request body could not be read.")
+			}
+			if len(b) > maxBody {
+				return errBodyTooLarge
+			}
+			r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
+			return next(c)
+		}
+		r.Body = http.MaxBytesReader(c.Response(), r.Body, maxBody)
 		return next(c)
 	}
 }

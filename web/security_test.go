@@ -535,3 +535,26 @@ func TestAPIScriptsGetNoSession(t *testing.T) {
 	other := e.browser()
 	assertTooMany(t, other.postJSON("/api/v1/runs", jsonBody(t, map[string]any{"key": cleanKey, "live": true})), "You have run many live tests")
 }
+
+// TestChunkedBodyOverLimit: a form body of unknown length over 64 KiB
+// answers 413 even from a browser without Sec-Fetch-Site, whose CSRF check
+// reads the form first.
+func TestChunkedBodyOverLimit(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	body := io.MultiReader(strings.NewReader("key="), strings.NewReader(strings.Repeat("a", 70<<10)))
+	req, err := http.NewRequest(http.MethodPost, e.HTTP.URL+"/runs", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.ContentLength = -1 // sent chunked
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("chunked 70 KiB form: %d, want 413", resp.StatusCode)
+	}
+}
