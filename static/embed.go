@@ -9,7 +9,6 @@ import (
 	"encoding/hex"
 	"io/fs"
 	"path"
-	"sort"
 )
 
 //go:embed *.css *.js *.svg vendor/*.js
@@ -71,16 +70,6 @@ func (a *Assets) Lookup(hash, name string) (f *Asset, fresh bool) {
 		return nil, false
 	}
 	return f, f.Hash == hash
-}
-
-// Names lists the embedded files.
-func (a *Assets) Names() []string {
-	names := make([]string, 0, len(a.byName))
-	for n := range a.byName {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
 }
 
 func contentType(name string) string {

@@ -442,7 +442,7 @@ func StepItem(r checks.Result, runID string, idle bool) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if img, ok := image(r); ok {
+			if img, ok := r.Image(); ok {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 41, "<figure class=\"result-image\" data-testid=\"result-image\"><img src=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

@@ -5,7 +5,6 @@ package templates
 import (
 	"context"
 	"io"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -255,35 +254,6 @@ func Who(by string) string {
 		return "someone"
 	}
 	return by
-}
-
-// image returns the image a passed result step shows. The URL comes from
-// the provider, so only a plain http(s) URL becomes an image and a link;
-// anything else stays text in the step's detail.
-func image(r checks.Result) (checks.Output, bool) {
-	if r.Live == nil || r.Status != checks.StatusPass {
-		return checks.Output{}, false
-	}
-	var found []checks.Output
-	for _, o := range r.Live.Outputs {
-		if webURL(o.URL) {
-			found = append(found, o)
-		}
-	}
-	for _, o := range found {
-		if o.Type == "image" {
-			return o, true
-		}
-	}
-	if len(found) > 0 {
-		return found[0], true
-	}
-	return checks.Output{}, false
-}
-
-func webURL(s string) bool {
-	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
 }
 
 // supportText is what "copy for support" copies: the facts support needs,

@@ -182,8 +182,8 @@ func printDoctor(w io.Writer, source string, fp checks.Fingerprint, results []ch
 		}
 		fmt.Fprintf(w, "%s %-*s  %s\n", mark(r.Status), width, r.ID, r.Title)
 		indent := strings.Repeat(" ", width+4)
-		if img := imageOf(r); img != "" {
-			fmt.Fprintf(w, "%simage: %s\n", indent, img)
+		if img, ok := r.Image(); ok && r.ID == checks.StepResult {
+			fmt.Fprintf(w, "%simage: %s\n", indent, img.URL)
 		}
 		switch r.Status {
 		case checks.StatusPass, checks.StatusPending:
@@ -210,21 +210,6 @@ func printDoctor(w io.Writer, source string, fp checks.Fingerprint, results []ch
 	if !live {
 		fmt.Fprintln(w, "Add --live to ask HiAPI itself (a free probe, then one test task that spends credits).")
 	}
-}
-
-func imageOf(r checks.Result) string {
-	if r.ID != checks.StepResult || r.Status != checks.StatusPass || r.Live == nil {
-		return ""
-	}
-	for _, o := range r.Live.Outputs {
-		if o.Type == "image" {
-			return o.URL
-		}
-	}
-	if len(r.Live.Outputs) > 0 {
-		return r.Live.Outputs[0].URL
-	}
-	return ""
 }
 
 func mark(s checks.Status) string {
