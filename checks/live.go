@@ -9,34 +9,42 @@ import (
 	"unicode/utf8"
 )
 
-// liveDefaultBase is HiAPI's own base URL, used wherever a caller gives none.
-const liveDefaultBase = "https://api.hiapi.ai"
+// HiAPIOrigin is HiAPI's API, the one place its address is written: the
+// live test's default target and every command shown to people. (The
+// provider table grows from here.)
+const HiAPIOrigin = "https://api.hiapi.ai"
 
-// The kinds of Answer. An empty Kind means HiAPI answered over HTTP with a
-// JSON body (or no body at all), so its status and code can be trusted;
-// every other kind says the answer could not be read as HiAPI's.
+// AnswerKind says whether a live request's answer could be read as the
+// provider's, and if not, why. It is the one classification of answers:
+// the HiAPI client reports its errors in it, the verdicts read it.
+type AnswerKind string
+
+// The kinds of Answer.
 const (
+	// AnswerHTTP (the zero value): the provider answered over HTTP with a
+	// JSON body (or no body at all), so its status and code can be trusted.
+	AnswerHTTP AnswerKind = ""
 	// AnswerNotJSON: the body was not JSON, typically an HTML error page
 	// from a proxy, firewall or captive portal standing in HiAPI's place.
-	AnswerNotJSON = "not_json"
+	AnswerNotJSON AnswerKind = "not_json"
 	// AnswerTooLarge: the body was larger than the client's limit.
-	AnswerTooLarge = "too_large"
+	AnswerTooLarge AnswerKind = "too_large"
 	// AnswerTimeout: no complete answer within the time limit.
-	AnswerTimeout = "timeout"
+	AnswerTimeout AnswerKind = "timeout"
 	// AnswerNetwork: the connection was refused, reset or never made.
-	AnswerNetwork = "network"
+	AnswerNetwork AnswerKind = "network"
 	// AnswerGarbled: a success that is not one (200 without a taskId, JSON
 	// that does not parse).
-	AnswerGarbled = "garbled"
+	AnswerGarbled AnswerKind = "garbled"
 	// AnswerCanceled: keycheck gave up waiting (the person left, the server
 	// stopped) before an answer came.
-	AnswerCanceled = "canceled"
+	AnswerCanceled AnswerKind = "canceled"
 	// AnswerBadKey: the key holds a byte no HTTP header may carry (newline,
 	// control character), so nothing was sent.
-	AnswerBadKey = "bad_key"
+	AnswerBadKey AnswerKind = "bad_key"
 	// AnswerRequest: keycheck could not build the request (a broken base
 	// URL, an empty task id), so nothing was sent.
-	AnswerRequest = "request"
+	AnswerRequest AnswerKind = "request"
 )
 
 // Answer is what came back from one live request, as plain values: the
@@ -46,9 +54,8 @@ type Answer struct {
 	// HTTPStatus is the HTTP status; when HiAPI answered 200 with an error
 	// code in the body, it is that code. 0 when no answer came.
 	HTTPStatus int
-	// Kind is "" for an answer that could be read, else one of the Answer*
-	// kinds.
-	Kind string
+	// Kind is AnswerHTTP for an answer that could be read, else why not.
+	Kind AnswerKind
 	// Code, Type and Message are the provider's error fields, as sent (Code
 	// may be a nested code like permission_denied or a flat error_code like
 	// INVALID_REQUEST). For AnswerNotJSON, Message holds a short sanitized
@@ -275,7 +282,7 @@ func liveDeadKey(r Result, a Answer) Result {
 	d := "HiAPI does not accept this key " + liveSaid(a) + ". Usually the key was revoked, rotated or expired, " +
 		"belongs to another provider, or carries whitespace or a stray character (steps 1–5)."
 	if p := liveForeignShape(a); p != "" {
-		d += " The answer is shaped like " + p + "'s, not HiAPI's: if the base URL is not " + liveDefaultBase + ", the key went to the wrong place."
+		d += " The answer is shaped like " + p + "'s, not HiAPI's: if the base URL is not " + HiAPIOrigin + ", the key went to the wrong place."
 	}
 	return liveWith(r, StatusFail, d+liveRid(a),
 		"Generate a fresh key in the HiAPI dashboard (API Keys; the full value shows once, so use its copy button), "+
@@ -294,7 +301,7 @@ func liveUndecided(a Answer) (detail, fix string, ok bool) {
 	base := liveNormBase(a.BaseURL)
 	reach := "Check that this machine reaches HiAPI (proxy, firewall, VPN):\ncurl -sI " + liveShellWord(base)
 	switch a.Kind {
-	case "":
+	case AnswerHTTP:
 	case AnswerTimeout:
 		return liveNotYourKey + " No answer came in time.", liveRerun + " If it keeps timing out, " + liveLowerFirst(reach), true
 	case AnswerNetwork:
@@ -311,7 +318,7 @@ func liveUndecided(a Answer) (detail, fix string, ok bool) {
 			"Open " + base + " in a browser on this machine, and check the base URL and any HTTPS_PROXY setting.", true
 	case AnswerTooLarge:
 		return liveNotYourKey + " The answer was far larger than any HiAPI reply: something other than HiAPI answered.",
-			"Check the base URL: it should be " + liveDefaultBase + ".", true
+			"Check the base URL: it should be " + HiAPIOrigin + ".", true
 	case AnswerGarbled:
 		return liveNotYourKey + " HiAPI's answer made no sense" + liveColon(a.Message) + "." + liveRid(a),
 			liveRerun + " If it repeats, send HiAPI support the request_id.", true
@@ -319,9 +326,9 @@ func liveUndecided(a Answer) (detail, fix string, ok bool) {
 		return "Interrupted before HiAPI answered.", "Run the live test again.", true
 	case AnswerRequest:
 		return "Nothing was sent: keycheck could not build the request" + liveColon(a.Message) + ".",
-			"Check keycheck's HiAPI base URL setting (HIAPI_BASE_URL); it should be " + liveDefaultBase + ".", true
+			"Check keycheck's HiAPI base URL setting (HIAPI_BASE_URL); it should be " + HiAPIOrigin + ".", true
 	default:
-		return liveNotYourKey + " " + a.Kind + liveColon(a.Message) + ".", liveRerun, true
+		return liveNotYourKey + " " + string(a.Kind) + liveColon(a.Message) + ".", liveRerun, true
 	}
 	if a.HTTPStatus == 429 || liveCodeIs(a, liveCodeRateLimited) {
 		d := liveNotYourKey + " HiAPI is rate-limiting requests (HTTP 429"
@@ -351,7 +358,7 @@ func liveStatusDetail(a Answer) string {
 
 func liveStatusFix(a Answer) string {
 	if a.HTTPStatus == 404 || a.HTTPStatus >= 300 && a.HTTPStatus < 400 {
-		return "Check the base URL: it should be " + liveDefaultBase + " (without /v1)."
+		return "Check the base URL: it should be " + HiAPIOrigin + " (without /v1)."
 	}
 	return liveRerun + " If it repeats, send HiAPI support the request_id."
 }
@@ -499,7 +506,7 @@ func liveNormBase(base string) string {
 	base = strings.TrimRight(strings.TrimSpace(base), "/")
 	base = strings.TrimSuffix(base, "/v1")
 	if base == "" {
-		return liveDefaultBase
+		return HiAPIOrigin
 	}
 	return base
 }

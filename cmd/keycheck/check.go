@@ -61,7 +61,7 @@ func checkCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.IntVar(&f.length, "expected-length", 0, "key length the HiAPI dashboard shows")
 	fs.BoolVar(&f.jsonOut, "json", false, "print JSON, as the API's /api/v1/check answers")
 	fs.BoolVar(&f.live, "live", false, "also run the live steps: a free auth probe, then one test task (spends credits)")
-	fs.StringVar(&f.hiapiURL, "hiapi-url", firstSet(getenv("KEYCHECK_HIAPI_URL"), defaultHiAPIURL), "the HiAPI the live steps call ($KEYCHECK_HIAPI_URL)")
+	fs.StringVar(&f.hiapiURL, "hiapi-url", firstSet(getenv("KEYCHECK_HIAPI_URL"), checks.HiAPIOrigin), "the HiAPI the live steps call ($KEYCHECK_HIAPI_URL)")
 	fs.StringVar(&f.model, "model", defaultModel, "model of the live test task")
 	fs.StringVar(&f.prompt, "prompt", defaultPrompt, "prompt of the live test task")
 	fs.DurationVar(&f.liveTimeout, "live-timeout", 180*time.Second, "how long to poll the test task")

@@ -364,7 +364,7 @@ func offlineBench() offline {
 	in := checks.Input{
 		Key:     goodKey,
 		VarName: "HIAPI_API_KEY",
-		BaseURL: "https://api.hiapi.ai",
+		BaseURL: checks.HiAPIOrigin,
 		Header:  "Authorization: Bearer " + goodKey,
 	}
 	r := testing.Benchmark(func(b *testing.B) {

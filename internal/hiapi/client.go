@@ -23,9 +23,6 @@ import (
 	"github.com/keycheck/keycheck/checks"
 )
 
-// DefaultBaseURL is HiAPI's API.
-const DefaultBaseURL = "https://api.hiapi.ai"
-
 // Defaults for Options. They follow HiAPI's official SDKs: a 60 s
 // per-request time-out, Retry-After honoured up to 60 s.
 const (
@@ -56,7 +53,7 @@ type Options struct {
 	// Timeout bounds each attempt, body included (default 60 s).
 	Timeout time.Duration
 	// MaxBody is the largest body read (default 1 MiB); a larger one is an
-	// Error of KindTooLarge.
+	// Error of checks.AnswerTooLarge.
 	MaxBody int64
 	// Retries is how many times a GET is retried (default 2); negative
 	// means never.
@@ -109,7 +106,7 @@ type RateLimit struct {
 	Reset string
 }
 
-// New returns a client for baseURL ("" means DefaultBaseURL). A trailing
+// New returns a client for baseURL ("" means checks.HiAPIOrigin). A trailing
 // slash or "/v1" is dropped, since the task paths carry /v1 and OpenAI-style
 // settings often include it.
 func New(baseURL string, opts Options) *Client {
@@ -170,7 +167,7 @@ func (c *Client) Probe(ctx context.Context, key string) (Reply, error) {
 func (c *Client) CreateTask(ctx context.Context, key, model, prompt string) (string, Reply, error) {
 	body, err := json.Marshal(map[string]any{"model": model, "input": map[string]string{"prompt": prompt}})
 	if err != nil {
-		return "", Reply{BaseURL: c.base}, errorf(KindRequest, "POST /v1/tasks", err, "cannot encode the request")
+		return "", Reply{BaseURL: c.base}, errorf(checks.AnswerRequest, "POST /v1/tasks", err, "cannot encode the request")
 	}
 	data, reply, err := c.do(ctx, http.MethodPost, "/v1/tasks", "", key, body)
 	if err != nil {
@@ -181,7 +178,7 @@ func (c *Client) CreateTask(ctx context.Context, key, model, prompt string) (str
 		id, ok = "", false // an id holding the key is no id
 	}
 	if !ok {
-		e := errorf(KindGarbled, "POST /v1/tasks", nil, "HiAPI answered %d without a usable taskId", reply.HTTPStatus)
+		e := errorf(checks.AnswerGarbled, "POST /v1/tasks", nil, "HiAPI answered %d without a usable taskId", reply.HTTPStatus)
 		e.HTTPStatus, e.RequestID = reply.HTTPStatus, reply.RequestID
 		return "", reply, e
 	}
@@ -192,7 +189,7 @@ func (c *Client) CreateTask(ctx context.Context, key, model, prompt string) (str
 func (c *Client) GetTask(ctx context.Context, key, id string) (Task, Reply, error) {
 	op := "GET /v1/tasks/" + clean(id, 128)
 	if strings.TrimSpace(id) == "" {
-		return Task{}, Reply{BaseURL: c.base}, errorf(KindRequest, op, nil, "empty task id")
+		return Task{}, Reply{BaseURL: c.base}, errorf(checks.AnswerRequest, op, nil, "empty task id")
 	}
 	data, reply, err := c.do(ctx, http.MethodGet, "/v1/tasks/"+url.PathEscape(id), "", key, nil)
 	if err != nil {
@@ -200,7 +197,7 @@ func (c *Client) GetTask(ctx context.Context, key, id string) (Task, Reply, erro
 	}
 	t, perr := ParseTask(data)
 	if perr != nil {
-		e := errorf(KindGarbled, op, perr, "HiAPI answered %d without a task", reply.HTTPStatus)
+		e := errorf(checks.AnswerGarbled, op, perr, "HiAPI answered %d without a task", reply.HTTPStatus)
 		e.HTTPStatus, e.RequestID = reply.HTTPStatus, reply.RequestID
 		return Task{}, reply, e
 	}
@@ -237,10 +234,10 @@ func (c *Client) do(ctx context.Context, method, path, query, key string, body [
 	op := method + " " + path
 	reply := Reply{BaseURL: c.base}
 	if c.baseErr != nil {
-		return nil, reply, errorf(KindRequest, op, c.baseErr, "the base URL is not usable: %v", c.baseErr)
+		return nil, reply, errorf(checks.AnswerRequest, op, c.baseErr, "the base URL is not usable: %v", c.baseErr)
 	}
 	if msg := unsendable(key); msg != "" {
-		return nil, reply, errorf(KindBadKey, op, nil, "%s", msg)
+		return nil, reply, errorf(checks.AnswerBadKey, op, nil, "%s", msg)
 	}
 	target := c.base + path
 	if query != "" {
@@ -287,7 +284,7 @@ func (c *Client) once(ctx context.Context, method, target, key string, body []by
 	}
 	req, err := http.NewRequestWithContext(ctx, method, target, rd)
 	if err != nil {
-		return nil, errorf(KindRequest, "", err, "cannot build the request")
+		return nil, errorf(checks.AnswerRequest, "", err, "cannot build the request")
 	}
 	req.Header.Set("Authorization", "Bearer "+key)
 	req.Header.Set("Accept", "application/json")
@@ -310,7 +307,7 @@ func (c *Client) once(ctx context.Context, method, target, key string, body []by
 	}
 
 	tooLarge := func() *Error {
-		e := errorf(KindTooLarge, "", nil, "the body is larger than %d bytes", c.maxBody)
+		e := errorf(checks.AnswerTooLarge, "", nil, "the body is larger than %d bytes", c.maxBody)
 		e.HTTPStatus, e.RequestID, e.RetryAfter = resp.StatusCode, reply.RequestID, reply.RetryAfter
 		return e
 	}
@@ -343,9 +340,9 @@ func (c *Client) once(ctx context.Context, method, target, key string, body []by
 // time-out is not retried: it already waited the whole budget.
 func retryable(e *Error) bool {
 	switch e.Kind {
-	case KindNetwork:
+	case checks.AnswerNetwork:
 		return true
-	case KindHTTP, KindNotJSON:
+	case checks.AnswerHTTP, checks.AnswerNotJSON:
 		s := e.Status()
 		return s == http.StatusTooManyRequests || s == http.StatusServiceUnavailable
 	}
@@ -368,18 +365,18 @@ func transportError(ctx context.Context, err error) *Error {
 	}
 	switch {
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
-		return errorf(KindCanceled, "", err, "canceled before HiAPI answered")
+		return errorf(checks.AnswerCanceled, "", err, "canceled before HiAPI answered")
 	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
-		return errorf(KindTimeout, "", err, "no answer within the time limit")
+		return errorf(checks.AnswerTimeout, "", err, "no answer within the time limit")
 	}
-	return errorf(KindNetwork, "", err, "%s", clean(cause.Error(), 200))
+	return errorf(checks.AnswerNetwork, "", err, "%s", clean(cause.Error(), 200))
 }
 
 func ctxError(op string, err error) *Error {
 	if errors.Is(err, context.DeadlineExceeded) {
-		return errorf(KindTimeout, op, err, "gave up waiting to retry")
+		return errorf(checks.AnswerTimeout, op, err, "gave up waiting to retry")
 	}
-	return errorf(KindCanceled, op, err, "canceled while waiting to retry")
+	return errorf(checks.AnswerCanceled, op, err, "canceled while waiting to retry")
 }
 
 func isTimeout(err error) bool {
@@ -447,7 +444,7 @@ func headerInt(h http.Header, k string) int {
 func normalizeBase(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return DefaultBaseURL, nil
+		return checks.HiAPIOrigin, nil
 	}
 	s = strings.TrimSuffix(strings.TrimRight(s, "/"), "/v1")
 	s = strings.TrimRight(s, "/")

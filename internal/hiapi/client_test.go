@@ -86,30 +86,30 @@ func scenarioKey(name string) string {
 func TestScenarios(t *testing.T) {
 	type want struct {
 		probeStatus int
-		probeKind   hiapi.Kind // "" for a success
+		probeKind   checks.AnswerKind // "" for a success
 		probeCode   string
 		auth        checks.Status
-		createKind  hiapi.Kind
+		createKind  checks.AnswerKind
 		createCode  string
 		createHTTP  int
 		model       checks.Status
 	}
 	tests := map[string]want{
-		fake.Good:          {200, "", "", checks.StatusPass, "", "", 200, checks.StatusPass},
-		fake.Revoked:       {401, hiapi.KindHTTP, "permission_denied", checks.StatusFail, hiapi.KindHTTP, "permission_denied", 401, checks.StatusFail},
-		fake.RevokedFlat:   {401, hiapi.KindHTTP, "UNAUTHORIZED", checks.StatusFail, hiapi.KindHTTP, "UNAUTHORIZED", 401, checks.StatusFail},
-		fake.NoModel:       {200, "", "", checks.StatusPass, hiapi.KindHTTP, "permission_denied", 401, checks.StatusFail},
-		fake.Forbidden:     {200, "", "", checks.StatusPass, hiapi.KindHTTP, "PERMISSION_DENIED", 403, checks.StatusFail},
-		fake.UnknownModel:  {200, "", "", checks.StatusPass, hiapi.KindHTTP, "model_not_found", 404, checks.StatusFail},
-		fake.NoBalance:     {200, "", "", checks.StatusPass, hiapi.KindHTTP, "INSUFFICIENT_BALANCE", 402, checks.StatusFail},
-		fake.RateLimited:   {200, "", "", checks.StatusPass, "", "", 200, checks.StatusPass},
-		fake.Down:          {503, hiapi.KindHTTP, "SERVICE_UNAVAILABLE", checks.StatusUnknown, hiapi.KindHTTP, "SERVICE_UNAVAILABLE", 503, checks.StatusUnknown},
-		fake.HTML:          {502, hiapi.KindNotJSON, "", checks.StatusUnknown, hiapi.KindNotJSON, "", 502, checks.StatusUnknown},
-		fake.TaskFails:     {200, "", "", checks.StatusPass, "", "", 200, checks.StatusPass},
-		fake.NeverFinishes: {200, "", "", checks.StatusPass, "", "", 200, checks.StatusPass},
-		fake.Slow:          {200, "", "", checks.StatusPass, "", "", 200, checks.StatusPass},
-		fake.Garbled:       {200, "", "", checks.StatusPass, hiapi.KindGarbled, "", 200, checks.StatusUnknown},
-		"not-a-scenario":   {401, hiapi.KindHTTP, "permission_denied", checks.StatusFail, hiapi.KindHTTP, "permission_denied", 401, checks.StatusFail},
+		fake.Good:          {200, noErr, "", checks.StatusPass, noErr, "", 200, checks.StatusPass},
+		fake.Revoked:       {401, checks.AnswerHTTP, "permission_denied", checks.StatusFail, checks.AnswerHTTP, "permission_denied", 401, checks.StatusFail},
+		fake.RevokedFlat:   {401, checks.AnswerHTTP, "UNAUTHORIZED", checks.StatusFail, checks.AnswerHTTP, "UNAUTHORIZED", 401, checks.StatusFail},
+		fake.NoModel:       {200, noErr, "", checks.StatusPass, checks.AnswerHTTP, "permission_denied", 401, checks.StatusFail},
+		fake.Forbidden:     {200, noErr, "", checks.StatusPass, checks.AnswerHTTP, "PERMISSION_DENIED", 403, checks.StatusFail},
+		fake.UnknownModel:  {200, noErr, "", checks.StatusPass, checks.AnswerHTTP, "model_not_found", 404, checks.StatusFail},
+		fake.NoBalance:     {200, noErr, "", checks.StatusPass, checks.AnswerHTTP, "INSUFFICIENT_BALANCE", 402, checks.StatusFail},
+		fake.RateLimited:   {200, noErr, "", checks.StatusPass, noErr, "", 200, checks.StatusPass},
+		fake.Down:          {503, checks.AnswerHTTP, "SERVICE_UNAVAILABLE", checks.StatusUnknown, checks.AnswerHTTP, "SERVICE_UNAVAILABLE", 503, checks.StatusUnknown},
+		fake.HTML:          {502, checks.AnswerNotJSON, "", checks.StatusUnknown, checks.AnswerNotJSON, "", 502, checks.StatusUnknown},
+		fake.TaskFails:     {200, noErr, "", checks.StatusPass, noErr, "", 200, checks.StatusPass},
+		fake.NeverFinishes: {200, noErr, "", checks.StatusPass, noErr, "", 200, checks.StatusPass},
+		fake.Slow:          {200, noErr, "", checks.StatusPass, noErr, "", 200, checks.StatusPass},
+		fake.Garbled:       {200, noErr, "", checks.StatusPass, checks.AnswerGarbled, "", 200, checks.StatusUnknown},
+		"not-a-scenario":   {401, checks.AnswerHTTP, "permission_denied", checks.StatusFail, checks.AnswerHTTP, "permission_denied", 401, checks.StatusFail},
 	}
 	if len(tests) != len(fake.Scenarios())+1 {
 		t.Fatalf("the table covers %d scenarios, the fake has %d", len(tests)-1, len(fake.Scenarios()))
@@ -157,9 +157,12 @@ func TestScenarios(t *testing.T) {
 	}
 }
 
-func checkErr(t *testing.T, what string, err error, kind hiapi.Kind, code string) {
+// noErr in a table's kind column means the call succeeds.
+const noErr checks.AnswerKind = "none"
+
+func checkErr(t *testing.T, what string, err error, kind checks.AnswerKind, code string) {
 	t.Helper()
-	if kind == "" {
+	if kind == noErr {
 		if err != nil {
 			t.Errorf("%s: unexpected error %v", what, err)
 		}
@@ -388,7 +391,7 @@ func TestCancelWhileWaitingToRetry(t *testing.T) {
 	time.AfterFunc(50*time.Millisecond, cancel)
 	start := time.Now()
 	_, err := c.Probe(ctx, "sk-test")
-	if e := asError(t, err); e.Kind != hiapi.KindCanceled || !errors.Is(err, context.Canceled) {
+	if e := asError(t, err); e.Kind != checks.AnswerCanceled || !errors.Is(err, context.Canceled) {
 		t.Errorf("got %v, want canceled", err)
 	}
 	if d := time.Since(start); d > 10*time.Second {
@@ -440,7 +443,7 @@ func TestNetworkErrors(t *testing.T) {
 			} else {
 				_, reply, err = c.CreateTask(context.Background(), "sk-test", model, prompt)
 			}
-			if e := asError(t, err); e.Kind != hiapi.KindNetwork {
+			if e := asError(t, err); e.Kind != checks.AnswerNetwork {
 				t.Errorf("kind %s, want network: %v", e.Kind, err)
 			}
 			if int(hits.Load()) != tt.attempts || reply.Attempts != tt.attempts {
@@ -458,7 +461,7 @@ func TestNetworkErrors(t *testing.T) {
 		ts.Close()
 		c, s := newClient(url, hiapi.Options{})
 		reply, err := c.Probe(context.Background(), "sk-test")
-		if e := asError(t, err); e.Kind != hiapi.KindNetwork || reply.Attempts != 3 || len(s.got()) != 2 {
+		if e := asError(t, err); e.Kind != checks.AnswerNetwork || reply.Attempts != 3 || len(s.got()) != 2 {
 			t.Errorf("got %v, %d attempts", err, reply.Attempts)
 		}
 	})
@@ -503,7 +506,7 @@ func TestTimeouts(t *testing.T) {
 			c, _ := newClient(ts.URL, tt.opts)
 			start := time.Now()
 			reply, err := c.Probe(context.Background(), "sk-test")
-			if e := asError(t, err); e.Kind != hiapi.KindTimeout {
+			if e := asError(t, err); e.Kind != checks.AnswerTimeout {
 				t.Errorf("kind %s, want timeout: %v", e.Kind, err)
 			}
 			if hits.Load() != 1 || reply.Attempts != 1 {
@@ -527,7 +530,7 @@ func TestTimeouts(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		time.AfterFunc(50*time.Millisecond, cancel)
 		_, _, err := c.CreateTask(ctx, "sk-test", model, prompt)
-		if e := asError(t, err); e.Kind != hiapi.KindCanceled || !errors.Is(err, context.Canceled) {
+		if e := asError(t, err); e.Kind != checks.AnswerCanceled || !errors.Is(err, context.Canceled) {
 			t.Errorf("got %v, want canceled", err)
 		}
 	})
@@ -537,7 +540,7 @@ func TestTimeouts(t *testing.T) {
 		c, _ := newClient(ts.URL, hiapi.Options{Timeout: 100 * time.Millisecond})
 		key := scenarioKey(fake.Slow)
 		_, err := c.Probe(context.Background(), key)
-		if e := asError(t, err); e.Kind != hiapi.KindTimeout {
+		if e := asError(t, err); e.Kind != checks.AnswerTimeout {
 			t.Errorf("kind %s, want timeout", e.Kind)
 		}
 		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
@@ -579,7 +582,7 @@ func TestBodyLimit(t *testing.T) {
 			defer ts.Close()
 			c, _ := newClient(ts.URL, hiapi.Options{MaxBody: 1024})
 			_, reply, err := c.CreateTask(context.Background(), "sk-test", model, prompt)
-			if e := asError(t, err); e.Kind != hiapi.KindTooLarge || e.HTTPStatus == 0 {
+			if e := asError(t, err); e.Kind != checks.AnswerTooLarge || e.HTTPStatus == 0 {
 				t.Errorf("got %v, want too_large with the status", err)
 			}
 			if a := checks.ModelVerdict(model, hiapi.AnswerOf(reply, err), ""); a.Status != checks.StatusUnknown {
@@ -605,19 +608,19 @@ func TestOddAnswers(t *testing.T) {
 		status int
 		ctype  string
 		body   string
-		kind   hiapi.Kind
+		kind   checks.AnswerKind
 		verd   checks.Status
 	}{
-		{"200 that lies: data empty", 200, "application/json", `{"code":200,"message":"success","data":{}}`, hiapi.KindGarbled, checks.StatusUnknown},
-		{"200 that lies: data null", 200, "application/json", `{"code":200,"message":"success","data":null}`, hiapi.KindGarbled, checks.StatusUnknown},
-		{"200 with an unshowable task id", 200, "application/json", `{"code":200,"data":{"taskId":"tk 1; rm -rf ~"}}`, hiapi.KindGarbled, checks.StatusUnknown},
-		{"200 garbage", 200, "application/json", `{"code":200,"data":{"taskId":"tk-`, hiapi.KindGarbled, checks.StatusUnknown},
-		{"200 empty", 200, "application/json", ``, hiapi.KindGarbled, checks.StatusUnknown},
-		{"200 html", 200, "text/html", `<html><head><title>Login required</title></head></html>`, hiapi.KindNotJSON, checks.StatusUnknown},
-		{"200 with flat code 402", 200, "application/json", `{"code":402,"message":"insufficient balance","data":null,"error_code":"INSUFFICIENT_BALANCE"}`, hiapi.KindHTTP, checks.StatusFail},
-		{"502 html", 502, "text/html", `<html><head><title>502 Bad Gateway</title></head></html>`, hiapi.KindNotJSON, checks.StatusUnknown},
-		{"500 garbage", 500, "application/json", `{"code":`, hiapi.KindNotJSON, checks.StatusUnknown},
-		{"301 redirect", 301, "", ``, hiapi.KindHTTP, checks.StatusUnknown},
+		{"200 that lies: data empty", 200, "application/json", `{"code":200,"message":"success","data":{}}`, checks.AnswerGarbled, checks.StatusUnknown},
+		{"200 that lies: data null", 200, "application/json", `{"code":200,"message":"success","data":null}`, checks.AnswerGarbled, checks.StatusUnknown},
+		{"200 with an unshowable task id", 200, "application/json", `{"code":200,"data":{"taskId":"tk 1; rm -rf ~"}}`, checks.AnswerGarbled, checks.StatusUnknown},
+		{"200 garbage", 200, "application/json", `{"code":200,"data":{"taskId":"tk-`, checks.AnswerGarbled, checks.StatusUnknown},
+		{"200 empty", 200, "application/json", ``, checks.AnswerGarbled, checks.StatusUnknown},
+		{"200 html", 200, "text/html", `<html><head><title>Login required</title></head></html>`, checks.AnswerNotJSON, checks.StatusUnknown},
+		{"200 with flat code 402", 200, "application/json", `{"code":402,"message":"insufficient balance","data":null,"error_code":"INSUFFICIENT_BALANCE"}`, checks.AnswerHTTP, checks.StatusFail},
+		{"502 html", 502, "text/html", `<html><head><title>502 Bad Gateway</title></head></html>`, checks.AnswerNotJSON, checks.StatusUnknown},
+		{"500 garbage", 500, "application/json", `{"code":`, checks.AnswerNotJSON, checks.StatusUnknown},
+		{"301 redirect", 301, "", ``, checks.AnswerHTTP, checks.StatusUnknown},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -653,7 +656,7 @@ func TestOddAnswers(t *testing.T) {
 		}))
 		defer ts.Close()
 		c, _ := newClient(ts.URL, hiapi.Options{})
-		if _, _, err := c.GetTask(context.Background(), "sk-test", "tk-1"); asError(t, err).Kind != hiapi.KindGarbled {
+		if _, _, err := c.GetTask(context.Background(), "sk-test", "tk-1"); asError(t, err).Kind != checks.AnswerGarbled {
 			t.Errorf("got %v, want garbled", err)
 		}
 	})
@@ -717,26 +720,26 @@ func TestRequestNotSent(t *testing.T) {
 	c, _ := newClient(ts.URL, hiapi.Options{})
 	reply, err := c.Probe(ctx, key)
 	e := asError(t, err)
-	if e.Kind != hiapi.KindBadKey || !strings.Contains(e.Message, "newline") || strings.Contains(err.Error(), strings.TrimSpace(key)) {
+	if e.Kind != checks.AnswerBadKey || !strings.Contains(e.Message, "newline") || strings.Contains(err.Error(), strings.TrimSpace(key)) {
 		t.Errorf("key with a newline: %v", err)
 	}
 	if a := checks.AuthVerdict(hiapi.AnswerOf(reply, err)); a.Status != checks.StatusFail {
 		t.Errorf("auth verdict for an unsendable key: %s", a.Status)
 	}
 
-	if _, _, err := c.GetTask(ctx, "sk-ok", " "); asError(t, err).Kind != hiapi.KindRequest {
+	if _, _, err := c.GetTask(ctx, "sk-ok", " "); asError(t, err).Kind != checks.AnswerRequest {
 		t.Errorf("empty task id: %v", err)
 	}
 	for _, base := range []string{"ftp://x", "api.hiapi.ai", "http://"} {
 		bad, _ := newClient(base, hiapi.Options{})
-		if _, err := bad.Probe(ctx, "sk-ok"); asError(t, err).Kind != hiapi.KindRequest {
+		if _, err := bad.Probe(ctx, "sk-ok"); asError(t, err).Kind != checks.AnswerRequest {
 			t.Errorf("base %q: %v", base, err)
 		}
 	}
 	if hits.Load() != 0 {
 		t.Errorf("%d requests were sent", hits.Load())
 	}
-	if got := hiapi.New("", hiapi.Options{}).BaseURL(); got != hiapi.DefaultBaseURL {
+	if got := hiapi.New("", hiapi.Options{}).BaseURL(); got != checks.HiAPIOrigin {
 		t.Errorf("default base = %q", got)
 	}
 }

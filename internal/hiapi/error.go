@@ -9,43 +9,16 @@ import (
 	"github.com/keycheck/keycheck/checks"
 )
 
-// Kind says what went wrong with one request, so callers can tell "HiAPI
-// said no" from "nobody usable answered".
-type Kind string
-
-// The kinds of Error.
-const (
-	// KindHTTP: HiAPI answered with an error in JSON (either shape), or with
-	// an empty body and an error status.
-	KindHTTP Kind = "http"
-	// KindNotJSON: the body is not JSON, e.g. an HTML page from a proxy.
-	KindNotJSON Kind = "not_json"
-	// KindTooLarge: the body is larger than Options.MaxBody.
-	KindTooLarge Kind = "too_large"
-	// KindTimeout: no complete answer within the time limits.
-	KindTimeout Kind = "timeout"
-	// KindNetwork: connection refused or reset, DNS, TLS, a body cut short.
-	KindNetwork Kind = "network"
-	// KindGarbled: a success that is not one: 200 without a taskId, or JSON
-	// that does not have the documented shape.
-	KindGarbled Kind = "garbled"
-	// KindCanceled: the caller's context was canceled.
-	KindCanceled Kind = "canceled"
-	// KindBadKey: the key holds a byte no HTTP header may carry; nothing
-	// was sent.
-	KindBadKey Kind = "bad_key"
-	// KindRequest: the request could not be built (bad base URL, empty task
-	// id); nothing was sent.
-	KindRequest Kind = "request"
-)
-
 // Error is every error the client returns. Its fields and its Error string
 // are safe to show and store: they never hold the key (any echo of it in a
 // provider's message is masked).
 type Error struct {
 	// Op is the request, e.g. "GET /v1/tasks".
-	Op   string
-	Kind Kind
+	Op string
+	// Kind says whether an answer came that could be read, and if not,
+	// why; checks.AnswerHTTP when HiAPI answered with an error in JSON
+	// (either shape) or an error status with an empty body.
+	Kind checks.AnswerKind
 	// HTTPStatus is the status line's code; 0 when no answer came.
 	HTTPStatus int
 	// BodyCode is the flat shape's numeric "code" when it disagrees with a
@@ -57,7 +30,7 @@ type Error struct {
 	// Type is the nested error.type (hiapi_error, authentication_error).
 	Type string
 	// Message is the provider's message, sanitized and cut short; for
-	// KindNotJSON a snippet of the page (its <title>); for the kinds where
+	// checks.AnswerNotJSON a snippet of the page (its <title>); for the kinds where
 	// no answer came, what went wrong.
 	Message string
 	// RequestID identifies the request for HiAPI support: from the body, or
@@ -84,23 +57,23 @@ func (e *Error) Error() string {
 		b.WriteString(" ")
 	}
 	switch e.Kind {
-	case KindHTTP:
+	case checks.AnswerHTTP:
 		b.WriteString("error")
-	case KindNotJSON:
+	case checks.AnswerNotJSON:
 		b.WriteString("answer is not JSON")
-	case KindTooLarge:
+	case checks.AnswerTooLarge:
 		b.WriteString("answer too large")
-	case KindTimeout:
+	case checks.AnswerTimeout:
 		b.WriteString("timed out")
-	case KindNetwork:
+	case checks.AnswerNetwork:
 		b.WriteString("network error")
-	case KindGarbled:
+	case checks.AnswerGarbled:
 		b.WriteString("garbled answer")
-	case KindCanceled:
+	case checks.AnswerCanceled:
 		b.WriteString("canceled")
-	case KindBadKey:
+	case checks.AnswerBadKey:
 		b.WriteString("key not sendable")
-	case KindRequest:
+	case checks.AnswerRequest:
 		b.WriteString("bad request")
 	default:
 		b.WriteString(string(e.Kind))
@@ -143,9 +116,7 @@ func (e *Error) Answer() checks.Answer {
 		RequestID:  e.RequestID,
 		RetryAfter: int((e.RetryAfter + time.Second - 1) / time.Second),
 	}
-	if e.Kind != KindHTTP {
-		a.Kind = string(e.Kind)
-	}
+	a.Kind = e.Kind
 	return a
 }
 
@@ -171,6 +142,6 @@ func redact(s, key string) string {
 	return s
 }
 
-func errorf(kind Kind, op string, cause error, format string, args ...any) *Error {
+func errorf(kind checks.AnswerKind, op string, cause error, format string, args ...any) *Error {
 	return &Error{Op: op, Kind: kind, Message: fmt.Sprintf(format, args...), err: cause}
 }

@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/keycheck/keycheck/checks"
 )
 
 // envelope holds every top-level field of every body shape the client reads:
@@ -73,7 +75,7 @@ func ParseError(status int, header http.Header, body []byte) *Error {
 // parseError is ParseError with the clock that reads an HTTP-date
 // Retry-After.
 func parseError(status int, header http.Header, body []byte, now time.Time) *Error {
-	e := &Error{Kind: KindHTTP, HTTPStatus: status}
+	e := &Error{Kind: checks.AnswerHTTP, HTTPStatus: status}
 	e.RetryAfter, _ = parseRetryAfter(header.Get("Retry-After"), now)
 	defer func() {
 		if e.RequestID == "" {
@@ -89,14 +91,14 @@ func parseError(status int, header http.Header, body []byte, now time.Time) *Err
 			e.Message = describeEmpty(status, header)
 			return e
 		case looksHTML(trimmed, header) || !ok2xx:
-			e.Kind = KindNotJSON
+			e.Kind = checks.AnswerNotJSON
 			e.Message = snippet(trimmed)
 			if ct := header.Get("Content-Type"); ct != "" && e.Message == "" {
 				e.Message = clean(ct, 60)
 			}
 			return e
 		default:
-			e.Kind = KindGarbled
+			e.Kind = checks.AnswerGarbled
 			e.Message = "the body is not a JSON object"
 			return e
 		}

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/keycheck/keycheck/checks"
 )
 
 func TestParseErrorShapes(t *testing.T) {
@@ -27,114 +29,114 @@ func TestParseErrorShapes(t *testing.T) {
 			name:   "hiapi nested permission_denied (the guide's live answer)",
 			status: 401,
 			body:   `{"error":{"code":"permission_denied","type":"hiapi_error","message":"This API key cannot use the selected model. Please check permissions or use another key. If the issue persists, contact support with request ID: 2026...Y7","request_id":"2026...Y7"}}`,
-			want:   &Error{Kind: KindHTTP, HTTPStatus: 401, Code: "permission_denied", Type: "hiapi_error", Message: "This API key cannot use the selected model. Please check permissions or use another key. If the issue persists, contact support with request ID: 2026...Y7", RequestID: "2026...Y7"},
+			want:   &Error{Kind: checks.AnswerHTTP, HTTPStatus: 401, Code: "permission_denied", Type: "hiapi_error", Message: "This API key cannot use the selected model. Please check permissions or use another key. If the issue persists, contact support with request ID: 2026...Y7", RequestID: "2026...Y7"},
 		},
 		{
 			name:   "hiapi flat documented",
 			status: 400,
 			body:   `{"code": 400, "message": "invalid request", "data": null, "error_code": "INVALID_REQUEST"}`,
-			want:   &Error{Kind: KindHTTP, HTTPStatus: 400, Code: "INVALID_REQUEST", Message: "invalid request"},
+			want:   &Error{Kind: checks.AnswerHTTP, HTTPStatus: 400, Code: "INVALID_REQUEST", Message: "invalid request"},
 		},
 		{
 			name:   "flat with the code as a string and a request id header",
 			status: 402,
 			header: hdr("X-Request-Id", "req-123"),
 			body:   `{"code":"402","message":"insufficient balance","data":null,"error_code":"INSUFFICIENT_BALANCE"}`,
-			want:   &Error{Kind: KindHTTP, HTTPStatus: 402, Code: "INSUFFICIENT_BALANCE", Message: "insufficient balance", RequestID: "req-123"},
+			want:   &Error{Kind: checks.AnswerHTTP, HTTPStatus: 402, Code: "INSUFFICIENT_BALANCE", Message: "insufficient balance", RequestID: "req-123"},
 		},
 		{
 			name:   "body request id wins over the header",
 			status: 400,
 			header: hdr("X-Request-Id", "from-header"),
 			body:   `{"code":400,"message":"x","error_code":"INVALID_REQUEST","request_id":"from-body"}`,
-			want:   &Error{Kind: KindHTTP, HTTPStatus: 400, Code: "INVALID_REQUEST", Message: "x", RequestID: "from-body"},
+			want:   &Error{Kind: checks.AnswerHTTP, HTTPStatus: 400, Code: "INVALID_REQUEST", Message: "x", RequestID: "from-body"},
 		},
 		{
 			name:   "429 nested with no message, Retry-After seconds",
 			status: 429,
 			header: hdr("Retry-After", "7", "Request-Id", "r9"),
 			body:   `{"error":{"code":"rate_limit_exceeded","type":"hiapi_error"}}`,
-			want:   &Error{Kind: KindHTTP, HTTPStatus: 429, Code: "rate_limit_exceeded", Type: "hiapi_error", RequestID: "r9", RetryAfter: 7 * time.Second},
+			want:   &Error{Kind: checks.AnswerHTTP, HTTPStatus: 429, Code: "rate_limit_exceeded", Type: "hiapi_error", RequestID: "r9", RetryAfter: 7 * time.Second},
 		},
 		{
 			name:   "openai invalid_api_key",
 			status: 401,
 			header: hdr("X-Request-Id", "req_abc"),
 			body:   `{"error":{"message":"Incorrect API key provided: sk-abc***wxyz.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}`,
-			want:   &Error{Kind: KindHTTP, HTTPStatus: 401, Code: "invalid_api_key", Type: "invalid_request_error", Message: "Incorrect API key provided: sk-abc***wxyz.", RequestID: "req_abc"},
+			want:   &Error{Kind: checks.AnswerHTTP, HTTPStatus: 401, Code: "invalid_api_key", Type: "invalid_request_error", Message: "Incorrect API key provided: sk-abc***wxyz.", RequestID: "req_abc"},
 		},
 		{
 			name:   "anthropic authentication_error",
 			status: 401,
 			body:   `{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"},"request_id":"req_011"}`,
-			want:   &Error{Kind: KindHTTP, HTTPStatus: 401, Type: "authentication_error", Message: "invalid x-api-key", RequestID: "req_011"},
+			want:   &Error{Kind: checks.AnswerHTTP, HTTPStatus: 401, Type: "authentication_error", Message: "invalid x-api-key", RequestID: "req_011"},
 		},
 		{
 			name:   "google API_KEY_INVALID",
 			status: 400,
 			body:   `{"error":{"code":400,"message":"API key not valid. Please pass a valid API key.","status":"INVALID_ARGUMENT","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"API_KEY_INVALID"}]}}`,
-			want:   &Error{Kind: KindHTTP, HTTPStatus: 400, Code: "API_KEY_INVALID", Type: "INVALID_ARGUMENT", Message: "API key not valid. Please pass a valid API key."},
+			want:   &Error{Kind: checks.AnswerHTTP, HTTPStatus: 400, Code: "API_KEY_INVALID", Type: "INVALID_ARGUMENT", Message: "API key not valid. Please pass a valid API key."},
 		},
 		{
 			name:   "bare string error",
 			status: 401,
 			body:   `{"error":"Unauthorized"}`,
-			want:   &Error{Kind: KindHTTP, HTTPStatus: 401, Message: "Unauthorized"},
+			want:   &Error{Kind: checks.AnswerHTTP, HTTPStatus: 401, Message: "Unauthorized"},
 		},
 		{
 			name:   "200 whose flat code is an error",
 			status: 200,
 			body:   `{"code":401,"message":"invalid api key","data":null,"error_code":"UNAUTHORIZED"}`,
-			want:   &Error{Kind: KindHTTP, HTTPStatus: 200, BodyCode: 401, Code: "UNAUTHORIZED", Message: "invalid api key"},
+			want:   &Error{Kind: checks.AnswerHTTP, HTTPStatus: 200, BodyCode: 401, Code: "UNAUTHORIZED", Message: "invalid api key"},
 		},
 		{
 			name:   "200 with a nested error",
 			status: 200,
 			body:   `{"error":{"code":"model_not_found","type":"invalid_request_error","message":"no such model"}}`,
-			want:   &Error{Kind: KindHTTP, HTTPStatus: 200, Code: "model_not_found", Type: "invalid_request_error", Message: "no such model"},
+			want:   &Error{Kind: checks.AnswerHTTP, HTTPStatus: 200, Code: "model_not_found", Type: "invalid_request_error", Message: "no such model"},
 		},
 		{
 			name:   "html 502 from a proxy",
 			status: 502,
 			header: hdr("Content-Type", "text/html"),
 			body:   "<html>\n<head><title>502 Bad Gateway</title></head>\n<body><h1>502 Bad Gateway</h1></body></html>",
-			want:   &Error{Kind: KindNotJSON, HTTPStatus: 502, Message: "502 Bad Gateway"},
+			want:   &Error{Kind: checks.AnswerNotJSON, HTTPStatus: 502, Message: "502 Bad Gateway"},
 		},
 		{
 			name:   "html 200 from a captive portal",
 			status: 200,
 			body:   "<!DOCTYPE html><html><head><title>Sign in to Hotel &amp; Spa Wi-Fi</title>",
-			want:   &Error{Kind: KindNotJSON, HTTPStatus: 200, Message: "Sign in to Hotel & Spa Wi-Fi"},
+			want:   &Error{Kind: checks.AnswerNotJSON, HTTPStatus: 200, Message: "Sign in to Hotel & Spa Wi-Fi"},
 		},
 		{
 			name:   "plain text error",
 			status: 401,
 			body:   "Unauthorized\n",
-			want:   &Error{Kind: KindNotJSON, HTTPStatus: 401, Message: "Unauthorized"},
+			want:   &Error{Kind: checks.AnswerNotJSON, HTTPStatus: 401, Message: "Unauthorized"},
 		},
 		{
 			name:   "broken JSON on an error",
 			status: 500,
 			body:   `{"code":500,"message":`,
-			want:   &Error{Kind: KindNotJSON, HTTPStatus: 500, Message: `{"code":500,"message":`},
+			want:   &Error{Kind: checks.AnswerNotJSON, HTTPStatus: 500, Message: `{"code":500,"message":`},
 		},
 		{
 			name:   "broken JSON on a success",
 			status: 200,
 			body:   `{"code":200,"data":{"taskId":`,
-			want:   &Error{Kind: KindGarbled, HTTPStatus: 200, Message: "the body is not a JSON object"},
+			want:   &Error{Kind: checks.AnswerGarbled, HTTPStatus: 200, Message: "the body is not a JSON object"},
 		},
 		{
 			name:   "empty body on an error",
 			status: 503,
 			header: hdr("Retry-After", "2"),
-			want:   &Error{Kind: KindHTTP, HTTPStatus: 503, RetryAfter: 2 * time.Second},
+			want:   &Error{Kind: checks.AnswerHTTP, HTTPStatus: 503, RetryAfter: 2 * time.Second},
 		},
 		{
 			name:   "redirect",
 			status: 301,
 			header: hdr("Location", "https://api.hiapi.ai/v1/tasks"),
-			want:   &Error{Kind: KindHTTP, HTTPStatus: 301, Message: "redirected to https://api.hiapi.ai/v1/tasks"},
+			want:   &Error{Kind: checks.AnswerHTTP, HTTPStatus: 301, Message: "redirected to https://api.hiapi.ai/v1/tasks"},
 		},
 		{
 			name:   "success, flat",

@@ -6,9 +6,6 @@ import (
 	"github.com/keycheck/keycheck/checks"
 )
 
-// defaultHiAPIBase is where HiAPI answers when the caller names no base.
-const defaultHiAPIBase = "https://api.hiapi.ai"
-
 // Interrupt records that keycheck stopped while the run's live test was in
 // flight, so the run no longer claims to be running after a restart. Each
 // live step still pending or running becomes unknown (never blamed on the
@@ -23,7 +20,7 @@ func (r *Run) Interrupt(hiapiBase string) {
 	r.Live = LiveInterrupted
 	base := strings.TrimRight(hiapiBase, "/")
 	if base == "" {
-		base = defaultHiAPIBase
+		base = checks.HiAPIOrigin
 	}
 	for i := range r.Steps {
 		s := &r.Steps[i]
