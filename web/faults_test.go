@@ -11,11 +11,11 @@ import (
 	"testing"
 
 	"github.com/keycheck/keycheck/internal/run"
-	"github.com/keycheck/keycheck/internal/store"
 )
 
 // sqliteError makes SQLite itself fail the way a busy or full database
-// does, so the server sees the driver's real error, not a look-alike.
+// does, and wraps it as the store does, so the server sees the store's real
+// error: the domain's, over the driver's.
 func sqliteError(t *testing.T, kind string) error {
 	t.Helper()
 	ctx := context.Background()
@@ -36,7 +36,7 @@ func sqliteError(t *testing.T, kind string) error {
 		}
 	}
 	mustExec(a, "CREATE TABLE t (x BLOB)")
-	var got error
+	var got, domain error
 	switch kind {
 	case "busy":
 		b, err := db.Conn(ctx)
@@ -48,19 +48,21 @@ func sqliteError(t *testing.T, kind string) error {
 		mustExec(a, "BEGIN IMMEDIATE")
 		defer a.ExecContext(ctx, "ROLLBACK")
 		_, got = b.ExecContext(ctx, "BEGIN IMMEDIATE")
-		if !store.IsBusy(got) {
+		if !strings.Contains(got.Error(), "SQLITE_BUSY") {
 			t.Fatalf("want a busy error, got %v", got)
 		}
+		domain = run.ErrBusy
 	case "full":
 		mustExec(a, "PRAGMA max_page_count = 8")
 		for i := 0; i < 100 && got == nil; i++ {
 			_, got = a.ExecContext(ctx, "INSERT INTO t VALUES (randomblob(4096))")
 		}
-		if !store.IsFull(got) {
+		if !strings.Contains(got.Error(), "disk is full") {
 			t.Fatalf("want a full error, got %v", got)
 		}
+		domain = run.ErrFull
 	}
-	return fmt.Errorf("store: create run: %w", got)
+	return fmt.Errorf("store: create run: %w: %w", domain, got)
 }
 
 func TestStoreFaults(t *testing.T) {

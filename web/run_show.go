@@ -11,7 +11,6 @@ import (
 
 	"github.com/keycheck/keycheck/checks"
 	"github.com/keycheck/keycheck/internal/run"
-	"github.com/keycheck/keycheck/internal/store"
 	"github.com/keycheck/keycheck/templates"
 )
 
@@ -134,17 +133,21 @@ func runDescription(r *run.Run) string {
 	return checks.Summary(r.Steps) + ". Key " + r.Fingerprint.Short() + ", checked " + r.Created.UTC().Format(time.RFC822) + "."
 }
 
-// storeError turns a storage failure into words a person can act on.
+// storeError turns a failure of the store or the runner into words a person
+// can act on.
 func storeError(what string, err error) error {
 	switch {
 	case err == nil:
 		return nil
 	case isNotFound(err):
 		return errRunNotFound
-	case store.IsBusy(err):
+	case errors.Is(err, run.ErrBusy):
 		return &Error{Status: http.StatusServiceUnavailable, Code: "db_busy", RetryAfter: 2,
 			Message: "keycheck's database is busy and could not " + what + ". Nothing was half-saved; try again in a moment.", Err: err}
-	case store.IsFull(err):
+	case errors.Is(err, run.ErrShuttingDown):
+		return &Error{Status: http.StatusServiceUnavailable, Code: "shutting_down", RetryAfter: 5,
+			Message: "keycheck is restarting and could not " + what + ". Nothing was started; try again in a few seconds.", Err: err}
+	case errors.Is(err, run.ErrFull):
 		return &Error{Status: http.StatusInsufficientStorage, Code: "db_full",
 			Message: "keycheck's disk is full, so it could not " + what + ". Nothing was half-saved. Tell whoever runs this keycheck to free some space.", Err: err}
 	}

@@ -120,7 +120,7 @@ func checkCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			progress = io.Discard
 		}
 		last := map[checks.ID]checks.Status{}
-		run.Test(ctx, run.HiAPI(client), run.LiveConfig{BaseURL: f.hiapiURL, Timeout: f.liveTimeout}, r, in.Key, func(r *run.Run) {
+		run.Test(ctx, hiapi.NewLive(client), run.LiveConfig{BaseURL: f.hiapiURL, Timeout: f.liveTimeout}, r, in.Key, func(r *run.Run) {
 			for _, s := range r.Steps {
 				if s.Status == checks.StatusRunning && last[s.ID] != checks.StatusRunning {
 					fmt.Fprintf(progress, "… %s: %s\n", s.ID, s.Detail)

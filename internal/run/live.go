@@ -114,7 +114,7 @@ func (lr *Runner) Start(runID, key string) error {
 	}
 	if lr.ctx.Err() != nil {
 		lr.mu.Unlock()
-		return errors.New("live runner: shutting down")
+		return ErrShuttingDown
 	}
 	lr.flights[runID] = &flight{subs: map[chan *Run]struct{}{}}
 	lr.wg.Add(1)

@@ -13,6 +13,21 @@ import (
 // ErrNotFound is returned by stores when no run has the given id.
 var ErrNotFound = errors.New("run not found")
 
+// The storage failures a person can act on. Stores wrap their own errors
+// in these, so the layers above never look at a driver's error codes.
+var (
+	// ErrBusy: the database was locked by another writer for longer than it
+	// waits; trying again in a moment will do.
+	ErrBusy = errors.New("database busy")
+	// ErrFull: the disk, or the database's size limit, is full; trying again
+	// will not help until space is freed.
+	ErrFull = errors.New("database full")
+)
+
+// ErrShuttingDown is returned when a live test is asked for while keycheck
+// stops: it would only be interrupted.
+var ErrShuttingDown = errors.New("shutting down")
+
 // ErrLiveBusy is returned when a run's live test is already in flight: a
 // second press must not create a second task.
 var ErrLiveBusy = errors.New("live test already running")

@@ -47,7 +47,7 @@ func (db *DB) CreateRun(ctx context.Context, r *run.Run) error {
 		})
 	}
 	if err != nil {
-		return fmt.Errorf("store: create run %s: %w", r.ID, err)
+		return fail("create run "+r.ID, err)
 	}
 	return nil
 }
@@ -71,10 +71,26 @@ func (db *DB) GetRun(ctx context.Context, id string) (*run.Run, error) {
 		err = run.ErrNotFound
 	}
 	if err != nil {
-		return nil, fmt.Errorf("store: get run %s: %w", id, err)
+		return nil, fail("get run "+id, err)
 	}
 	db.runs.put(r.Clone())
 	return r, nil
+}
+
+// RunUpdated returns when the run last changed (its Updated) with a
+// one-column read: enough to tell whether a copy read earlier is still
+// current, whichever process or handle wrote since. The error wraps
+// run.ErrNotFound when there is no such run.
+func (db *DB) RunUpdated(ctx context.Context, id string) (time.Time, error) {
+	var updated sql.NullInt64
+	err := db.getVersion.QueryRowContext(ctx, id).Scan(&updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = run.ErrNotFound
+	}
+	if err != nil {
+		return time.Time{}, fail("read run "+id, err)
+	}
+	return fromNanos(updated), nil
 }
 
 // runCache holds recently read runs, by id, bounded.
@@ -119,7 +135,7 @@ func (db *DB) UpdateRun(ctx context.Context, r *run.Run) error {
 	// Whatever happened, the cached copy may be out of date.
 	db.runs.forget(r.ID)
 	if err != nil {
-		return fmt.Errorf("store: update run %s: %w", r.ID, err)
+		return fail("update run "+r.ID, err)
 	}
 	return nil
 }
@@ -152,19 +168,19 @@ func (db *DB) ListRuns(ctx context.Context, f run.ListFilter) ([]*run.Run, error
 	q, args := listQuery(f)
 	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: list runs: %w", err)
+		return nil, fail("list runs", err)
 	}
 	defer rows.Close()
 	var runs []*run.Run
 	for rows.Next() {
 		r, err := db.scanRun(rows)
 		if err != nil {
-			return nil, fmt.Errorf("store: list runs: %w", err)
+			return nil, fail("list runs", err)
 		}
 		runs = append(runs, r)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: list runs: %w", err)
+		return nil, fail("list runs", err)
 	}
 	return runs, nil
 }
@@ -217,7 +233,7 @@ func (db *DB) CountRuns(ctx context.Context, f run.ListFilter) (int, error) {
 		err = db.read.QueryRowContext(ctx, "SELECT count(*) FROM steps WHERE step_id = ? AND status = 'fail'", string(f.FailedStep)).Scan(&n)
 	}
 	if err != nil {
-		return 0, fmt.Errorf("store: count runs: %w", err)
+		return 0, fail("count runs", err)
 	}
 	return n, nil
 }
@@ -239,7 +255,7 @@ func (db *DB) PruneRuns(ctx context.Context, olderThan time.Time) (int64, error)
 		return err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("store: prune runs: %w", err)
+		return 0, fail("prune runs", err)
 	}
 	return n, nil
 }
@@ -283,7 +299,7 @@ func (db *DB) InterruptRunning(ctx context.Context, now time.Time) (int64, error
 		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("store: interrupt running runs: %w", err)
+		return 0, fail("interrupt running runs", err)
 	}
 	return n, nil
 }

@@ -493,7 +493,7 @@ func TestDiskFull(t *testing.T) {
 	big := fullRun("big", t0)
 	big.Prompt = strings.Repeat("an apple ", 100_000)
 	err := db.CreateRun(ctx, big)
-	if !IsFull(err) || IsBusy(err) {
+	if !isFull(err) || isBusy(err) {
 		t.Fatalf("CreateRun on a full disk = %v; want IsFull", err)
 	}
 	assertNoTrace(t, db, "big")
@@ -593,7 +593,7 @@ func TestConcurrentProcesses(t *testing.T) {
 	wg.Wait()
 	close(errs)
 	for err := range errs {
-		t.Errorf("%v (busy: %v)", err, IsBusy(err))
+		t.Errorf("%v (busy: %v)", err, isBusy(err))
 	}
 	for _, db := range []*DB{a, b} {
 		if n, err := db.CountRuns(ctx, run.ListFilter{}); n != 400 || err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 )
 
 // Setting returns the stored value of the named setting, and whether there
@@ -16,7 +15,7 @@ func (db *DB) Setting(ctx context.Context, name string) (string, bool, error) {
 		return "", false, nil
 	}
 	if err != nil {
-		return "", false, fmt.Errorf("store: setting %s: %w", name, err)
+		return "", false, fail("setting "+name, err)
 	}
 	return v, true, nil
 }
@@ -34,7 +33,7 @@ func (db *DB) PutSettingIfAbsent(ctx context.Context, name, value string) (strin
 		return tx.QueryRowContext(ctx, "SELECT value FROM settings WHERE name = ?", name).Scan(&stored)
 	})
 	if err != nil {
-		return "", fmt.Errorf("store: put setting %s: %w", name, err)
+		return "", fail("put setting "+name, err)
 	}
 	return stored, nil
 }

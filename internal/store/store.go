@@ -15,6 +15,8 @@ import (
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/keycheck/keycheck/internal/run"
 )
 
 // DB is keycheck's database. Its methods are safe for concurrent use.
@@ -154,7 +156,7 @@ func setWAL(ctx context.Context, db *sql.DB) error {
 			}
 			return nil
 		}
-		if !IsBusy(err) || time.Now().After(deadline) {
+		if !isBusy(err) || time.Now().After(deadline) {
 			return fmt.Errorf("set WAL mode: %w", err)
 		}
 		select {
@@ -184,21 +186,34 @@ func (db *DB) Close() error {
 func (db *DB) Ping(ctx context.Context) error {
 	var one int
 	if err := db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
-		return fmt.Errorf("store: ping: %w", err)
+		return fail("ping", err)
 	}
 	return nil
 }
 
-// IsBusy reports whether err says the database was locked by another writer
+// fail wraps a failed operation's error for the store's callers, adding the
+// domain's error (run.ErrBusy, run.ErrFull) where the cause is one a person
+// can act on: callers look for those, never for SQLite's codes.
+func fail(op string, err error) error {
+	switch {
+	case isBusy(err):
+		return fmt.Errorf("store: %s: %w: %w", op, run.ErrBusy, err)
+	case isFull(err):
+		return fmt.Errorf("store: %s: %w: %w", op, run.ErrFull, err)
+	}
+	return fmt.Errorf("store: %s: %w", op, err)
+}
+
+// isBusy reports whether err says the database was locked by another writer
 // for longer than the busy timeout: the person can simply try again.
-func IsBusy(err error) bool {
+func isBusy(err error) bool {
 	c, ok := code(err)
 	return ok && (c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED)
 }
 
-// IsFull reports whether err says the disk (or the database's size limit) is
+// isFull reports whether err says the disk (or the database's size limit) is
 // full: trying again will not help until space is freed.
-func IsFull(err error) bool {
+func isFull(err error) bool {
 	c, ok := code(err)
 	return ok && c == sqlite3.SQLITE_FULL
 }

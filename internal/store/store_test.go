@@ -309,11 +309,11 @@ func TestIsBusy(t *testing.T) {
 		t.Fatal("a second writer got in while the lock was held")
 	}
 	wrapped := fmt.Errorf("store: create run: %w", err)
-	if !IsBusy(wrapped) || IsFull(wrapped) {
-		t.Errorf("IsBusy = %v, IsFull = %v for %v", IsBusy(wrapped), IsFull(wrapped), err)
+	if !isBusy(wrapped) || isFull(wrapped) {
+		t.Errorf("IsBusy = %v, IsFull = %v for %v", isBusy(wrapped), isFull(wrapped), err)
 	}
 	for _, e := range []error{nil, errors.New("busy"), run.ErrNotFound, context.DeadlineExceeded} {
-		if IsBusy(e) || IsFull(e) {
+		if isBusy(e) || isFull(e) {
 			t.Errorf("IsBusy/IsFull true for %v", e)
 		}
 	}
