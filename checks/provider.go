@@ -200,28 +200,3 @@ func article(name string) string {
 	}
 	return "a"
 }
-
-// skeleton maps look-alike characters to the ASCII they imitate.
-func skeleton(s string) (string, bool) {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return s, false
-	}
-	var b strings.Builder
-	changed := false
-	for _, r := range s {
-		if l, ok := lookalikeOf(r); ok {
-			b.WriteRune(l.like)
-			changed = true
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String(), changed
-}

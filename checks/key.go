@@ -1,0 +1,310 @@
+package checks
+
+import (
+	"encoding/base64"
+	"strings"
+	"unicode/utf8"
+)
+
+// keyInfo is the analysis of the key that the key-reading steps share.
+type keyInfo struct {
+	raw   string
+	valid bool // valid UTF-8
+	blank bool // not empty, but only invisible characters
+	// lo and hi bound the key without surrounding invisible characters.
+	lo, hi int
+	// core is the key with its wrappers removed (quotes, "Bearer ",
+	// "NAME=", ...): what the person meant to paste. It is a substring of
+	// raw starting at byte coreLo.
+	core   string
+	coreLo int
+	wraps  []wrap
+	// decoded is the key found inside base64 (without its wrappers or
+	// trailing whitespace), and decodedTail what followed it.
+	decoded     string
+	decodedTail string
+	decodedLen  int
+	placeholder bool
+}
+
+func (k *keyInfo) analyse(raw string) {
+	k.raw = raw
+	k.valid = utf8.ValidString(raw)
+	lo, hi := trimHidden(raw, 0, len(raw))
+	k.lo, k.hi = lo, hi
+	k.blank = raw != "" && lo == hi
+	k.core, k.coreLo = raw[lo:hi], lo
+	if k.blank || raw == "" {
+		return
+	}
+	k.unwrap()
+	k.placeholder = isPlaceholder(k.core)
+	k.decodeBase64()
+}
+
+// trimmed is the key without surrounding invisible characters.
+func (k *keyInfo) trimmed() string { return k.raw[k.lo:k.hi] }
+
+// judged is the key the shape steps judge: the key inside base64 when
+// there is one, else the key without wrappers.
+func (k *keyInfo) judged() string {
+	if k.decoded != "" {
+		return k.decoded
+	}
+	return k.core
+}
+
+// trimHidden narrows s[lo:hi] past invisible characters at both ends.
+func trimHidden(s string, lo, hi int) (int, int) {
+	for lo < hi {
+		r, size := utf8.DecodeRuneInString(s[lo:hi])
+		if (r == utf8.RuneError && size == 1) || !hidden(r) {
+			break
+		}
+		lo += size
+	}
+	for hi > lo {
+		r, size := utf8.DecodeLastRuneInString(s[lo:hi])
+		if (r == utf8.RuneError && size == 1) || !hidden(r) {
+			break
+		}
+		hi -= size
+	}
+	return lo, hi
+}
+
+// pos converts a byte offset in the raw key to a 1-based character
+// position.
+func (k *keyInfo) pos(off int) int { return runeCount(k.raw[:off]) + 1 }
+
+// span describes raw[lo:hi] as a position or range.
+func (k *keyInfo) span(lo, hi int) string {
+	p := k.pos(lo)
+	return at(p, p+runeCount(k.raw[lo:hi])-1)
+}
+
+// evidence shows the key's ends with the invisible characters around it
+// made visible, e.g. "␣sk-abc…wxyz⏎", never more of the key than a
+// fingerprint shows.
+func (k *keyInfo) evidence() string {
+	return capVisible(k.raw[:k.lo], 12) + ends(k.trimmed()) + capVisible(k.raw[k.hi:], 12)
+}
+
+// ends shows the first and last few characters of s, as a fingerprint
+// does.
+func ends(s string) string {
+	n := runeCount(s)
+	pre, suf := shownEnds(n)
+	var p, q string
+	i := 0
+	for off := range s {
+		if i == pre {
+			p = s[:off]
+			break
+		}
+		i++
+	}
+	if pre >= n {
+		p = s
+	}
+	if suf > 0 {
+		j := len(s)
+		for c := 0; c < suf && j > 0; c++ {
+			_, size := utf8.DecodeLastRuneInString(s[:j])
+			j -= size
+		}
+		q = s[j:]
+	}
+	return Visible(p) + "…" + Visible(q)
+}
+
+// capVisible shows at most n characters of s, visibly.
+func capVisible(s string, n int) string {
+	if s == "" {
+		return ""
+	}
+	c := 0
+	for off := range s {
+		if c == n {
+			return Visible(s[:off]) + "…"
+		}
+		c++
+	}
+	return Visible(s)
+}
+
+// isPlaceholder reports whether k is a documentation placeholder rather
+// than a key. Words like fake, demo or test are not placeholders: test
+// keys use them.
+func isPlaceholder(k string) bool {
+	if k == "" || len(k) > 64 {
+		return false
+	}
+	l := strings.ToLower(strings.Trim(k, "<>[]{}()_ "))
+	if l == "" {
+		return false
+	}
+	for _, w := range [...]string{"your", "here", "insert", "replace", "placeholder", "changeme", "change_me", "change-me"} {
+		if strings.Contains(l, w) {
+			if w == "your" || w == "here" {
+				if strings.Contains(l, "key") || strings.Contains(l, "token") || strings.Contains(l, "secret") {
+					return true
+				}
+				continue
+			}
+			return true
+		}
+	}
+	switch l {
+	case "api_key", "api-key", "apikey", "key", "token", "secret", "sk", "hiapi_api_key", "api key", "sk-", "hi-sk-", "sk-key", "sk-test", "xxx", "todo":
+		return true
+	}
+	body := l
+	for _, p := range [...]string{"hi-sk-", "sk-"} {
+		if strings.HasPrefix(body, p) {
+			body = body[len(p):]
+			break
+		}
+	}
+	if body == l {
+		// Without a key prefix, fillers are masks (the complete step's)
+		// and short strings are just short.
+		return false
+	}
+	if body == "" {
+		return true
+	}
+	// sk-..., sk-xxxx, sk-****, sk-…: nothing but filler after the prefix.
+	filler := true
+	for _, r := range body {
+		if r != 'x' && r != '.' && r != '*' && r != '…' && r != '•' && r != '-' && r != '_' && r != '#' {
+			filler = false
+			break
+		}
+	}
+	if filler {
+		return true
+	}
+	// sk-abc123, sk-1234567890abcdef: a counting sequence.
+	for _, seq := range [...]string{"abcdefghijklmnopqrstuvwxyz0123456789", "1234567890abcdefghijklmnopqrstuvwxyz", "0123456789abcdef", "abc123", "123abc"} {
+		if len(body) >= 3 && strings.HasPrefix(seq, body) {
+			return true
+		}
+	}
+	return false
+}
+
+// b64Prefixes are the starts of keys worth reporting inside base64.
+var b64Prefixes = [...]string{"sk-", "hi-sk-", "sk_", "AIza", "gsk_", "xai-", "hf_", "r8_", "pplx-", "csk-", "fw_"}
+
+// decodeBase64 looks for a key pasted base64-encoded, as a Kubernetes
+// Secret's data holds it, and keeps the key it finds.
+func (k *keyInfo) decodeBase64() {
+	s := k.core
+	if len(s) < 12 || len(s) > 4096 {
+		return
+	}
+	url, pad := false, 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '+', c == '/':
+			if pad > 0 {
+				return
+			}
+		case c == '-' || c == '_':
+			url = true
+		case c == '=':
+			pad++
+		default:
+			return
+		}
+	}
+	if pad > 2 {
+		return
+	}
+	enc := base64.StdEncoding
+	if url {
+		enc = base64.URLEncoding
+	}
+	if pad == 0 && len(s)%4 != 0 {
+		enc = enc.WithPadding(base64.NoPadding)
+	}
+	// Decode the first quantum on the stack: random key characters almost
+	// never decode to printable text, so most keys stop here.
+	var head [3]byte
+	if n, err := enc.Decode(head[:], []byte(s[:4])); err != nil || n < 3 || !printableASCII(head[:]) {
+		return
+	}
+	dec, err := enc.DecodeString(s)
+	if err != nil || !utf8.Valid(dec) {
+		return
+	}
+	text := string(dec)
+	var sub keyInfo
+	sub.analyse0(text)
+	key := sub.core
+	ok := false
+	for _, p := range b64Prefixes {
+		if strings.HasPrefix(key, p) && len(key) >= len(p)+8 {
+			ok = true
+			break
+		}
+	}
+	if !ok || strings.ContainsAny(key, " \t\r\n\x00") {
+		return
+	}
+	k.decoded = key
+	k.decodedTail = text[sub.hi:]
+	k.decodedLen = runeCount(key)
+}
+
+// analyse0 is analyse without the base64 step, for decoded text.
+func (k *keyInfo) analyse0(raw string) {
+	k.raw = raw
+	k.valid = utf8.ValidString(raw)
+	k.lo, k.hi = trimHidden(raw, 0, len(raw))
+	k.core, k.coreLo = raw[k.lo:k.hi], k.lo
+	if k.lo < k.hi {
+		k.unwrap()
+	}
+}
+
+func printableASCII(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// judgedKey is the key the length and provider steps judge: the key without
+// its wrapper, or the key inside base64. ok is false, with the skip to
+// return, when there is none.
+func judgedKey(st *state) (key string, skipped Result, ok bool) {
+	if r, skip := keySkip(st); skip {
+		return "", r, false
+	}
+	k := &st.key
+	if k.placeholder {
+		return "", skip("Skipped: the key is a documentation placeholder (see characters).", ""), false
+	}
+	if key = k.judged(); key == "" {
+		return "", skip("Skipped: nothing is left of the key once its wrapper is removed (see characters).", ""), false
+	}
+	return key, Result{}, true
+}
+
+// keySkip is the result of a key-reading step when there is no key to
+// read.
+func keySkip(st *state) (Result, bool) {
+	k := &st.key
+	switch {
+	case k.raw == "":
+		return skip("Skipped: no key to check.", ""), true
+	case k.blank:
+		return skip("Skipped: the key is only whitespace (see the first step).", ""), true
+	}
+	return Result{}, false
+}
