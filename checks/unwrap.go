@@ -159,10 +159,6 @@ func assignPrefix(s string) (wrap, int, bool) {
 	return wrap{kind: wrapAssign, text: name, export: export}, i, true
 }
 
-func isNameByte(c byte, first bool) bool {
-	return c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (!first && c >= '0' && c <= '9')
-}
-
 // headerPrefix matches "Authorization:" and similar, and "NAME:" as in
 // YAML.
 func headerPrefix(s string) (wrap, int, bool) {

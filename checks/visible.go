@@ -58,19 +58,3 @@ func Visible(s string) string {
 	}
 	return b.String()
 }
-
-// isVarName reports whether s is a valid POSIX shell variable name.
-func isVarName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i, r := range s {
-		switch {
-		case r == '_', r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z':
-		case r >= '0' && r <= '9' && i > 0:
-		default:
-			return false
-		}
-	}
-	return true
-}
