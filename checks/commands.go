@@ -1,0 +1,79 @@
+package checks
+
+import (
+	"encoding/json"
+	"net/url"
+	"strings"
+)
+
+// CurlCommand is the guide's one-call test (step 6): it creates a task with
+// the key in $HIAPI_API_KEY, so a person can prove the key without keycheck.
+// It never holds a key.
+func CurlCommand(baseURL, model, prompt string) string {
+	type input struct {
+		Prompt string `json:"prompt"`
+	}
+	body, _ := marshalNoEscape(struct {
+		Model string `json:"model"`
+		Input input  `json:"input"`
+	}{model, input{prompt}})
+	return "curl -X POST " + shellArg(commandBase(baseURL)+"/v1/tasks") + ` \` + "\n" +
+		"  " + authHeaderArg + ` \` + "\n" +
+		`  -H "Content-Type: application/json" \` + "\n" +
+		"  -d " + shellQuote(body)
+}
+
+// TaskCurlCommand shows one task, so a person can follow a task keycheck
+// stopped watching.
+func TaskCurlCommand(baseURL, taskID string) string {
+	return "curl -s " + shellArg(commandBase(baseURL)+"/v1/tasks/"+url.PathEscape(taskID)) + " " + authHeaderArg
+}
+
+// ProbeCurlCommand is the free probe: it lists the account's newest task.
+func ProbeCurlCommand(baseURL string) string {
+	return "curl -s " + shellArg(commandBase(baseURL)+probePath) + " " + authHeaderArg
+}
+
+// probePath is the free probe's request: the account's newest task, which
+// proves the key without spending a credit.
+const probePath = "/v1/tasks?page=1&size=1"
+
+// authHeaderArg is how every command sends the key: from the variable, in
+// double quotes so the shell expands it, never the key itself.
+const authHeaderArg = `-H "Authorization: Bearer $HIAPI_API_KEY"`
+
+// commandBase returns the base URL commands should use: HiAPI's own when none
+// is given, without a trailing slash or /v1 (the task paths carry it).
+func commandBase(base string) string {
+	base = strings.TrimRight(strings.TrimSpace(base), "/")
+	base = strings.TrimSuffix(base, "/v1")
+	if base == "" {
+		return HiAPIOrigin
+	}
+	return base
+}
+
+// marshalNoEscape is json.Marshal without HTML escaping: a prompt with < or
+// & stays readable in a command a person copies.
+func marshalNoEscape(v any) (string, error) {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	err := enc.Encode(v)
+	return strings.TrimSuffix(b.String(), "\n"), err
+}
+
+// shellArg returns s as one shell word: as is when a shell leaves every
+// character alone, single-quoted otherwise.
+func shellArg(s string) string {
+	plain := s != "" && strings.IndexFunc(s, func(c rune) bool {
+		return !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("-._~:/", c))
+	}) < 0
+	if plain {
+		return s
+	}
+	return shellQuote(s)
+}
+
+// shellQuote single-quotes s for a POSIX shell.
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
