@@ -7,8 +7,6 @@
 // the CLI.
 package checks
 
-import "net/url"
-
 // ID is a step's stable identifier. It appears in URLs, the JSON API and the
 // CLI, so it never changes once published.
 type ID string
@@ -106,35 +104,4 @@ type Output struct {
 	// ExpireAt is when the provider deletes the file, in Unix seconds; 0 if
 	// not given.
 	ExpireAt int64 `json:"expire_at,omitempty"`
-}
-
-// Image returns the image a passed live step returned: the output of type
-// "image", else the first output (what the simple guides read). The URL
-// comes from the provider, so only a plain http(s) URL counts: anything
-// else is never shown as an image or a link.
-func (r Result) Image() (Output, bool) {
-	if r.Live == nil || r.Status != StatusPass {
-		return Output{}, false
-	}
-	var first *Output
-	for i, o := range r.Live.Outputs {
-		if !webURL(o.URL) {
-			continue
-		}
-		if o.Type == "image" {
-			return o, true
-		}
-		if first == nil {
-			first = &r.Live.Outputs[i]
-		}
-	}
-	if first != nil {
-		return *first, true
-	}
-	return Output{}, false
-}
-
-func webURL(s string) bool {
-	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
 }

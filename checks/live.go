@@ -113,11 +113,9 @@ func ResultVerdict(t TaskView) Result {
 	check := "Check it by hand:\n`" + TaskCurlCommand(t.BaseURL, t.TaskID) + "`"
 	switch strings.ToLower(t.Status) {
 	case "success":
-		out, ok := pickImage(t.Outputs)
+		out, ok := imageOf(t.Outputs)
 		if !ok {
-			return decide(r, StatusWarn,
-				"Task "+t.TaskID+" finished as success but listed no output file.",
-				"See what HiAPI returned:\n`"+TaskCurlCommand(t.BaseURL, t.TaskID)+"`")
+			return decide(r, StatusWarn, noImage(t), "See what HiAPI returned:\n`"+TaskCurlCommand(t.BaseURL, t.TaskID)+"`")
 		}
 		d := "Task " + t.TaskID + " returned its " + cmp.Or(out.Type, "file") + ": " + out.URL
 		if out.ExpireAt > 0 {
@@ -141,6 +139,16 @@ func ResultVerdict(t TaskView) Result {
 			check)
 	}
 	return decide(r, StatusRunning, "Task "+t.TaskID+" is "+cmp.Or(t.Status, "starting")+".", "")
+}
+
+// noImage says why a task that succeeded still does not pass: nothing
+// among its outputs is an image keycheck can show.
+func noImage(t TaskView) string {
+	d := "Task " + t.TaskID + " finished as success but returned no image link keycheck can show: "
+	if len(t.Outputs) == 0 {
+		return d + "it listed no output file."
+	}
+	return d + "it listed " + plural(len(t.Outputs), "file", "files") + ", but no plain http(s) URL."
 }
 
 // stepResult starts a live step's result with the answer as its evidence.
@@ -307,20 +315,6 @@ func taskFailFix(code string) string {
 		return "The model rejected this task, most often because of the prompt. Try a plain prompt such as \"a red apple on a white table\"."
 	}
 	return "Read HiAPI's message above; the key is fine. Run the live test again, and if it repeats send HiAPI support the task id."
-}
-
-func pickImage(outs []Output) (Output, bool) {
-	for _, o := range outs {
-		if strings.EqualFold(o.Type, "image") && o.URL != "" {
-			return o, true
-		}
-	}
-	for _, o := range outs {
-		if o.URL != "" {
-			return o, true
-		}
-	}
-	return Output{}, false
 }
 
 // said renders the status and error fields the provider sent, e.g.

@@ -181,6 +181,24 @@ func TestResultVerdict(t *testing.T) {
 		{"still running", checks.TaskView{TaskID: id, Status: "queued"}, checks.StatusRunning, []string{"queued"}, nil},
 		{"a status HiAPI adds later", checks.TaskView{TaskID: id, Status: "rendering"}, checks.StatusRunning, []string{"rendering"}, nil},
 		{"status in capitals", checks.TaskView{TaskID: id, Status: "SUCCESS", Outputs: outs}, checks.StatusPass, nil, nil},
+
+		// Which output is the image: the rule of Result.Image, which the
+		// page and the CLI show.
+		{"a thumbnail before an IMAGE output", checks.TaskView{TaskID: id, Status: "success", Outputs: []checks.Output{
+			{URL: "https://cdn.hiapi.ai/thumb.png", Type: "thumbnail"}, {URL: "https://cdn.hiapi.ai/full.png", Type: "IMAGE"}}}, checks.StatusPass,
+			[]string{"https://cdn.hiapi.ai/full.png"}, nil},
+		{"an ftp:// output only", checks.TaskView{TaskID: id, Status: "success", Outputs: []checks.Output{{URL: "ftp://cdn.hiapi.ai/i.png", Type: "image"}}}, checks.StatusWarn,
+			[]string{"finished as success but returned no image link keycheck can show", "1 file"}, []string{curl}},
+		{"a javascript: output only", checks.TaskView{TaskID: id, Status: "success", Outputs: []checks.Output{{URL: "javascript:alert(1)", Type: "image"}}}, checks.StatusWarn,
+			[]string{"no image link keycheck can show"}, []string{curl}},
+		{"outputs with no URL", checks.TaskView{TaskID: id, Status: "success", Outputs: []checks.Output{{Type: "image"}, {URL: "data:image/png;base64,AA", Type: "image"}}}, checks.StatusWarn,
+			[]string{"no image link keycheck can show", "2 files"}, []string{curl}},
+		{"mixed: the first http(s) output when no usable one is an image", checks.TaskView{TaskID: id, Status: "success", Outputs: []checks.Output{
+			{URL: "javascript:alert(1)", Type: "image"}, {URL: "ftp://cdn.hiapi.ai/i.png", Type: "Image"}, {URL: "https://cdn.hiapi.ai/v.mp4", Type: "video"}, {URL: "https://cdn.hiapi.ai/t.png", Type: "thumbnail"}}},
+			checks.StatusPass, []string{"https://cdn.hiapi.ai/v.mp4", "video"}, nil},
+		{"mixed: an http(s) image after unusable ones", checks.TaskView{TaskID: id, Status: "success", Outputs: []checks.Output{
+			{URL: "ftp://cdn.hiapi.ai/i.png", Type: "image"}, {URL: "https://cdn.hiapi.ai/t.png", Type: "thumbnail"}, {URL: "http://cdn.hiapi.ai/i.png", Type: "image"}}},
+			checks.StatusPass, []string{"http://cdn.hiapi.ai/i.png"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -189,6 +207,17 @@ func TestResultVerdict(t *testing.T) {
 			if r.Live.TaskID != tt.v.TaskID || r.Live.TaskStatus != tt.v.Status || len(r.Live.Outputs) != len(tt.v.Outputs) ||
 				r.Live.Code != tt.v.ErrorCode || r.Live.Message != tt.v.ErrorMessage {
 				t.Errorf("Live = %+v from %+v", r.Live, tt.v)
+			}
+			// The verdict names exactly the image the page and the CLI
+			// show, and passes only when there is one.
+			img, ok := r.Image()
+			if ok != (r.Status == checks.StatusPass) {
+				t.Errorf("status %s but Image() = %q, %v", r.Status, img.URL, ok)
+			}
+			for _, o := range tt.v.Outputs {
+				if named := strings.Contains(r.Detail, o.URL); o.URL != "" && named != (ok && o.URL == img.URL) {
+					t.Errorf("detail %q names %q: %v; Image() is %q", r.Detail, o.URL, named, img.URL)
+				}
 			}
 		})
 	}
