@@ -1,6 +1,9 @@
 package checks
 
-import "strings"
+import (
+	"net/netip"
+	"strings"
+)
 
 const (
 	hiapiHost = "api.hiapi.ai"
@@ -89,25 +92,24 @@ func splitURL(s string) urlParts {
 	return u
 }
 
-// isLocalHost reports loopback, private and container-internal hosts.
+// isLocalHost reports hosts that are not on the internet: local names
+// (localhost, *.localhost, *.local, *.internal, Docker's host), and
+// loopback, private (10/8, 172.16/12, 192.168/16, fc00::/7), link-local
+// (169.254/16, fe80::/10), unspecified (0.0.0.0, ::) and carrier-grade NAT
+// (100.64/10) addresses, IPv4 or IPv6.
 func isLocalHost(h string) bool {
 	h = strings.Trim(h, "[]")
-	switch {
-	case h == "localhost", h == "::1", h == "0.0.0.0", h == "host.docker.internal",
-		strings.HasSuffix(h, ".localhost"), strings.HasSuffix(h, ".local"), strings.HasSuffix(h, ".internal"),
-		strings.HasPrefix(h, "127."), strings.HasPrefix(h, "10."), strings.HasPrefix(h, "192.168."):
+	if h == "localhost" || h == "host.docker.internal" ||
+		strings.HasSuffix(h, ".localhost") || strings.HasSuffix(h, ".local") || strings.HasSuffix(h, ".internal") {
 		return true
-	case strings.HasPrefix(h, "172."):
-		rest := h[4:]
-		if i := strings.IndexByte(rest, '.'); i > 0 {
-			n := 0
-			for _, c := range rest[:i] {
-				n = n*10 + int(c-'0')
-			}
-			return n >= 16 && n <= 31
-		}
 	}
-	return false
+	ip, err := netip.ParseAddr(h)
+	if err != nil {
+		return false
+	}
+	ip = ip.Unmap()
+	cgnat := netip.PrefixFrom(netip.AddrFrom4([4]byte{100, 64, 0, 0}), 10)
+	return ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified() || cgnat.Contains(ip)
 }
 
 func hostChars(s string) bool {

@@ -84,6 +84,15 @@ var baseURLCases = []stepCase{
 	{name: "private 172.20", in: Input{BaseURL: "https://172.20.0.5/v1"}, want: StatusWarn, detail: []string{"local address"}},
 	{name: "public 172.40", in: Input{BaseURL: "https://172.40.0.5/v1"}, want: StatusWarn, detail: []string{"not HiAPI: fine if this is your proxy"}},
 	{name: "docker host", in: Input{BaseURL: "https://host.docker.internal/v1"}, want: StatusWarn, detail: []string{"local address"}},
+	{name: "IPv6 unique local", in: Input{BaseURL: "https://[fd00::1]/v1"}, want: StatusWarn, detail: []string{"local address ([fd00::1])"}},
+	{name: "IPv6 link-local", in: Input{BaseURL: "https://[fe80::1]:8080/v1"}, want: StatusWarn, detail: []string{"local address ([fe80::1])"}},
+	{name: "IPv6 loopback", in: Input{BaseURL: "https://[::1]:8080/v1"}, want: StatusWarn, detail: []string{"local address ([::1])"}},
+	{name: "link-local metadata", in: Input{BaseURL: "http://169.254.169.254/v1"}, want: StatusFail, detail: []string{"local address (169.254.169.254)"}},
+	{name: "CGNAT", in: Input{BaseURL: "https://100.64.0.1/v1"}, want: StatusWarn, detail: []string{"local address (100.64.0.1)"}},
+	{name: "unspecified", in: Input{BaseURL: "https://0.0.0.0:8080/v1"}, want: StatusWarn, detail: []string{"local address (0.0.0.0)"}},
+	{name: "public IPv6", in: Input{BaseURL: "https://[2606:4700:4700::1111]/v1"}, want: StatusWarn, detail: []string{"[2606:4700:4700::1111] is not HiAPI: fine if this is your proxy"}},
+	{name: "public next to CGNAT", in: Input{BaseURL: "https://100.128.0.1/v1"}, want: StatusWarn, detail: []string{"100.128.0.1 is not HiAPI"}},
+	{name: "a name that starts like a private address", in: Input{BaseURL: "https://10.example.com/v1"}, want: StatusWarn, detail: []string{"10.example.com is not HiAPI"}},
 	{name: "gateway", in: Input{BaseURL: "https://gateway.example.com/hiapi"}, want: StatusWarn, detail: []string{"gateway.example.com is not HiAPI", "proxy"}},
 	{name: "gateway with query", in: Input{BaseURL: "https://gateway.example.com/hiapi?x=1"}, want: StatusWarn, detail: []string{"query string"}},
 	{name: "no host", in: Input{BaseURL: "https:///v1"}, want: StatusFail, detail: []string{"no host"}},
@@ -101,5 +110,21 @@ func TestSplitURL(t *testing.T) {
 	u = splitURL("[::1]:80")
 	if u.host != "[::1]" || u.port != "80" {
 		t.Errorf("splitURL ipv6 = %+v", u)
+	}
+}
+
+func TestIsLocalHost(t *testing.T) {
+	for h, want := range map[string]bool{
+		"localhost": true, "api.localhost": true, "printer.local": true, "db.internal": true, "host.docker.internal": true,
+		"127.0.0.1": true, "127.1.2.3": true, "10.1.2.3": true, "172.16.0.1": true, "172.31.255.255": true, "192.168.1.1": true,
+		"169.254.169.254": true, "100.64.0.1": true, "100.127.255.255": true, "0.0.0.0": true,
+		"::1": true, "[::1]": true, "fd00::1": true, "[fd00::1]": true, "fc00::5": true, "fe80::1": true, "[fe80::1]": true,
+		"fe80::1%eth0": true, "::": true, "::ffff:10.0.0.1": true, "[::ffff:127.0.0.1]": true,
+		"172.15.0.1": false, "172.32.0.1": false, "100.63.255.255": false, "100.128.0.1": false, "8.8.8.8": false,
+		"2606:4700:4700::1111": false, "[2001:db8::1]": false, "api.hiapi.ai": false, "10.example.com": false, "127.0.0.1.nip.io": false, "": false,
+	} {
+		if got := isLocalHost(h); got != want {
+			t.Errorf("isLocalHost(%q) = %v, want %v", h, got, want)
+		}
 	}
 }
