@@ -5,8 +5,11 @@ import (
 	"strings"
 )
 
+// hiapiHost is the host of HiAPIOrigin, which the base URL and header
+// steps compare hosts with: one name for HiAPI's address.
+var hiapiHost = strings.TrimPrefix(HiAPIOrigin, "https://")
+
 const (
-	hiapiHost = "api.hiapi.ai"
 	// whichBase says which base URL each kind of client needs.
 	whichBase = "Use https://api.hiapi.ai for the task API (your code calls /v1/tasks on it) and https://api.hiapi.ai/v1 for OpenAI-style clients (they add /chat/completions or /images/generations)."
 	fixBase   = "Set the base URL your client uses (e.g. `HIAPI_BASE_URL`, `OPENAI_BASE_URL`, `base_url=` in Python, `baseURL` in JS) to https://api.hiapi.ai/v1 for an OpenAI-style client, or https://api.hiapi.ai for the task API."

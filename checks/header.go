@@ -243,12 +243,12 @@ func curlURLNote(st *state, url string, headers []shellWord) string {
 		host = p.host
 	}
 	if p.host == hiapiHost {
-		return "The command calls api.hiapi.ai over " + p.scheme + ", not https (see the base URL step)."
+		return "The command calls " + hiapiHost + " over " + p.scheme + ", not https (see the base URL step)."
 	}
 	if name := hostProvider(p.host); name != "" {
-		return "The command calls " + name + " (" + host + "), not api.hiapi.ai: see the base URL step."
+		return "The command calls " + name + " (" + host + "), not " + hiapiHost + ": see the base URL step."
 	}
-	return "The command calls " + host + ", not api.hiapi.ai: see the base URL step."
+	return "The command calls " + host + ", not " + hiapiHost + ": see the base URL step."
 }
 
 func overlapsAny(s string, words []shellWord) bool {
