@@ -103,13 +103,3 @@ func Lookup(id ID) (Step, bool) {
 	}
 	return Step{}, false
 }
-
-// Index returns the position of the step in the catalogue, or -1.
-func Index(id ID) int {
-	for i, s := range catalogue {
-		if s.ID == id {
-			return i
-		}
-	}
-	return -1
-}

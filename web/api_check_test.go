@@ -44,7 +44,12 @@ func TestAPICheck(t *testing.T) {
 			t.Errorf("step %s of a stateless check has a permalink %q", st.ID, st.URL)
 		}
 	}
-	ws := out.Steps[checks.Index(checks.StepWhitespace)]
+	var ws apiStep
+	for _, s := range out.Steps {
+		if s.ID == string(checks.StepWhitespace) {
+			ws = s
+		}
+	}
 	if ws.Status != "fail" || ws.Fix == "" || !strings.Contains(ws.Detail, "newline") {
 		t.Errorf("whitespace: %s %q fix %q; want a fail naming the newline, with a fix", ws.Status, ws.Detail, ws.Fix)
 	}

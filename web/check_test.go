@@ -174,7 +174,12 @@ func TestCheckAPIKeepsCR(t *testing.T) {
 	e := newEnv(t)
 	var out apiCheck
 	e.browser().postJSON("/api/v1/check", jsonBody(t, map[string]string{"key": cleanKey + "\r\n"})).wantStatus(http.StatusOK).json(&out)
-	ws := out.Steps[checks.Index(checks.StepWhitespace)]
+	var ws apiStep
+	for _, s := range out.Steps {
+		if s.ID == string(checks.StepWhitespace) {
+			ws = s
+		}
+	}
 	if ws.Status != "fail" || !strings.Contains(ws.Detail, "CR") {
 		t.Fatalf("whitespace step %s: %q, want a fail naming the CR", ws.Status, ws.Detail)
 	}
