@@ -101,7 +101,9 @@ type faultStore struct {
 	*store.DB
 	CreateRunFn func(ctx context.Context, r *run.Run) error
 	GetRunFn    func(ctx context.Context, id string) (*run.Run, error)
-	PingFn      func(ctx context.Context) error
+	// RunUpdatedFn is the one-column read the run cache asks on every read.
+	RunUpdatedFn func(ctx context.Context, id string) (time.Time, error)
+	PingFn       func(ctx context.Context) error
 }
 
 func (f *faultStore) Ping(ctx context.Context) error {
@@ -123,6 +125,13 @@ func (f *faultStore) GetRun(ctx context.Context, id string) (*run.Run, error) {
 		return f.GetRunFn(ctx, id)
 	}
 	return f.DB.GetRun(ctx, id)
+}
+
+func (f *faultStore) RunUpdated(ctx context.Context, id string) (time.Time, error) {
+	if f.RunUpdatedFn != nil {
+		return f.RunUpdatedFn(ctx, id)
+	}
+	return f.DB.RunUpdated(ctx, id)
 }
 
 // syncBuffer is the log, safe to read while the server writes it.

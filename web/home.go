@@ -31,7 +31,7 @@ func (s *Server) recentRuns(c echo.Context) []*run.Run {
 		if len(out) == maxRecentShown {
 			break
 		}
-		if r, err := s.store.GetRun(c.Request().Context(), id); err == nil {
+		if r, _, err := s.runs.get(c.Request().Context(), id); err == nil {
 			out = append(out, r)
 		}
 	}

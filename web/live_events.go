@@ -77,7 +77,7 @@ func (s *Server) handleLiveEvents(c echo.Context) error {
 }
 
 func (s *Server) sendRun(c echo.Context, r *run.Run) error {
-	v := s.runPage(c, r)
+	v := s.runPage(c, r, newRunParts(r, s.cfg.HiAPIURL))
 	// The page's pushed copy drops the live form while the test runs, and
 	// shows it again once the runner has let go.
 	v.Running = r.Live == run.LiveRunning

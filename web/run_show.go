@@ -15,33 +15,38 @@ import (
 )
 
 func (s *Server) handleRunShow(c echo.Context) error {
-	r, err := s.loadRun(c)
+	r, cached, err := s.readRun(c)
 	if err != nil {
 		return err
 	}
-	v := s.runPage(c, r)
-	p := s.page(c, runTitle(r), runDescription(r))
+	parts := s.runParts(c, r, cached)
+	v := s.runPage(c, r, parts)
+	p := s.page(c, parts.title, parts.description)
 	if v.Running {
 		p.Refresh = 3
 	}
 	return s.render(c, http.StatusOK, templates.RunShow(p, v))
 }
 
-func (s *Server) runPage(c echo.Context, r *run.Run) templates.RunPage {
-	checklist := templates.Checklist{
-		Results:     r.Steps,
-		Fingerprint: r.Fingerprint,
-		RunID:       r.ID,
+// runParts are what the run's page shows of the run alone: kept with the
+// cached run, or made for this request when the run is moving.
+func (s *Server) runParts(c echo.Context, r *run.Run, cached *cachedRun) runParts {
+	if cached != nil {
+		return cached.pageParts(c.Request().Context(), s.cfg.HiAPIURL)
 	}
+	return newRunParts(r, s.cfg.HiAPIURL)
+}
+
+func (s *Server) runPage(c echo.Context, r *run.Run, parts runParts) templates.RunPage {
 	running := s.live.Running(r.ID)
 	return templates.RunPage{
 		Run:           r,
-		Checklist:     checklist,
-		ChecklistHTML: s.fragments.checklist(c.Request().Context(), r, checklist, running),
+		Checklist:     runChecklist(r),
+		ChecklistHTML: parts.checklist,
 		Now:           s.now(),
 		KeyHeld:       s.keys.Has(s.session(c).id(), r.ID),
 		Running:       running,
-		Curl:          checks.CurlCommand(s.cfg.HiAPIURL, r.Model, r.Prompt),
+		Curl:          parts.curl,
 		Model:         r.Model,
 		CSRF:          csrfToken(c),
 		KeyTTL:        durationWords(s.cfg.KeyTTL),
@@ -68,17 +73,28 @@ func durationWords(d time.Duration) string {
 }
 
 // loadRun reads the run named in the path. A malformed id is a 404 like
-// an unknown one: both are a link that leads nowhere.
+// an unknown one: both are a link that leads nowhere. The run may be shared
+// with other requests (see runCache): nothing may change it.
 func (s *Server) loadRun(c echo.Context) (*run.Run, error) {
+	r, _, err := s.readRun(c)
+	return r, err
+}
+
+// readRun is loadRun with the run's cache entry, nil while a live test
+// changes the run.
+func (s *Server) readRun(c echo.Context) (*run.Run, *cachedRun, error) {
 	id := c.Param("id")
 	if !validRunID(id) {
-		return nil, errRunNotFound
+		return nil, nil, errRunNotFound
 	}
-	r, err := s.store.GetRun(c.Request().Context(), id)
+	r, cached, err := s.runs.get(c.Request().Context(), id)
 	if err != nil {
-		return nil, storeError("read the run", err)
+		return nil, nil, storeError("read the run", err)
 	}
-	return s.settle(c, r), nil
+	if cached != nil {
+		return r, cached, nil
+	}
+	return s.settle(c, r), nil, nil
 }
 
 // settle keeps a page from claiming a live test runs when none does. The

@@ -4,13 +4,16 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/keycheck/keycheck/checks"
 	"github.com/keycheck/keycheck/internal/run"
+	"github.com/keycheck/keycheck/internal/store"
 )
 
 func TestRunCreateForm(t *testing.T) {
@@ -498,5 +501,52 @@ func TestHomeListsYourRecentRuns(t *testing.T) {
 	mate := e.browser()
 	if mate.get("/").doc().Find(`[data-testid="recent"]`).Length() != 0 {
 		t.Error("a teammate sees someone else's recent runs")
+	}
+}
+
+// The run page is served from a cache, but a write through another handle
+// on the same file (another keycheck process, the CLI, a second instance's
+// runner) shows on the next page: the cache asks the file every time.
+func TestRunPageSeesAnotherHandlesWrite(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	b := e.browser()
+	id := b.createRun(url.Values{"key": {cleanKey}})
+	for range 2 { // the second read is the cached one
+		d := b.get("/runs/" + id).wantStatus(http.StatusOK).doc()
+		if got := stepStatus(d, checks.StepAuth); got != "pending" {
+			t.Fatalf("auth %q before any live test, want pending", got)
+		}
+	}
+
+	ctx := context.Background()
+	other, err := store.Open(ctx, filepath.Join(e.Dir, "keycheck.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	r, err := other.GetRun(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Live, r.Updated = run.LiveDone, r.Updated.Add(time.Second)
+	r.SetStep(checks.Result{ID: checks.StepAuth, Title: "HiAPI accepts the key", Status: checks.StatusFail,
+		Detail: "Written by the other handle."})
+	if err := other.UpdateRun(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+
+	d := b.get("/runs/" + id).wantStatus(http.StatusOK).doc()
+	if got := stepStatus(d, checks.StepAuth); got != "fail" {
+		t.Errorf("auth %q after the other handle's write, want fail", got)
+	}
+	if got := stepText(d, checks.StepAuth, "detail"); !strings.Contains(got, "Written by the other handle.") {
+		t.Errorf("auth detail %q is not the other handle's", got)
+	}
+	if !strings.Contains(d.Find("title").Text(), "auth") {
+		t.Errorf("<title> %q does not name the step the other handle failed", d.Find("title").Text())
+	}
+	if got := b.apiRun(id); got.Live != string(run.LiveDone) || got.step(t, checks.StepAuth).Status != "fail" {
+		t.Errorf("API: live %q, auth %q after the other handle's write", got.Live, got.step(t, checks.StepAuth).Status)
 	}
 }

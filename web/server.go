@@ -50,6 +50,9 @@ type Config struct {
 type RunStore interface {
 	CreateRun(ctx context.Context, r *run.Run) error
 	GetRun(ctx context.Context, id string) (*run.Run, error)
+	// RunUpdated reads only when the run last changed: the run cache asks
+	// it on every read, so a write by any process is seen at once.
+	RunUpdated(ctx context.Context, id string) (time.Time, error)
 	ListRuns(ctx context.Context, f run.ListFilter) ([]*run.Run, error)
 	Ping(ctx context.Context) error
 }
@@ -79,9 +82,9 @@ type Server struct {
 	limits   *limiters
 	// buffers pools page buffers (see render).
 	buffers sync.Pool
-	// fragments caches finished runs' rendered checklists.
-	fragments *fragments
-	now       func() time.Time
+	// runs caches the runs no live test is changing (see runCache).
+	runs *runCache
+	now  func() time.Time
 	// stop is closed when the server shuts down, ending event streams.
 	stop chan struct{}
 }
@@ -99,17 +102,17 @@ func New(cfg Config, log *slog.Logger, store RunStore, live LiveRunner, keys *ru
 		return nil, err
 	}
 	s := &Server{
-		cfg:       cfg,
-		log:       log,
-		store:     store,
-		live:      live,
-		keys:      keys,
-		sessions:  newSessionStore(cfg.SessionKeys),
-		assets:    assets,
-		limits:    newLimiters(cfg, now),
-		fragments: &fragments{},
-		now:       now,
-		stop:      make(chan struct{}),
+		cfg:      cfg,
+		log:      log,
+		store:    store,
+		live:     live,
+		keys:     keys,
+		sessions: newSessionStore(cfg.SessionKeys),
+		assets:   assets,
+		limits:   newLimiters(cfg, now),
+		runs:     newRunCache(store),
+		now:      now,
+		stop:     make(chan struct{}),
 	}
 	s.echo = s.routes()
 	return s, nil

@@ -1,0 +1,124 @@
+package web
+
+import (
+	"context"
+	"strings"
+	"sync"
+
+	lru "github.com/hashicorp/golang-lru/v2"
+
+	"github.com/keycheck/keycheck/checks"
+	"github.com/keycheck/keycheck/internal/run"
+	"github.com/keycheck/keycheck/templates"
+)
+
+// maxCachedRuns bounds the run cache: an entry is a run and its rendered
+// checklist, some twenty kilobytes, so the cache stays near 10 MB.
+const maxCachedRuns = 512
+
+// runCache is keycheck's one cache: the runs no live test is changing, by
+// id, decoded, with what their page shows of them rendered once. A run page
+// is read far more often than its run changes, and reading the run,
+// decoding its steps and rendering its checklist were most of its cost.
+//
+// Staleness is decided here and nowhere else. Every write to a run, by any
+// process or store handle (the live runner, another instance, the startup
+// sweep that marks tests interrupted), sets its Updated; so every read asks
+// the store for that one column (RunStore.RunUpdated), and uses the entry
+// only when it matches. A run the store calls running is never kept: it
+// changes every few seconds, and settle may rewrite it in memory. A run
+// deleted since (pruned) is not found, and leaves the cache.
+type runCache struct {
+	store RunStore
+	lru   *lru.Cache[string, *cachedRun]
+}
+
+// cachedRun is one stored run as pages read it. Its run is shared by every
+// request that reads it: nothing may change it.
+type cachedRun struct {
+	run *run.Run
+
+	once  sync.Once
+	parts runParts
+}
+
+// runParts is what a run page shows of the run alone: the same for every
+// viewer, and fixed until the run changes.
+type runParts struct {
+	title       string
+	description string
+	// curl reproduces the live test by hand.
+	curl string
+	// checklist is the rendered checklist; "" if rendering failed (the
+	// page then renders it itself, and reports the error).
+	checklist string
+}
+
+func newRunCache(store RunStore) *runCache {
+	c, err := lru.New[string, *cachedRun](maxCachedRuns)
+	if err != nil {
+		panic("web: run cache: " + err.Error()) // only for a size <= 0
+	}
+	return &runCache{store: store, lru: c}
+}
+
+// get returns the stored run with the given id, as current as the store's
+// own copy. The run is shared: callers must not change it (Clone it first).
+// The cached entry is nil for a run whose live test the store calls running.
+func (c *runCache) get(ctx context.Context, id string) (*run.Run, *cachedRun, error) {
+	if e, ok := c.lru.Get(id); ok {
+		updated, err := c.store.RunUpdated(ctx, id)
+		if err != nil {
+			if isNotFound(err) {
+				c.lru.Remove(id)
+			}
+			return nil, nil, err
+		}
+		if updated.Equal(e.run.Updated) {
+			return e.run, e, nil
+		}
+	}
+	r, err := c.store.GetRun(ctx, id)
+	if err != nil {
+		if isNotFound(err) {
+			c.lru.Remove(id)
+		}
+		return nil, nil, err
+	}
+	if r.Live == run.LiveRunning {
+		c.lru.Remove(id)
+		return r, nil, nil
+	}
+	e := &cachedRun{run: r}
+	c.lru.Add(id, e)
+	return r, e, nil
+}
+
+// pageParts makes the run's page parts on first use; hiapiURL is the
+// server's own, the same for every entry. The render outlives the request
+// that asks first, so that request's cancellation must not cut it short.
+func (e *cachedRun) pageParts(ctx context.Context, hiapiURL string) runParts {
+	e.once.Do(func() {
+		e.parts = newRunParts(e.run, hiapiURL)
+		var b strings.Builder
+		if err := templates.ChecklistBody(runChecklist(e.run)).Render(context.WithoutCancel(ctx), &b); err == nil {
+			e.parts.checklist = b.String()
+		}
+	})
+	return e.parts
+}
+
+// newRunParts makes a run's page parts but the checklist, which a page whose
+// run is moving renders itself.
+func newRunParts(r *run.Run, hiapiURL string) runParts {
+	return runParts{
+		title:       runTitle(r),
+		description: runDescription(r),
+		curl:        checks.CurlCommand(hiapiURL, r.Model, r.Prompt),
+	}
+}
+
+// runChecklist is the checklist view of a stored run.
+func runChecklist(r *run.Run) templates.Checklist {
+	return templates.Checklist{Results: r.Steps, Fingerprint: r.Fingerprint, RunID: r.ID}
+}
