@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/keycheck/keycheck/checks"
+	"github.com/keycheck/keycheck/internal/wait"
 )
 
 // Provider is what the live test needs of HiAPI, as plain answers: the
@@ -198,8 +199,9 @@ func (lr *Runner) run(r *Run, key string) {
 
 // Test runs the three live steps on r: the free probe, the test task, and
 // polling it to the image. It calls save after every change, and returns
-// when the test ends; if ctx ends first, the step in flight reads unknown
-// and r.Live is LiveInterrupted. The server's Runner and the CLI share it.
+// when the test ends; if ctx ends first, r is interrupted (Run.Interrupt):
+// the steps in flight read unknown and r.Live is LiveInterrupted. The
+// server's Runner and the CLI share it.
 func Test(ctx context.Context, p Provider, cfg LiveConfig, r *Run, key string, save func(*Run)) {
 	cfg = cfg.withDefaults()
 	tester{p: p, cfg: cfg, save: save}.test(ctx, r, key)
@@ -219,7 +221,7 @@ func (t tester) test(ctx context.Context, r *Run, key string) {
 	answer := t.p.Probe(ctx, key)
 	answer.BaseURL = t.cfg.BaseURL
 	if ctx.Err() != nil {
-		t.interrupt(r, checks.StepAuth)
+		t.interrupt(r)
 		return
 	}
 	auth := checks.AuthVerdict(answer)
@@ -236,7 +238,7 @@ func (t tester) test(ctx context.Context, r *Run, key string) {
 	taskID, answer := t.p.CreateTask(ctx, key, r.Model, r.Prompt)
 	answer.BaseURL = t.cfg.BaseURL
 	if ctx.Err() != nil && taskID == "" {
-		t.interrupt(r, checks.StepModel)
+		t.interrupt(r)
 		return
 	}
 	model := checks.ModelVerdict(r.Model, answer, taskID)
@@ -252,48 +254,34 @@ func (t tester) test(ctx context.Context, r *Run, key string) {
 	r.SetStep(running)
 	t.save(r)
 
-	r.SetStep(t.poll(ctx, r, key, taskID))
-	if ctx.Err() != nil {
-		r.Live = LiveInterrupted
-		t.save(r)
+	res, ok := t.poll(ctx, r, key, taskID)
+	if !ok {
+		t.interrupt(r)
 		return
 	}
+	r.SetStep(res)
 	t.end(r)
 }
 
 // poll reads the task until it ends, the time runs out, or keycheck
-// stops. It waits PollEvery, backing off to PollMax, and longer when HiAPI
-// sends Retry-After; it never polls faster than MinPoll.
-func (t tester) poll(ctx context.Context, r *Run, key, taskID string) checks.Result {
+// stops; ok is false in the last case. It waits PollEvery, backing off to
+// PollMax, and longer when HiAPI sends Retry-After; it never polls faster
+// than MinPoll.
+func (t tester) poll(ctx context.Context, r *Run, key, taskID string) (res checks.Result, ok bool) {
 	start := time.Now()
-	deadline := time.NewTimer(t.cfg.Timeout)
-	defer deadline.Stop()
-	// A poll that hangs must not outlive the time-out either.
+	// The time-out bounds the waits and the polls alike: a poll that hangs
+	// must not outlive it either.
 	pctx, cancel := context.WithTimeout(ctx, t.cfg.Timeout)
 	defer cancel()
 	delay := t.cfg.PollEvery
 	last := checks.TaskView{TaskID: taskID, Status: "queued"}
 	var lastAnswer checks.Answer
 	for {
-		wait := time.NewTimer(delay)
-		select {
-		case <-ctx.Done():
-			wait.Stop()
-			last.Interrupted = true
-			last.Waited = int(time.Since(start).Seconds())
-			last.BaseURL = t.cfg.BaseURL
-			return checks.ResultVerdict(last)
-		case <-deadline.C:
-			wait.Stop()
-			last.TimedOut = true
-			last.Waited = int(time.Since(start).Seconds())
-			last.BaseURL = t.cfg.BaseURL
-			res := checks.ResultVerdict(last)
-			if res.Live != nil && lastAnswer.RequestID != "" && res.Live.RequestID == "" {
-				res.Live.RequestID = lastAnswer.RequestID
+		if wait.For(pctx, delay) != nil {
+			if ctx.Err() != nil {
+				return checks.Result{}, false
 			}
-			return res
-		case <-wait.C:
+			return t.timedOut(last, lastAnswer, time.Since(start)), true
 		}
 
 		task, answer, ok := t.p.GetTask(pctx, key, taskID)
@@ -314,7 +302,7 @@ func (t tester) poll(ctx context.Context, r *Run, key, taskID string) checks.Res
 			if res.Live != nil && res.Live.RequestID == "" {
 				res.Live.RequestID = answer.RequestID
 			}
-			return res
+			return res, true
 		}
 		progress := live(checks.StepResult, checks.StatusRunning, "HiAPI is working on task "+taskID+": "+task.Status+"…")
 		progress.Live = &checks.LiveEvidence{TaskID: taskID, TaskStatus: task.Status}
@@ -325,17 +313,23 @@ func (t tester) poll(ctx context.Context, r *Run, key, taskID string) checks.Res
 	}
 }
 
-// interrupt ends a test cut short by shutdown: the step in flight reads
-// unknown, never running.
-func (t tester) interrupt(r *Run, at checks.ID) {
-	res := live(at, checks.StatusUnknown, "Interrupted: keycheck stopped before HiAPI answered. Run the live test again.")
-	r.SetStep(res)
-	for _, id := range []checks.ID{checks.StepModel, checks.StepResult} {
-		if cur, ok := r.Step(id); ok && (cur.Status == checks.StatusPending || cur.Status == checks.StatusRunning) {
-			r.SetStep(skipped(id, "Skipped: the live test was interrupted."))
-		}
+// timedOut is the result step when polling ran out of time before the task
+// ended: the task keeps running at HiAPI.
+func (t tester) timedOut(last checks.TaskView, lastAnswer checks.Answer, waited time.Duration) checks.Result {
+	last.TimedOut = true
+	last.Waited = int(waited.Seconds())
+	last.BaseURL = t.cfg.BaseURL
+	res := checks.ResultVerdict(last)
+	if res.Live != nil && lastAnswer.RequestID != "" && res.Live.RequestID == "" {
+		res.Live.RequestID = lastAnswer.RequestID
 	}
-	r.Live = LiveInterrupted
+	return res
+}
+
+// interrupt ends a test cut short because keycheck stops, the way a run
+// left running is marked at the next start (Run.Interrupt).
+func (t tester) interrupt(r *Run) {
+	r.Interrupt(t.cfg.BaseURL)
 	t.save(r)
 }
 
@@ -358,11 +352,10 @@ func (lr *Runner) save(r *Run) {
 		if err == nil || errors.Is(err, ErrNotFound) {
 			break
 		}
-		if ctx.Err() != nil {
+		if wait.For(ctx, backoff) != nil {
 			lr.log.Error("saving live step", "run", r.ID, "err", err)
 			break
 		}
-		time.Sleep(backoff)
 		backoff = min(2*backoff, time.Second)
 	}
 	lr.publish(r)

@@ -2,21 +2,25 @@ package run
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/keycheck/keycheck/checks"
 )
 
 // fakeProvider scripts HiAPI's answers with func fields and records every
-// call, so tests can count task creations and measure polling.
+// call, so tests can count task creations and measure polling. Tests run in
+// a synctest bubble, so the times it records are virtual and exact.
 type fakeProvider struct {
-	ProbeFn  func(key string) checks.Answer
-	CreateFn func(key, model, prompt string) (string, checks.Answer)
+	ProbeFn  func(ctx context.Context) checks.Answer
+	CreateFn func(ctx context.Context) (string, checks.Answer)
 	GetFn    func(n int) (checks.TaskView, checks.Answer, bool)
 
 	mu      sync.Mutex
@@ -28,7 +32,7 @@ func (p *fakeProvider) Probe(ctx context.Context, key string) checks.Answer {
 	if p.ProbeFn == nil {
 		return checks.Answer{HTTPStatus: 200, RequestID: "req-probe"}
 	}
-	return p.ProbeFn(key)
+	return p.ProbeFn(ctx)
 }
 
 func (p *fakeProvider) CreateTask(ctx context.Context, key, model, prompt string) (string, checks.Answer) {
@@ -36,9 +40,9 @@ func (p *fakeProvider) CreateTask(ctx context.Context, key, model, prompt string
 	p.creates++
 	p.mu.Unlock()
 	if p.CreateFn == nil {
-		return "tk-hiapi-01HZTQ8BX2N3GM3YFK4Z9D7VQR", checks.Answer{HTTPStatus: 200, RequestID: "req-create"}
+		return testTask, checks.Answer{HTTPStatus: 200, RequestID: "req-create"}
 	}
-	return p.CreateFn(key, model, prompt)
+	return p.CreateFn(ctx)
 }
 
 func (p *fakeProvider) GetTask(ctx context.Context, key, taskID string) (checks.TaskView, checks.Answer, bool) {
@@ -58,10 +62,24 @@ func (p *fakeProvider) counts() (creates int, polls []time.Time) {
 	return p.creates, append([]time.Time(nil), p.polls...)
 }
 
+const testTask = "tk-hiapi-01HZTQ8BX2N3GM3YFK4Z9D7VQR"
+
+// untilCanceled answers as HiAPI's client does when keycheck stops before
+// the answer came: it blocks until ctx ends.
+func untilCanceled(ctx context.Context) checks.Answer {
+	<-ctx.Done()
+	return checks.Answer{Kind: checks.AnswerCanceled, Message: "canceled before HiAPI answered"}
+}
+
+// handling answers every poll with a task still running.
+func handling(int) (checks.TaskView, checks.Answer, bool) {
+	return checks.TaskView{TaskID: testTask, Status: "handling"}, checks.Answer{HTTPStatus: 200}, true
+}
+
 // successAfter answers "handling" until the n-th poll, then success.
 func successAfter(n int) func(int) (checks.TaskView, checks.Answer, bool) {
 	return func(i int) (checks.TaskView, checks.Answer, bool) {
-		v := checks.TaskView{TaskID: "tk-hiapi-01HZTQ8BX2N3GM3YFK4Z9D7VQR", Status: "handling"}
+		v := checks.TaskView{TaskID: testTask, Status: "handling"}
 		if i >= n {
 			v.Status = "success"
 			v.Outputs = []checks.Output{{URL: "https://cdn.example/apple.png", Type: "image", ExpireAt: 2000000000}}
@@ -70,11 +88,11 @@ func successAfter(n int) func(int) (checks.TaskView, checks.Answer, bool) {
 	}
 }
 
-// memStore is a Store in memory.
+// memStore is a Store in memory; it keeps every state it saved.
 type memStore struct {
 	mu    sync.Mutex
 	runs  map[string]*Run
-	saves int
+	saved []*Run
 }
 
 func newMemStore(runs ...*Run) *memStore {
@@ -99,7 +117,7 @@ func (s *memStore) UpdateRun(ctx context.Context, r *Run) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.runs[r.ID] = r.Clone()
-	s.saves++
+	s.saved = append(s.saved, r.Clone())
 	return nil
 }
 
@@ -112,12 +130,8 @@ func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, n
 // waitDone waits for the run's live test to end and returns the stored run.
 func waitDone(t *testing.T, lr *Runner, s *memStore, id string) *Run {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for lr.Running(id) {
-		if time.Now().After(deadline) {
-			t.Fatal("live test did not end within 60s")
-		}
-		time.Sleep(20 * time.Millisecond)
+	updates, _ := lr.Subscribe(id)
+	for range updates { // closed when the test ends
 	}
 	r, err := s.GetRun(context.Background(), id)
 	if err != nil {
@@ -136,7 +150,6 @@ func statuses(r *Run) string {
 }
 
 func TestLiveVerdicts(t *testing.T) {
-	t.Parallel()
 	tests := []struct {
 		name        string
 		provider    *fakeProvider
@@ -153,7 +166,7 @@ func TestLiveVerdicts(t *testing.T) {
 		},
 		{
 			name: "dead key spends nothing",
-			provider: &fakeProvider{ProbeFn: func(string) checks.Answer {
+			provider: &fakeProvider{ProbeFn: func(context.Context) checks.Answer {
 				return checks.Answer{HTTPStatus: 401, Code: "permission_denied", Message: "invalid api key", RequestID: "req-1"}
 			}},
 			want:     "auth=fail model=skip result=skip",
@@ -161,7 +174,7 @@ func TestLiveVerdicts(t *testing.T) {
 		},
 		{
 			name: "HiAPI down is not blamed on the key and spends nothing",
-			provider: &fakeProvider{ProbeFn: func(string) checks.Answer {
+			provider: &fakeProvider{ProbeFn: func(context.Context) checks.Answer {
 				return checks.Answer{HTTPStatus: 503, RetryAfter: 2}
 			}},
 			want:     "auth=unknown model=skip result=skip",
@@ -169,7 +182,7 @@ func TestLiveVerdicts(t *testing.T) {
 		},
 		{
 			name: "key without the model",
-			provider: &fakeProvider{CreateFn: func(string, string, string) (string, checks.Answer) {
+			provider: &fakeProvider{CreateFn: func(context.Context) (string, checks.Answer) {
 				return "", checks.Answer{HTTPStatus: 401, Code: "permission_denied", Message: "This API key cannot use the selected model.", RequestID: "req-2"}
 			}},
 			want:        "auth=pass model=fail result=skip",
@@ -179,7 +192,7 @@ func TestLiveVerdicts(t *testing.T) {
 		{
 			name: "task fails",
 			provider: &fakeProvider{GetFn: func(int) (checks.TaskView, checks.Answer, bool) {
-				return checks.TaskView{TaskID: "tk-hiapi-01HZTQ8BX2N3GM3YFK4Z9D7VQR", Status: "fail", ErrorCode: "TASK_FAILED", ErrorMessage: "upstream rejected the prompt"}, checks.Answer{HTTPStatus: 200}, true
+				return checks.TaskView{TaskID: testTask, Status: "fail", ErrorCode: "TASK_FAILED", ErrorMessage: "upstream rejected the prompt"}, checks.Answer{HTTPStatus: 200}, true
 			}},
 			want:        "auth=pass model=pass result=fail",
 			wantCreates: 1,
@@ -188,153 +201,260 @@ func TestLiveVerdicts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			s := newMemStore(newRun("r1"))
-			lr := NewRunner(s, tt.provider, LiveConfig{PollEvery: time.Second, Timeout: 30 * time.Second}, quietLog(), nil)
-			if err := lr.Start("r1", "sk-key"); err != nil {
-				t.Fatal(err)
-			}
-			r := waitDone(t, lr, s, "r1")
-			if got := statuses(r); got != tt.want {
-				t.Errorf("steps: %s, want %s", got, tt.want)
-			}
-			if r.Live != tt.wantLive {
-				t.Errorf("live = %q, want %q", r.Live, tt.wantLive)
-			}
-			if creates, _ := tt.provider.counts(); creates != tt.wantCreates {
-				t.Errorf("created %d tasks, want %d", creates, tt.wantCreates)
-			}
-			if tt.want == "auth=pass model=pass result=pass" {
-				res, _ := r.Step(checks.StepResult)
-				if res.Live == nil || len(res.Live.Outputs) == 0 || res.Live.Outputs[0].URL != "https://cdn.example/apple.png" {
-					t.Errorf("result carries no image: %+v", res.Live)
+			synctest.Test(t, func(t *testing.T) {
+				s := newMemStore(newRun("r1"))
+				lr := NewRunner(s, tt.provider, LiveConfig{PollEvery: time.Second, Timeout: 30 * time.Second}, quietLog(), nil)
+				if err := lr.Start("r1", "sk-key"); err != nil {
+					t.Fatal(err)
 				}
-				if r.TaskID == "" {
-					t.Error("run has no task id")
+				r := waitDone(t, lr, s, "r1")
+				if got := statuses(r); got != tt.want {
+					t.Errorf("steps: %s, want %s", got, tt.want)
 				}
-			}
+				if r.Live != tt.wantLive {
+					t.Errorf("live = %q, want %q", r.Live, tt.wantLive)
+				}
+				if creates, _ := tt.provider.counts(); creates != tt.wantCreates {
+					t.Errorf("created %d tasks, want %d", creates, tt.wantCreates)
+				}
+				if tt.want == "auth=pass model=pass result=pass" {
+					res, _ := r.Step(checks.StepResult)
+					if res.Live == nil || len(res.Live.Outputs) == 0 || res.Live.Outputs[0].URL != "https://cdn.example/apple.png" {
+						t.Errorf("result carries no image: %+v", res.Live)
+					}
+					if r.TaskID == "" {
+						t.Error("run has no task id")
+					}
+				}
+			})
 		})
 	}
 }
 
 func TestLivePollingPace(t *testing.T) {
-	t.Parallel()
-	// The second poll is refused with Retry-After: 3; the pace must follow it.
-	p := &fakeProvider{GetFn: func(n int) (checks.TaskView, checks.Answer, bool) {
-		if n == 2 {
-			return checks.TaskView{}, checks.Answer{HTTPStatus: 429, Code: "rate_limit_exceeded", RetryAfter: 3}, false
+	synctest.Test(t, func(t *testing.T) {
+		// The second poll is refused with Retry-After: 3; the pace must follow it.
+		p := &fakeProvider{GetFn: func(n int) (checks.TaskView, checks.Answer, bool) {
+			if n == 2 {
+				return checks.TaskView{}, checks.Answer{HTTPStatus: 429, Code: "rate_limit_exceeded", RetryAfter: 3}, false
+			}
+			return successAfter(4)(n)
+		}}
+		s := newMemStore(newRun("r1"))
+		lr := NewRunner(s, p, LiveConfig{PollEvery: 100 * time.Millisecond, Timeout: 60 * time.Second}, quietLog(), nil)
+		if err := lr.Start("r1", "sk-key"); err != nil {
+			t.Fatal(err)
 		}
-		return successAfter(4)(n)
-	}}
-	s := newMemStore(newRun("r1"))
-	lr := NewRunner(s, p, LiveConfig{PollEvery: 100 * time.Millisecond, Timeout: 60 * time.Second}, quietLog(), nil)
-	if err := lr.Start("r1", "sk-key"); err != nil {
-		t.Fatal(err)
-	}
-	r := waitDone(t, lr, s, "r1")
-	if got := statuses(r); got != "auth=pass model=pass result=pass" {
-		t.Fatalf("steps: %s", got)
-	}
-	_, polls := p.counts()
-	if len(polls) != 4 {
-		t.Fatalf("polled %d times, want 4", len(polls))
-	}
-	for i := 1; i < len(polls); i++ {
-		if gap := polls[i].Sub(polls[i-1]); gap < MinPoll {
-			t.Errorf("poll %d came %s after the previous: sub-second polling (PollEvery below MinPoll must be raised)", i+1, gap)
+		r := waitDone(t, lr, s, "r1")
+		if got := statuses(r); got != "auth=pass model=pass result=pass" {
+			t.Fatalf("steps: %s", got)
 		}
-	}
-	if gap := polls[2].Sub(polls[1]); gap < 3*time.Second {
-		t.Errorf("poll after Retry-After: 3 came after %s", gap)
-	}
+		_, polls := p.counts()
+		if len(polls) != 4 {
+			t.Fatalf("polled %d times, want 4", len(polls))
+		}
+		for i := 1; i < len(polls); i++ {
+			if gap := polls[i].Sub(polls[i-1]); gap < MinPoll {
+				t.Errorf("poll %d came %s after the previous: sub-second polling (PollEvery below MinPoll must be raised)", i+1, gap)
+			}
+		}
+		if gap := polls[2].Sub(polls[1]); gap < 3*time.Second {
+			t.Errorf("poll after Retry-After: 3 came after %s", gap)
+		}
+	})
 }
 
 func TestLiveTimeout(t *testing.T) {
-	t.Parallel()
-	p := &fakeProvider{GetFn: func(int) (checks.TaskView, checks.Answer, bool) {
-		return checks.TaskView{TaskID: "tk-hiapi-01HZTQ8BX2N3GM3YFK4Z9D7VQR", Status: "handling"}, checks.Answer{HTTPStatus: 200}, true
-	}}
-	s := newMemStore(newRun("r1"))
-	lr := NewRunner(s, p, LiveConfig{PollEvery: time.Second, Timeout: 2500 * time.Millisecond, BaseURL: "https://api.hiapi.ai"}, quietLog(), nil)
-	if err := lr.Start("r1", "sk-key"); err != nil {
-		t.Fatal(err)
-	}
-	r := waitDone(t, lr, s, "r1")
-	res, _ := r.Step(checks.StepResult)
-	if res.Status != checks.StatusUnknown {
-		t.Fatalf("result = %s, want unknown on time-out", res.Status)
-	}
-	if !strings.Contains(res.Fix, "tk-hiapi-01HZTQ8BX2N3GM3YFK4Z9D7VQR") || !strings.Contains(res.Fix, "curl") {
-		t.Errorf("time-out fix lacks the curl command for the task: %q", res.Fix)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		p := &fakeProvider{GetFn: handling}
+		s := newMemStore(newRun("r1"))
+		start := time.Now()
+		lr := NewRunner(s, p, LiveConfig{PollEvery: time.Second, Timeout: 2500 * time.Millisecond, BaseURL: "https://api.hiapi.ai"}, quietLog(), nil)
+		if err := lr.Start("r1", "sk-key"); err != nil {
+			t.Fatal(err)
+		}
+		r := waitDone(t, lr, s, "r1")
+		if took := time.Since(start); took != 2500*time.Millisecond {
+			t.Errorf("polling stopped after %s, want the 2.5s time-out", took)
+		}
+		res, _ := r.Step(checks.StepResult)
+		if res.Status != checks.StatusUnknown || r.Live != LiveDone {
+			t.Fatalf("result = %s, live %q; want unknown and done on time-out", res.Status, r.Live)
+		}
+		if !strings.Contains(res.Fix, testTask) || !strings.Contains(res.Fix, "curl") {
+			t.Errorf("time-out fix lacks the curl command for the task: %q", res.Fix)
+		}
+	})
 }
 
 func TestLiveOneAtATime(t *testing.T) {
-	t.Parallel()
-	release := make(chan struct{})
-	p := &fakeProvider{ProbeFn: func(string) checks.Answer {
-		<-release
-		return checks.Answer{HTTPStatus: 200}
-	}}
-	s := newMemStore(newRun("r1"))
-	lr := NewRunner(s, p, LiveConfig{PollEvery: time.Second}, quietLog(), nil)
-	if err := lr.Start("r1", "sk-key"); err != nil {
-		t.Fatal(err)
-	}
-	if err := lr.Start("r1", "sk-key"); err != ErrLiveBusy {
-		t.Errorf("second Start = %v, want ErrLiveBusy", err)
-	}
-	close(release)
-	waitDone(t, lr, s, "r1")
-	if creates, _ := p.counts(); creates != 1 {
-		t.Errorf("created %d tasks, want 1", creates)
-	}
-	if err := lr.Start("missing", "sk-key"); err != ErrNotFound {
-		t.Errorf("Start of an unknown run = %v, want ErrNotFound", err)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		release := make(chan struct{})
+		p := &fakeProvider{ProbeFn: func(context.Context) checks.Answer {
+			<-release
+			return checks.Answer{HTTPStatus: 200}
+		}}
+		s := newMemStore(newRun("r1"))
+		lr := NewRunner(s, p, LiveConfig{PollEvery: time.Second}, quietLog(), nil)
+		if err := lr.Start("r1", "sk-key"); err != nil {
+			t.Fatal(err)
+		}
+		if err := lr.Start("r1", "sk-key"); err != ErrLiveBusy {
+			t.Errorf("second Start = %v, want ErrLiveBusy", err)
+		}
+		close(release)
+		waitDone(t, lr, s, "r1")
+		if creates, _ := p.counts(); creates != 1 {
+			t.Errorf("created %d tasks, want 1", creates)
+		}
+		if err := lr.Start("missing", "sk-key"); err != ErrNotFound {
+			t.Errorf("Start of an unknown run = %v, want ErrNotFound", err)
+		}
+	})
 }
 
 func TestLiveShutdownInterrupts(t *testing.T) {
-	t.Parallel()
-	p := &fakeProvider{GetFn: func(int) (checks.TaskView, checks.Answer, bool) {
-		return checks.TaskView{TaskID: "tk-hiapi-01HZTQ8BX2N3GM3YFK4Z9D7VQR", Status: "handling"}, checks.Answer{HTTPStatus: 200}, true
-	}}
-	s := newMemStore(newRun("r1"))
-	lr := NewRunner(s, p, LiveConfig{PollEvery: time.Second, Timeout: time.Minute}, quietLog(), nil)
-	updates, cancel := lr.Subscribe("r1")
-	if _, open := <-updates; open {
-		t.Error("Subscribe before the test started must give a closed channel")
-	}
-	cancel()
-	if err := lr.Start("r1", "sk-key"); err != nil {
-		t.Fatal(err)
-	}
-	updates, cancel = lr.Subscribe("r1")
-	defer cancel()
-	// Wait until the task is being polled.
-	for {
-		r, ok := <-updates
-		if !ok {
-			t.Fatal("test ended before polling")
+	synctest.Test(t, func(t *testing.T) {
+		p := &fakeProvider{GetFn: handling}
+		s := newMemStore(newRun("r1"))
+		lr := NewRunner(s, p, LiveConfig{PollEvery: time.Second, Timeout: time.Minute}, quietLog(), nil)
+		updates, cancel := lr.Subscribe("r1")
+		if _, open := <-updates; open {
+			t.Error("Subscribe before the test started must give a closed channel")
 		}
-		if res, _ := r.Step(checks.StepResult); res.Status == checks.StatusRunning {
-			break
+		cancel()
+		if err := lr.Start("r1", "sk-key"); err != nil {
+			t.Fatal(err)
 		}
+		updates, cancel = lr.Subscribe("r1")
+		defer cancel()
+		// Wait until the task is being polled.
+		for {
+			r, ok := <-updates
+			if !ok {
+				t.Fatal("test ended before polling")
+			}
+			if res, _ := r.Step(checks.StepResult); res.Status == checks.StatusRunning {
+				break
+			}
+		}
+		ctx, stop := context.WithTimeout(context.Background(), 10*time.Second)
+		defer stop()
+		if err := lr.Shutdown(ctx); err != nil {
+			t.Fatal(err)
+		}
+		r, _ := s.GetRun(context.Background(), "r1")
+		if r.Live != LiveInterrupted {
+			t.Errorf("live = %q after shutdown, want interrupted", r.Live)
+		}
+		res, _ := r.Step(checks.StepResult)
+		if res.Status != checks.StatusUnknown || !strings.Contains(res.Fix+res.Detail, testTask) {
+			t.Errorf("result after shutdown: %s %q %q", res.Status, res.Detail, res.Fix)
+		}
+		if err := lr.Start("r1", "sk-key"); !errors.Is(err, ErrShuttingDown) {
+			t.Errorf("Start after Shutdown = %v, want ErrShuttingDown", err)
+		}
+	})
+}
+
+// TestLiveInterrupted stops keycheck in each phase of a live test. The
+// steps in flight read unknown, never running or fail; once a task may
+// exist, the model and result steps say it may still finish and give the
+// command that shows it; and the run reads word for word as the same run
+// reads when the next start finds it left running.
+func TestLiveInterrupted(t *testing.T) {
+	const base = "http://127.0.0.1:9"
+	const (
+		running  = "Interrupted: keycheck stopped while this step was running."
+		pending  = "Interrupted: keycheck stopped before this step ran."
+		mayStill = " The task may still finish at HiAPI."
+		rerun    = "Run the live test again."
+	)
+	var (
+		newest = "Run the live test again. If a task was created, it is the newest one on the account:\n`" + checks.ProbeCurlCommand(base) + "`"
+		task   = "See whether the task finished:\n`" + checks.TaskCurlCommand(base, testTask) + "`"
+	)
+	// want is a step's status, and its detail and fix unless "".
+	type want struct {
+		status      checks.Status
+		detail, fix string
 	}
-	ctx, stop := context.WithTimeout(context.Background(), 10*time.Second)
-	defer stop()
-	if err := lr.Shutdown(ctx); err != nil {
-		t.Fatal(err)
+	pass := want{status: checks.StatusPass}
+	unknown := func(detail, fix string) want { return want{checks.StatusUnknown, detail, fix} }
+	tests := []struct {
+		name     string
+		provider *fakeProvider
+		// running is how long the test runs before keycheck stops.
+		running             time.Duration
+		auth, model, result want
+		creates             int
+	}{
+		{
+			name:     "during the probe: no task can exist",
+			provider: &fakeProvider{ProbeFn: untilCanceled},
+			auth:     unknown(running, rerun), model: unknown(pending, rerun), result: unknown(pending, rerun),
+		},
+		{
+			name: "during the create: the task may exist, its id unknown",
+			provider: &fakeProvider{CreateFn: func(ctx context.Context) (string, checks.Answer) {
+				return "", untilCanceled(ctx)
+			}},
+			auth: pass, model: unknown(running+mayStill, newest), result: unknown(pending+mayStill, newest),
+			creates: 1,
+		},
+		{
+			name: "the task id comes back as keycheck stops",
+			provider: &fakeProvider{CreateFn: func(ctx context.Context) (string, checks.Answer) {
+				<-ctx.Done()
+				return testTask, checks.Answer{HTTPStatus: 200}
+			}},
+			auth: pass, model: pass, result: unknown(running+mayStill, task),
+			creates: 1,
+		},
+		{
+			name:     "while polling",
+			provider: &fakeProvider{GetFn: handling},
+			running:  5 * time.Second,
+			auth:     pass, model: pass, result: unknown(running+mayStill, task),
+			creates: 1,
+		},
 	}
-	r, _ := s.GetRun(context.Background(), "r1")
-	if r.Live != LiveInterrupted {
-		t.Errorf("live = %q after shutdown, want interrupted", r.Live)
-	}
-	res, _ := r.Step(checks.StepResult)
-	if res.Status != checks.StatusUnknown || !strings.Contains(res.Fix+res.Detail, "tk-hiapi-01HZTQ8BX2N3GM3YFK4Z9D7VQR") {
-		t.Errorf("result after shutdown: %s %q %q", res.Status, res.Detail, res.Fix)
-	}
-	if err := lr.Start("r1", "sk-key"); err == nil {
-		t.Error("Start after Shutdown must fail")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				ctx := context.Background()
+				s := newMemStore(newRun("r1"))
+				lr := NewRunner(s, tt.provider, LiveConfig{BaseURL: base, PollEvery: time.Second, Timeout: time.Minute}, quietLog(), nil)
+				if err := lr.Start("r1", "sk-key"); err != nil {
+					t.Fatal(err)
+				}
+				time.Sleep(tt.running)
+				synctest.Wait() // the test waits on HiAPI or on its next poll
+				if err := lr.Shutdown(ctx); err != nil {
+					t.Fatal(err)
+				}
+				got, _ := s.GetRun(ctx, "r1")
+				if got.Live != LiveInterrupted {
+					t.Errorf("live = %q, want interrupted", got.Live)
+				}
+				for id, w := range map[checks.ID]want{checks.StepAuth: tt.auth, checks.StepModel: tt.model, checks.StepResult: tt.result} {
+					s, _ := got.Step(id)
+					if s.Status != w.status || w.detail != "" && s.Detail != w.detail || w.fix != "" && s.Fix != w.fix {
+						t.Errorf("%s = %s %q, fix %q\nwant %s %q, fix %q", id, s.Status, s.Detail, s.Fix, w.status, w.detail, w.fix)
+					}
+				}
+				if creates, _ := tt.provider.counts(); creates != tt.creates {
+					t.Errorf("created %d tasks, want %d", creates, tt.creates)
+				}
+
+				// Had keycheck died instead, the next start would find the
+				// state saved before the interruption, and mark it the same.
+				last := s.saved[len(s.saved)-2]
+				last.Interrupt(base)
+				if !reflect.DeepEqual(last.Steps, got.Steps) || last.TaskID != got.TaskID {
+					t.Errorf("interrupted live:\n%+v\nmarked at the next start:\n%+v", got.Steps, last.Steps)
+				}
+			})
+		})
 	}
 }
