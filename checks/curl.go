@@ -51,71 +51,91 @@ func parseCurl(s string) curlCmd {
 // read walks curl's arguments; cont is set for words after a broken
 // continuation, which are not a command of their own.
 func (c *curlCmd) read(words []shellWord, cont bool) {
-	i := 1
+	a := curlArgs{words: words, i: 1}
 	if cont {
-		i = 0
+		a.i = 0
 	}
-	for ; i < len(words); i++ {
-		w := words[i].text
-		next := func() *shellWord {
-			if i+1 < len(words) {
-				i++
-				return &words[i]
-			}
-			return nil
-		}
+	for ; a.i < len(words); a.i++ {
+		w := words[a.i].text
 		switch {
 		case w == "-H" || w == "--header":
-			if n := next(); n != nil {
+			if n := a.next(); n != nil {
 				c.headers = append(c.headers, *n)
 			}
 		case strings.HasPrefix(w, "--"):
-			name := w
-			if j := strings.IndexByte(w, '='); j > 0 {
-				name = w[:j]
-			}
-			if !curlLongArgs[name] {
-				continue
-			}
-			n := next()
-			if n == nil {
-				continue
-			}
-			switch name {
-			case "--url":
-				c.url = n.text
-			case "--oauth2-bearer":
-				c.oauth2 = n
-			case "--user":
-				c.basic = true
-			}
+			c.readLong(w, &a)
 		case strings.HasPrefix(w, "-") && len(w) > 1:
-			for j := 1; j < len(w); j++ {
-				if strings.IndexByte(curlShortArgs, w[j]) < 0 {
-					continue
-				}
-				arg := words[i]
-				arg.text = w[j+1:]
-				if arg.text == "" {
-					n := next()
-					if n == nil {
-						break
-					}
-					arg = *n
-				}
-				switch w[j] {
-				case 'H':
-					c.headers = append(c.headers, arg)
-				case 'u':
-					c.basic = true
-				}
-				break
-			}
+			c.readShort(w, &a)
 		default:
 			if c.url == "" && !cont {
 				c.url = w
 			}
 		}
+	}
+}
+
+// curlArgs is a position in a command's words.
+type curlArgs struct {
+	words []shellWord
+	i     int
+}
+
+// next moves on to the next word and returns it, or nil at the end.
+func (a *curlArgs) next() *shellWord {
+	if a.i+1 < len(a.words) {
+		a.i++
+		return &a.words[a.i]
+	}
+	return nil
+}
+
+// readLong reads a long option (--url, --oauth2-bearer, --user), skipping
+// the argument of the others that take one.
+func (c *curlCmd) readLong(w string, a *curlArgs) {
+	name := w
+	if j := strings.IndexByte(w, '='); j > 0 {
+		name = w[:j]
+	}
+	if !curlLongArgs[name] {
+		return
+	}
+	n := a.next()
+	if n == nil {
+		return
+	}
+	switch name {
+	case "--url":
+		c.url = n.text
+	case "--oauth2-bearer":
+		c.oauth2 = n
+	case "--user":
+		c.basic = true
+	}
+}
+
+// readShort reads a group of one-letter options (-sSH, -uuser): the first
+// one that takes an argument takes the rest of the word, or the next word.
+func (c *curlCmd) readShort(w string, a *curlArgs) {
+	for j := 1; j < len(w); j++ {
+		if strings.IndexByte(curlShortArgs, w[j]) < 0 {
+			continue
+		}
+		arg := a.words[a.i]
+		arg.text = w[j+1:]
+		if arg.text == "" {
+			n := a.next()
+			if n == nil {
+				return
+			}
+			arg = *n
+		}
+		switch w[j] {
+		case 'H':
+			c.headers = append(c.headers, arg)
+		case 'u':
+			c.basic = true
+		}
+		return
 	}
 }
 

@@ -115,44 +115,7 @@ func checkHeader(st *state) Result {
 	note := ""
 	if cmd, ok := isCurl(raw); ok {
 		c := parseCurl(cmd)
-		if c.brokenLine > 0 && len(c.dropped) > 0 {
-			why := "a space after the backslash"
-			if c.brokenCR {
-				why = "a Windows line ending (CR LF) after the backslash"
-			}
-			opts := "the -H option after it never reaches curl"
-			if len(c.dropped) > 1 {
-				opts = "the " + itoa(len(c.dropped)) + " -H options after it never reach curl"
-			}
-			f.add(StatusFail, "Line "+itoa(c.brokenLine)+" of the command ends with "+why+": the shell ends the command there, so "+opts+".", fixBroken)
-		}
-		for _, w := range c.headers {
-			name, value, ok := splitHeader(w.text)
-			if ok && isAuthName(strings.TrimSpace(name)) {
-				hs = append(hs, headerLine{name: name, value: value, line: w.line, curl: true, literalDollar: w.literalDollar, expandedDollar: w.expandedDollar})
-			}
-		}
-		if c.oauth2 != nil && len(hs) == 0 {
-			hs = append(hs, headerLine{name: "Authorization", value: " Bearer " + c.oauth2.text, line: c.oauth2.line, curl: true, literalDollar: c.oauth2.literalDollar, expandedDollar: c.oauth2.expandedDollar})
-		}
-		if len(hs) == 0 {
-			switch {
-			case c.basic:
-				f.add(StatusFail, "The command authenticates with -u (Basic auth) and sends no Authorization: Bearer header; HiAPI wants Bearer.", st.cmd(fixNoHeader))
-			default:
-				d := "The curl command sends no Authorization header"
-				if len(c.headers) > 0 {
-					d += " (its " + plural(len(c.headers), "header is", "headers are") + " something else)"
-				}
-				for _, w := range c.dropped {
-					if n, _, ok := splitHeader(w.text); ok && isAuthName(strings.TrimSpace(n)) {
-						d += "; the one on line " + itoa(w.line) + " is cut off from the command"
-						break
-					}
-				}
-				f.add(StatusFail, d+".", st.cmd(fixNoHeader))
-			}
-		}
+		hs = curlHeaders(st, &c, &f)
 		note = curlURLNote(st, c.url, c.headers)
 	} else {
 		hs = headerLines(raw, &f)
@@ -172,6 +135,57 @@ func checkHeader(st *state) Result {
 		r.Detail += " " + note
 	}
 	return r
+}
+
+// curlHeaders returns the key headers a curl command sends (its -H options,
+// or --oauth2-bearer), reporting -H options a broken line cuts off and a
+// command that sends none.
+func curlHeaders(st *state, c *curlCmd, f *findings) []headerLine {
+	if c.brokenLine > 0 && len(c.dropped) > 0 {
+		why := "a space after the backslash"
+		if c.brokenCR {
+			why = "a Windows line ending (CR LF) after the backslash"
+		}
+		opts := "the -H option after it never reaches curl"
+		if len(c.dropped) > 1 {
+			opts = "the " + itoa(len(c.dropped)) + " -H options after it never reach curl"
+		}
+		f.add(StatusFail, "Line "+itoa(c.brokenLine)+" of the command ends with "+why+": the shell ends the command there, so "+opts+".", fixBroken)
+	}
+	var hs []headerLine
+	for _, w := range c.headers {
+		if name, value, ok := keyHeader(w.text); ok {
+			hs = append(hs, headerLine{name: name, value: value, line: w.line, curl: true, literalDollar: w.literalDollar, expandedDollar: w.expandedDollar})
+		}
+	}
+	if o := c.oauth2; o != nil && len(hs) == 0 {
+		hs = append(hs, headerLine{name: "Authorization", value: " Bearer " + o.text, line: o.line, curl: true, literalDollar: o.literalDollar, expandedDollar: o.expandedDollar})
+	}
+	if len(hs) > 0 {
+		return hs
+	}
+	if c.basic {
+		f.add(StatusFail, "The command authenticates with -u (Basic auth) and sends no Authorization: Bearer header; HiAPI wants Bearer.", st.cmd(fixNoHeader))
+		return nil
+	}
+	d := "The curl command sends no Authorization header"
+	if len(c.headers) > 0 {
+		d += " (its " + plural(len(c.headers), "header is", "headers are") + " something else)"
+	}
+	for _, w := range c.dropped {
+		if _, _, ok := keyHeader(w.text); ok {
+			d += "; the one on line " + itoa(w.line) + " is cut off from the command"
+			break
+		}
+	}
+	f.add(StatusFail, d+".", st.cmd(fixNoHeader))
+	return nil
+}
+
+// keyHeader splits a header that carries a key into its name and value.
+func keyHeader(t string) (name, value string, ok bool) {
+	name, value, ok = splitHeader(t)
+	return name, value, ok && isAuthName(strings.TrimSpace(name))
 }
 
 // headerLines finds the key header in pasted header lines, or takes a lone
@@ -260,39 +274,58 @@ func overlapsAny(s string, words []shellWord) bool {
 	return false
 }
 
-// checkAuthHeader judges the header's name and value and compares the key
-// in it with the pasted key. It returns the key it found.
-func checkAuthHeader(st *state, h *headerLine, f *findings) string {
+// checkAuthHeader judges the key header: its name, the end of its value,
+// its scheme, and what stands where the key belongs, which it compares
+// with the pasted key.
+func checkAuthHeader(st *state, h *headerLine, f *findings) {
 	where := "The header"
 	if h.line > 0 {
 		where = "The header on line " + itoa(h.line)
 	}
 	if h.name != "" {
-		name := strings.TrimSpace(h.name)
-		shown := "‘" + name + "’"
-		if len(name) > 40 || !st.safe(name) {
-			shown = "this header"
-		}
-		switch l := strings.ToLower(name); {
-		case h.name != name && strings.HasSuffix(h.name, " "):
-			f.add(StatusFail, where+" has a space before the colon (‘"+name+" :’): servers must reject that header.", st.cmd(fixBearer))
-		case l == "authorization":
-		case l == "authorisation":
-			f.add(StatusFail, where+" is spelt Authorisation; the HTTP header is Authorization, with a z.", st.cmd(fixHeaderName))
-		case l == "authentication":
-			f.add(StatusFail, where+" is called Authentication; the key goes in Authorization.", st.cmd(fixHeaderName))
-		case l == "x-api-key":
-			f.add(StatusFail, where+" is x-api-key, Anthropic's header; HiAPI reads Authorization: Bearer.", st.cmd(fixHeaderName))
-		case l == "api-key":
-			f.add(StatusFail, where+" is api-key, Azure OpenAI's header; HiAPI reads Authorization: Bearer.", st.cmd(fixHeaderName))
-		case l == "x-goog-api-key":
-			f.add(StatusFail, where+" is x-goog-api-key, Google's header; HiAPI reads Authorization: Bearer.", st.cmd(fixHeaderName))
-		default:
-			f.add(StatusFail, where+" is "+shown+"; HiAPI reads the key only from Authorization.", st.cmd(fixHeaderName))
-		}
+		judgeHeaderName(st, h.name, where, f)
 	}
-	v := strings.TrimLeft(h.value, " \t")
-	// Trailing characters that the key would carry.
+	body := headerValue(st, h.value, where, f)
+	if body == "" {
+		return
+	}
+	if token := schemeToken(st, body, where, f); token != "" {
+		judgeToken(st, h, token, where, f)
+	}
+}
+
+// judgeHeaderName reports a header name other than Authorization, naming
+// the provider whose header it is when keycheck knows.
+func judgeHeaderName(st *state, raw, where string, f *findings) {
+	name := strings.TrimSpace(raw)
+	shown := "‘" + name + "’"
+	if len(name) > 40 || !st.safe(name) {
+		shown = "this header"
+	}
+	switch l := strings.ToLower(name); {
+	case raw != name && strings.HasSuffix(raw, " "):
+		f.add(StatusFail, where+" has a space before the colon (‘"+name+" :’): servers must reject that header.", st.cmd(fixBearer))
+	case l == "authorization":
+	case l == "authorisation":
+		f.add(StatusFail, where+" is spelt Authorisation; the HTTP header is Authorization, with a z.", st.cmd(fixHeaderName))
+	case l == "authentication":
+		f.add(StatusFail, where+" is called Authentication; the key goes in Authorization.", st.cmd(fixHeaderName))
+	case l == "x-api-key":
+		f.add(StatusFail, where+" is x-api-key, Anthropic's header; HiAPI reads Authorization: Bearer.", st.cmd(fixHeaderName))
+	case l == "api-key":
+		f.add(StatusFail, where+" is api-key, Azure OpenAI's header; HiAPI reads Authorization: Bearer.", st.cmd(fixHeaderName))
+	case l == "x-goog-api-key":
+		f.add(StatusFail, where+" is x-goog-api-key, Google's header; HiAPI reads Authorization: Bearer.", st.cmd(fixHeaderName))
+	default:
+		f.add(StatusFail, where+" is "+shown+"; HiAPI reads the key only from Authorization.", st.cmd(fixHeaderName))
+	}
+}
+
+// headerValue returns the header's value without the blanks around it,
+// reporting the line ending or whitespace the key would carry, and a value
+// that is empty ("" is returned then).
+func headerValue(st *state, value, where string, f *findings) string {
+	v := strings.TrimLeft(value, " \t")
 	body := strings.TrimRight(v, " \t\r\n")
 	if tail := v[len(body):]; tail != "" {
 		switch {
@@ -304,9 +337,13 @@ func checkAuthHeader(st *state, h *headerLine, f *findings) string {
 	}
 	if body == "" {
 		f.add(StatusFail, where+" has no value: the variable holding the key was empty when the header was built.", st.cmd(fixEmptyVar))
-		return ""
 	}
-	// The scheme.
+	return body
+}
+
+// schemeToken judges the scheme before the key and returns what follows
+// it, where the key belongs; "" when there is nothing to judge there.
+func schemeToken(st *state, body, where string, f *findings) string {
 	sp := strings.IndexAny(body, " \t:")
 	scheme, rest := body, ""
 	if sp >= 0 {
@@ -318,100 +355,114 @@ func checkAuthHeader(st *state, h *headerLine, f *findings) string {
 	if len(scheme) > 16 || !isWord(scheme) || !st.safe(scheme) {
 		shownScheme = "a scheme that is not Bearer"
 	}
-	token := ""
 	switch {
 	case ls == "bearer":
-		switch {
-		case strings.HasPrefix(rest, ":"):
-			f.add(StatusFail, where+" has ‘Bearer:’ with a colon; the scheme is the word Bearer, then one space.", st.cmd(fixBearer))
-			rest = strings.TrimLeft(rest[1:], " \t")
-			token = rest
-		case rest == "":
-			f.add(StatusFail, where+" is ‘Bearer’ with nothing after it: the variable holding the key was empty when the header was built.", st.cmd(fixEmptyVar))
-			return ""
-		default:
-			t := strings.TrimLeft(rest, " \t")
-			if gap := rest[:len(rest)-len(t)]; gap != " " {
-				f.add(StatusFail, where+" has "+describeRun(gap, runeCount(gap))+" after Bearer; it must be exactly one space.", st.cmd(fixBearer))
-			}
-			token = t
-		}
-		switch scheme {
-		case "Bearer":
-		case "bearer":
-			f.add(StatusWarn, where+" writes ‘bearer’ in lower case: the scheme is case-insensitive and most servers accept it, but write Bearer to rule it out.", st.cmd(fixBearer))
-		default:
-			f.add(StatusWarn, where+" writes "+shownScheme+": the scheme is case-insensitive and most servers accept it, but write Bearer to rule it out.", st.cmd(fixBearer))
-		}
-		if t := strings.TrimLeft(token, " \t"); len(t) > 7 && strings.EqualFold(t[:7], "bearer ") {
-			f.add(StatusFail, where+" says Bearer twice: the variable already holds ‘Bearer …’ and the code adds another.", st.cmd(fixPrefix))
-			token = strings.TrimLeft(t[7:], " \t")
-		}
+		return bearerToken(st, scheme, shownScheme, rest, where, f)
 	case ls == "token", ls == "basic", ls == "key", ls == "apikey", ls == "api-key", ls == "jwt", ls == "digest", ls == "oauth", ls == "bearertoken":
 		f.add(StatusFail, where+" uses the "+shownScheme+" scheme; HiAPI wants Bearer.", st.cmd(fixBearer))
-		token = strings.TrimLeft(strings.TrimPrefix(rest, ":"), " \t")
+		return strings.TrimLeft(strings.TrimPrefix(rest, ":"), " \t")
 	case sp < 0 && isWord(ls) && levenshteinFold(ls, "bearer") <= 2 && len(ls) >= 4 && len(ls) <= 8:
 		f.add(StatusFail, where+" is "+shownScheme+" with no key after it.", st.cmd(fixBearer))
 		return ""
 	case sp >= 0 && isWord(ls) && levenshteinFold(ls, "bearer") <= 2 && len(ls) >= 4:
 		f.add(StatusFail, where+" misspells Bearer as "+shownScheme+".", st.cmd(fixBearer))
-		token = strings.TrimLeft(rest, " \t:")
+		return strings.TrimLeft(rest, " \t:")
 	case sp < 0:
 		f.add(StatusFail, where+" sends the bare key with no ‘Bearer ’ in front.", st.cmd(fixBearer))
-		token = body
+		return body
+	}
+	f.add(StatusFail, where+" is not ‘Bearer <key>’.", st.cmd(fixBearer))
+	return ""
+}
+
+// bearerToken judges what a Bearer scheme is written with (a colon, the
+// gap after it, its case, a second Bearer) and returns the token after it.
+func bearerToken(st *state, scheme, shownScheme, rest, where string, f *findings) string {
+	token := ""
+	switch {
+	case strings.HasPrefix(rest, ":"):
+		f.add(StatusFail, where+" has ‘Bearer:’ with a colon; the scheme is the word Bearer, then one space.", st.cmd(fixBearer))
+		token = strings.TrimLeft(rest[1:], " \t")
+	case rest == "":
+		f.add(StatusFail, where+" is ‘Bearer’ with nothing after it: the variable holding the key was empty when the header was built.", st.cmd(fixEmptyVar))
+		return ""
 	default:
-		f.add(StatusFail, where+" is not ‘Bearer <key>’.", st.cmd(fixBearer))
-		return ""
+		token = strings.TrimLeft(rest, " \t")
+		if gap := rest[:len(rest)-len(token)]; gap != " " {
+			f.add(StatusFail, where+" has "+describeRun(gap, runeCount(gap))+" after Bearer; it must be exactly one space.", st.cmd(fixBearer))
+		}
 	}
-	if token == "" {
-		return ""
+	switch scheme {
+	case "Bearer":
+	case "bearer":
+		f.add(StatusWarn, where+" writes ‘bearer’ in lower case: the scheme is case-insensitive and most servers accept it, but write Bearer to rule it out.", st.cmd(fixBearer))
+	default:
+		f.add(StatusWarn, where+" writes "+shownScheme+": the scheme is case-insensitive and most servers accept it, but write Bearer to rule it out.", st.cmd(fixBearer))
 	}
-	// What stands where the key should be.
+	if t := strings.TrimLeft(token, " \t"); len(t) > 7 && strings.EqualFold(t[:7], "bearer ") {
+		f.add(StatusFail, where+" says Bearer twice: the variable already holds ‘Bearer …’ and the code adds another.", st.cmd(fixPrefix))
+		token = strings.TrimLeft(t[7:], " \t")
+	}
+	return token
+}
+
+// judgeToken judges what stands where the key belongs (quotes, a variable,
+// template text, a placeholder, an escaped line break) and compares the
+// key it holds with the pasted one.
+func judgeToken(st *state, h *headerLine, token, where string, f *findings) {
 	if len(token) >= 2 && isQuote(rune(token[0])) && token[len(token)-1] == token[0] {
 		f.add(StatusFail, where+" has the key wrapped in quotes, which the server takes as part of the key.", st.cmd(fixQuotes))
 		token = token[1 : len(token)-1]
 	}
 	if i := strings.IndexByte(token, '$'); i >= 0 {
-		name := varAt(token[i+1:])
-		shown := "a variable"
-		if name != "" && st.safe(name) && len(name) <= 64 {
-			shown = "$" + name
-		}
-		switch {
-		case h.curl && h.literalDollar:
-			f.add(StatusFail, where+" puts "+shown+" inside single quotes: the shell sends the literal text ‘"+shown+"’, not the key.", st.cmd(fixSingleQuotes))
-		case h.curl:
-			d := where + " takes the key from " + shown + ", which the shell fills in: keycheck cannot see its value, so it cannot compare it with the pasted key. To compare, run `keycheck check --var " + orName(name, st) + "` in the same shell."
-			if name != "" && st.in.VarName != "" && name != st.name && st.safe(name) {
-				f.add(StatusWarn, d+" Your code reads "+st.name+", not "+name+".", "Use the same variable in the command and in your code.")
-			} else {
-				f.list = append(f.list, finding{status: StatusPass, detail: d})
-			}
-		case h.template:
-			f.list = append(f.list, finding{status: StatusPass, detail: where + " is built from a variable in code; keycheck cannot see its value, so it cannot compare it with the pasted key."})
-		default:
-			f.add(StatusWarn, where+" holds the text ‘"+shown+"’ rather than a key: if this is what was sent, the variable was never expanded (single quotes, or a file that does not expand variables).", st.cmd(fixSingleQuotes))
-		}
-		return ""
+		headerVariable(st, h, varAt(token[i+1:]), where, f)
+		return
 	}
 	if strings.ContainsAny(token, "{}") || (strings.HasPrefix(token, "<") && strings.HasSuffix(token, ">") && !isPlaceholder(token)) {
 		if h.template {
-			f.list = append(f.list, finding{status: StatusPass, detail: where + " is built from a variable in code; keycheck cannot see its value, so it cannot compare it with the pasted key."})
+			f.list = append(f.list, finding{status: StatusPass, detail: where + builtInCode})
 		} else {
 			f.add(StatusWarn, where+" holds template text where the key belongs: if the server received this, the template was never filled in.", fixTemplateText)
 		}
-		return ""
+		return
 	}
 	if isPlaceholder(token) {
 		f.add(StatusFail, where+" carries a placeholder from documentation, not a real key.", st.cmd(fixPlace))
-		return token
+		return
 	}
 	if e := escapeSuffix(token); e != "" && len(e) < len(token) {
 		f.add(StatusFail, where+" ends with the text ‘"+e+"’: the key had a trailing line break when it was logged or built.", st.cmd(fixHeaderEnd))
 		token = token[:len(token)-len(e)]
 	}
 	compareHeaderKey(st, token, where, f)
-	return token
+}
+
+// builtInCode follows "The header" when code builds it from a variable.
+const builtInCode = " is built from a variable in code; keycheck cannot see its value, so it cannot compare it with the pasted key."
+
+// headerVariable judges a header that takes the key from the variable
+// name: sent literally from single quotes, filled in by the shell or by
+// code (which keycheck cannot see), or never expanded.
+func headerVariable(st *state, h *headerLine, name, where string, f *findings) {
+	shown := "a variable"
+	if name != "" && st.safe(name) && len(name) <= 64 {
+		shown = "$" + name
+	}
+	switch {
+	case h.curl && h.literalDollar:
+		f.add(StatusFail, where+" puts "+shown+" inside single quotes: the shell sends the literal text ‘"+shown+"’, not the key.", st.cmd(fixSingleQuotes))
+	case h.curl:
+		d := where + " takes the key from " + shown + ", which the shell fills in: keycheck cannot see its value, so it cannot compare it with the pasted key. To compare, run `keycheck check --var " + orName(name, st) + "` in the same shell."
+		if name != "" && st.in.VarName != "" && name != st.name && st.safe(name) {
+			f.add(StatusWarn, d+" Your code reads "+st.name+", not "+name+".", "Use the same variable in the command and in your code.")
+		} else {
+			f.list = append(f.list, finding{status: StatusPass, detail: d})
+		}
+	case h.template:
+		f.list = append(f.list, finding{status: StatusPass, detail: where + builtInCode})
+	default:
+		f.add(StatusWarn, where+" holds the text ‘"+shown+"’ rather than a key: if this is what was sent, the variable was never expanded (single quotes, or a file that does not expand variables).", st.cmd(fixSingleQuotes))
+	}
 }
 
 // isWord reports a non-empty run of ASCII letters and '-'.
