@@ -1,8 +1,32 @@
 package run
 
 import (
+	"context"
+	"time"
+
 	"github.com/keycheck/keycheck/checks"
 )
+
+// RunningUpdater is what InterruptAbandoned needs of a store.
+type RunningUpdater interface {
+	// UpdateRunning applies change to every run whose live test is
+	// running and stores them, in one write; it returns how many it
+	// changed.
+	UpdateRunning(ctx context.Context, change func(*Run)) (int64, error)
+}
+
+// InterruptAbandoned marks every run the store still calls running as
+// interrupted (Run.Interrupt), updated at now, and returns how many it
+// marked. Call it at startup, before the runner starts: a test that was in
+// flight when keycheck last stopped (a crash, or a stop that ran out of
+// time) can no longer finish here, since its key lived only in that
+// process. hiapiBase is the base URL the live tests use.
+func InterruptAbandoned(ctx context.Context, s RunningUpdater, hiapiBase string, now time.Time) (int64, error) {
+	return s.UpdateRunning(ctx, func(r *Run) {
+		r.Interrupt(hiapiBase)
+		r.Updated = now.UTC()
+	})
+}
 
 // Interrupt records that keycheck stopped while the run's live test was in
 // flight. It is the one meaning of "interrupted": the runner applies it

@@ -1,8 +1,10 @@
 package run
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/keycheck/keycheck/checks"
 )
@@ -136,5 +138,32 @@ func TestInterrupt(t *testing.T) {
 				t.Errorf("model evidence lost: %+v", m.Live)
 			}
 		})
+	}
+}
+
+func TestInterruptAbandoned(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 14, 2, 0, 0, 0, time.FixedZone("PST", -8*60*60))
+	left := interruptFixture(LiveRunning, "tk-1", checks.StatusPass, checks.StatusPass, checks.StatusRunning)
+	done := interruptFixture(LiveDone, "tk-2", checks.StatusPass, checks.StatusPass, checks.StatusPass)
+	done.ID = "r2"
+	s := newMemStore(left, done)
+	n, err := InterruptAbandoned(ctx, s, "http://127.0.0.1:9", now)
+	if n != 1 || err != nil {
+		t.Fatalf("InterruptAbandoned = %d, %v; want 1", n, err)
+	}
+	got, _ := s.GetRun(ctx, "r1")
+	want := left.Clone()
+	want.Interrupt("http://127.0.0.1:9")
+	if got.Live != LiveInterrupted || !got.Updated.Equal(now) || got.Updated.Location() != time.UTC {
+		t.Errorf("marked run: live %q, updated %v; want interrupted at %v, in UTC", got.Live, got.Updated, now)
+	}
+	gotRes, _ := got.Step(checks.StepResult)
+	wantRes, _ := want.Step(checks.StepResult)
+	if gotRes != wantRes {
+		t.Errorf("result = %+v, want %+v", gotRes, wantRes)
+	}
+	if other, _ := s.GetRun(ctx, "r2"); other.Live != LiveDone || !other.Updated.IsZero() {
+		t.Errorf("a finished run was changed: %q %v", other.Live, other.Updated)
 	}
 }

@@ -121,6 +121,19 @@ func (s *memStore) UpdateRun(ctx context.Context, r *Run) error {
 	return nil
 }
 
+func (s *memStore) UpdateRunning(ctx context.Context, change func(*Run)) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var n int64
+	for _, r := range s.runs {
+		if r.Live == LiveRunning {
+			change(r)
+			n++
+		}
+	}
+	return n, nil
+}
+
 func newRun(id string) *Run {
 	return &Run{ID: id, Model: "gpt-image-2", Prompt: "a red apple", Steps: checks.Check(checks.Input{Key: "sk-abcdefghijklmnopqrstuvwxyz0123456789AB"})}
 }
@@ -449,10 +462,13 @@ func TestLiveInterrupted(t *testing.T) {
 
 				// Had keycheck died instead, the next start would find the
 				// state saved before the interruption, and mark it the same.
-				last := s.saved[len(s.saved)-2]
-				last.Interrupt(base)
-				if !reflect.DeepEqual(last.Steps, got.Steps) || last.TaskID != got.TaskID {
-					t.Errorf("interrupted live:\n%+v\nmarked at the next start:\n%+v", got.Steps, last.Steps)
+				restart := newMemStore(s.saved[len(s.saved)-2])
+				if n, err := InterruptAbandoned(ctx, restart, base, time.Now()); n != 1 || err != nil {
+					t.Fatalf("InterruptAbandoned = %d, %v; want 1", n, err)
+				}
+				marked, _ := restart.GetRun(ctx, "r1")
+				if !reflect.DeepEqual(marked.Steps, got.Steps) || marked.Live != got.Live || marked.TaskID != got.TaskID {
+					t.Errorf("interrupted live:\n%+v\nmarked at the next start:\n%+v", got.Steps, marked.Steps)
 				}
 			})
 		})

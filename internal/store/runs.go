@@ -166,20 +166,8 @@ func updateRun(ctx context.Context, tx *sql.Tx, r *run.Run, steps []step) error 
 // Before and BeforeID.
 func (db *DB) ListRuns(ctx context.Context, f run.ListFilter) ([]*run.Run, error) {
 	q, args := listQuery(f)
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	runs, err := db.scanRuns(db.read.QueryContext(ctx, q, args...))
 	if err != nil {
-		return nil, fail("list runs", err)
-	}
-	defer rows.Close()
-	var runs []*run.Run
-	for rows.Next() {
-		r, err := db.scanRun(rows)
-		if err != nil {
-			return nil, fail("list runs", err)
-		}
-		runs = append(runs, r)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fail("list runs", err)
 	}
 	return runs, nil
@@ -260,33 +248,24 @@ func (db *DB) PruneRuns(ctx context.Context, olderThan time.Time) (int64, error)
 	return n, nil
 }
 
-// InterruptRunning marks every run still running as interrupted (see
-// run.Run.Interrupt), with Updated set to now, and returns how many it
-// marked. Call it at startup, before the live runner starts: a run that
-// looks running then was cut short by the last stop.
-func (db *DB) InterruptRunning(ctx context.Context, now time.Time) (int64, error) {
+// UpdateRunning applies change to every run whose live test is running, and
+// stores the changed runs, all in one write transaction: no run can start or
+// end in between, and either every run is stored or none is. It returns how
+// many runs it updated. change must not change a run's ID. What the change
+// means is the caller's business: at startup, run.InterruptAbandoned.
+func (db *DB) UpdateRunning(ctx context.Context, change func(*run.Run)) (int64, error) {
 	var n int64
 	err := db.inWriteTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, "SELECT "+runColumns+" FROM runs r WHERE r.live = ?", string(run.LiveRunning))
+		runs, err := db.scanRuns(tx.QueryContext(ctx, "SELECT "+runColumns+" FROM runs r WHERE r.live = ?", string(run.LiveRunning)))
 		if err != nil {
 			return err
 		}
-		var runs []*run.Run
-		for rows.Next() {
-			r, err := db.scanRun(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			runs = append(runs, r)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
 		for _, r := range runs {
-			r.Interrupt(db.hiapiBase)
-			r.Updated = now
+			id := r.ID
+			change(r)
+			if r.ID != id {
+				return fmt.Errorf("run %s: the change replaced its id", id)
+			}
 			steps, err := encode(r)
 			if err != nil {
 				return err
@@ -299,7 +278,7 @@ func (db *DB) InterruptRunning(ctx context.Context, now time.Time) (int64, error
 		return nil
 	})
 	if err != nil {
-		return 0, fail("interrupt running runs", err)
+		return 0, fail("update running runs", err)
 	}
 	return n, nil
 }
@@ -369,6 +348,24 @@ func fromNanos(n sql.NullInt64) time.Time {
 		return time.Time{}
 	}
 	return time.Unix(0, n.Int64).UTC()
+}
+
+// scanRuns reads every row of a query of runColumns, given as the query
+// returned it.
+func (db *DB) scanRuns(rows *sql.Rows, err error) ([]*run.Run, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var runs []*run.Run
+	for rows.Next() {
+		r, err := db.scanRun(rows)
+		if err != nil {
+			return nil, err
+		}
+		runs = append(runs, r)
+	}
+	return runs, rows.Err()
 }
 
 // scanRun reads one row of runColumns.

@@ -372,41 +372,75 @@ func TestPrune(t *testing.T) {
 	}
 }
 
-func TestInterruptRunning(t *testing.T) {
+func TestUpdateRunning(t *testing.T) {
 	ctx := context.Background()
-	db, _ := openTest(t, WithHiAPIBase("http://127.0.0.1:9/"))
+	db, _ := openTest(t)
 	polling := fullRun("polling", t0)
 	polling.Live = run.LiveRunning
-	polling.TaskID = "tk-hiapi-1"
 	polling.SetStep(checks.Result{ID: checks.StepResult, Title: "Task returns an image", Status: checks.StatusRunning, Detail: "queued"})
+	creating := fullRun("creating", t0)
+	creating.Live = run.LiveRunning
 	done := fullRun("done", t0)
 	done.Live = run.LiveDone
 	offline := fullRun("offline", t0)
 	offline.Live = run.LiveNone
-	for _, r := range []*run.Run{polling, done, offline} {
+	for _, r := range []*run.Run{polling, creating, done, offline} {
 		if err := db.CreateRun(ctx, r); err != nil {
 			t.Fatal(err)
 		}
 	}
 
-	now := t0.Add(time.Hour + 1)
-	n, err := db.InterruptRunning(ctx, now)
-	if err != nil || n != 1 {
-		t.Fatalf("InterruptRunning = %d, %v; want 1", n, err)
+	// A change that cannot be stored stores nothing, of any run.
+	n, err := db.UpdateRunning(ctx, func(r *run.Run) {
+		r.Live = run.LiveDone
+		if r.ID == "polling" {
+			r.Steps = append(r.Steps, r.Steps[0]) // a step twice
+		}
+	})
+	if err == nil || n != 0 {
+		t.Fatalf("UpdateRunning with a bad change = %d, %v; want an error", n, err)
 	}
-	got, err := db.GetRun(ctx, "polling")
-	if err != nil {
+	// Nor does one that would write one run over another.
+	if n, err := db.UpdateRunning(ctx, func(r *run.Run) { r.ID = "done" }); err == nil || n != 0 {
+		t.Fatalf("UpdateRunning changing ids = %d, %v; want an error", n, err)
+	}
+	for _, r := range []*run.Run{polling, creating} {
+		if got, err := db.GetRun(ctx, r.ID); err != nil || got.Live != run.LiveRunning {
+			t.Fatalf("%s after a failed UpdateRunning: %v, %v", r.ID, got, err)
+		}
+	}
+	if got, err := db.GetRun(ctx, "done"); err != nil {
 		t.Fatal(err)
+	} else {
+		sameRun(t, got, done)
 	}
-	want := polling.Clone()
-	want.Interrupt("http://127.0.0.1:9/")
-	want.Updated = now
-	sameRun(t, got, want)
-	res, _ := got.Step(checks.StepResult)
-	if got.Live != run.LiveInterrupted || res.Status != checks.StatusUnknown ||
-		!strings.HasPrefix(res.Detail, "Interrupted: keycheck stopped while this step was running.") ||
-		!strings.Contains(res.Fix, `curl -s http://127.0.0.1:9/v1/tasks/tk-hiapi-1 -H "Authorization: Bearer $HIAPI_API_KEY"`) {
-		t.Errorf("interrupted run: live %q, result %+v", got.Live, res)
+
+	// Only the running runs are changed, and the changes are stored.
+	now := t0.Add(time.Hour + 1)
+	var seen []string
+	n, err = db.UpdateRunning(ctx, func(r *run.Run) {
+		seen = append(seen, r.ID)
+		r.Live = run.LiveInterrupted
+		r.Updated = now
+		r.SetStep(checks.Result{ID: checks.StepResult, Status: checks.StatusUnknown, Detail: "stopped"})
+	})
+	if err != nil || n != 2 {
+		t.Fatalf("UpdateRunning = %d, %v; want 2", n, err)
+	}
+	slices.Sort(seen)
+	if !slices.Equal(seen, []string{"creating", "polling"}) {
+		t.Errorf("change saw %v, want the two running runs", seen)
+	}
+	for _, r := range []*run.Run{polling, creating} {
+		got, err := db.GetRun(ctx, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := r.Clone()
+		want.Live = run.LiveInterrupted
+		want.Updated = now
+		want.SetStep(checks.Result{ID: checks.StepResult, Status: checks.StatusUnknown, Detail: "stopped"})
+		sameRun(t, got, want)
 	}
 	for _, r := range []*run.Run{done, offline} {
 		got, err := db.GetRun(ctx, r.ID)
@@ -416,9 +450,9 @@ func TestInterruptRunning(t *testing.T) {
 		sameRun(t, got, r)
 	}
 
-	// A second start finds nothing left to interrupt.
-	if n, err := db.InterruptRunning(ctx, now); n != 0 || err != nil {
-		t.Errorf("second InterruptRunning = %d, %v", n, err)
+	// Nothing is left running.
+	if n, err := db.UpdateRunning(ctx, func(*run.Run) { t.Error("change called with no run running") }); n != 0 || err != nil {
+		t.Errorf("second UpdateRunning = %d, %v", n, err)
 	}
 }
 

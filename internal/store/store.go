@@ -46,20 +46,8 @@ type DB struct {
 	getVersion *sql.Stmt
 	// runs caches whole runs by id, checked against getVersion.
 	runs runCache
-	// hiapiBase is the HiAPI base URL InterruptRunning names in its fixes.
-	hiapiBase string
 	// steps caches decoded step results.
 	steps stepCache
-}
-
-// Option configures a DB.
-type Option func(*DB)
-
-// WithHiAPIBase sets the HiAPI base URL the live test uses, so the commands
-// InterruptRunning writes into interrupted steps point at it. The default is
-// HiAPI's own.
-func WithHiAPIBase(base string) Option {
-	return func(db *DB) { db.hiapiBase = base }
 }
 
 // busyTimeout is how long a connection waits for another process's lock.
@@ -79,14 +67,11 @@ var pragmas = []string{
 // Open opens the database file at path, creating it if needed, and brings
 // its schema up to date. path must name a file: an in-memory database would
 // not be shared between the read and write connections.
-func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
+func Open(ctx context.Context, path string) (*DB, error) {
 	if path == "" || strings.HasPrefix(path, ":memory:") || strings.HasPrefix(path, "file:") || strings.Contains(path, "?") {
 		return nil, fmt.Errorf("store: open %q: want a plain file path", path)
 	}
 	db := &DB{}
-	for _, o := range opts {
-		o(db)
-	}
 
 	q := url.Values{"_pragma": pragmas}
 	q.Set("_txlock", "immediate")

@@ -19,10 +19,10 @@ import (
 
 // openTest opens a fresh database in a temporary directory, closed when the
 // test ends.
-func openTest(t testing.TB, opts ...Option) (*DB, string) {
+func openTest(t testing.TB) (*DB, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "keycheck.db")
-	db, err := Open(context.Background(), path, opts...)
+	db, err := Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
