@@ -1,268 +1,236 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
+	"os"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/keycheck/keycheck/internal/wait"
+	"github.com/keycheck/keycheck/static"
 )
 
-// endpoint is one thing measured under load.
+// baseline is the request every other is a ratio to: the same server's
+// stylesheet, at the same concurrency, in the same run.
+const baseline = "GET /static/…/app.css"
+
+// endpoint is one request measured under load, on srv. Browser clients
+// keep cookies (a session, the CSRF cookie) as a browser does; API
+// clients, as curl, do not. Paced ones are also measured at a person's
+// pace.
 type endpoint struct {
-	// Name is the request as the table shows it, Label what it is for.
-	Name, Label string
-	// Browser clients keep cookies (a session, the CSRF cookie) as a
-	// browser does; API clients (curl, CI scripts) do not.
-	Browser bool
-	// New builds the i-th request of a client.
-	New func(i int) (*http.Request, error)
+	Name           string
+	srv            *server
+	Browser, Paced bool
+	Want           int // the status every answer must have
+	New            func(i int) *http.Request
 }
 
-// stats is one endpoint measured at one concurrency: a closed loop of
-// Clients clients, each sending its next request when the last answered.
-type stats struct {
-	Clients int
-	// Pace is each client's time between requests; 0 is a closed loop.
-	Pace     time.Duration
-	Duration time.Duration
-	// OK and Errors count requests completed within the measured window;
-	// an error is a transport failure or a status of 400 or above.
-	OK, Errors int
-	FirstError string
-	// ServerCPU and ClientCPU are the CPU keycheck and this process used
-	// over the window: what each request costs on either side.
-	ServerCPU, ClientCPU time.Duration
-	// OtherCPU is what every other process on the machine used meanwhile.
-	OtherCPU time.Duration
-	// lat are the latencies of the OK requests, sorted.
-	lat []time.Duration
+// sample is an endpoint measured with Clients clients, in a closed loop
+// (Pace 0: each client sends again the moment it is answered, the server's
+// capacity) or at one request per client per Pace (what people feel).
+type sample struct {
+	Name       string
+	Clients    int
+	Pace       time.Duration
+	Duration   time.Duration
+	OK, Errors int // requests completed inside the measured window
+	FirstError error
+	// ServerCPU is keycheck's CPU over the window; OtherCPU is what every
+	// program but keycheck and the load test used meanwhile.
+	ServerCPU, OtherCPU time.Duration
+	lat                 []time.Duration // of the OK requests, sorted
 }
 
-// RPS is successful requests per second.
-func (s stats) RPS() float64 { return float64(s.OK) / s.Duration.Seconds() }
+func (s sample) RPS() float64                { return float64(s.OK) / s.Duration.Seconds() }
+func (s sample) Pct(p float64) time.Duration { return pct(s.lat, p) }
+func (s sample) OtherShare() float64 {
+	return s.OtherCPU.Seconds() / s.Duration.Seconds() / float64(runtime.NumCPU())
+}
 
-// ServerPerReq is keycheck's CPU per request answered.
-func (s stats) ServerPerReq() time.Duration { return perReq(s.ServerCPU, s.OK+s.Errors) }
-
-// ClientPerReq is the load generator's CPU per request.
-func (s stats) ClientPerReq() time.Duration { return perReq(s.ClientCPU, s.OK+s.Errors) }
-
-func perReq(d time.Duration, n int) time.Duration {
-	if n == 0 {
+// pct is the nearest-rank percentile of sorted durations.
+func pct(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
 		return 0
 	}
-	return d / time.Duration(n)
+	return sorted[min(max(int(math.Ceil(float64(len(sorted))*p/100))-1, 0), len(sorted)-1)]
 }
 
-// OtherShare is the share of the machine other processes took.
-func (s stats) OtherShare() float64 {
-	return s.OtherCPU.Seconds() / (s.Duration.Seconds() * float64(runtime.NumCPU()))
-}
-
-// Pct returns the p-th percentile latency (nearest rank).
-func (s stats) Pct(p float64) time.Duration {
-	if len(s.lat) == 0 {
-		return 0
+// requests measures every endpoint at every concurrency, the baseline
+// first at each, then the paced ones at a person's pace with the most
+// clients.
+func (lt *loadTest) requests(ctx context.Context) error {
+	eps, err := endpoints(lt.srv, lt.res.finished)
+	if err != nil {
+		return err
 	}
-	i := int(float64(len(s.lat))*p/100+0.999999) - 1
-	return s.lat[min(max(i, 0), len(s.lat)-1)]
-}
-
-// maxSamples bounds the latencies one client keeps: memory stays bounded
-// however fast the machine.
-const maxSamples = 1 << 20
-
-// measure runs ep with the given number of clients: a warm-up on the same
-// connections and cookie jars, unrecorded, then cfg.Duration recorded.
-// Only requests that complete inside the recorded window count, so
-// requests/s is completions per second of that window.
-//
-// With pace 0 each client sends its next request as soon as the last one
-// answered (a closed loop: the server's capacity). With a pace, each sends
-// one request per pace, at a phase of its own, as people typing do.
-func (lt *loadTest) measure(ctx context.Context, ep endpoint, clients int, pace time.Duration) (stats, error) {
-	from := time.Now().Add(lt.cfg.Warmup)
-	until := from.Add(lt.cfg.Duration)
-	type result struct {
-		lat      []time.Duration
-		errs     int
-		firstErr string
-	}
-	results := make([]result, clients)
-	var wg sync.WaitGroup
-
-	// CPU of both sides over the recorded window, read on its edges.
-	var serverCPU, clientCPU, otherCPU time.Duration
-	cpuDone := make(chan struct{})
-	go func() {
-		defer close(cpuDone)
-		pid := lt.srv.cmd.Process.Pid
-		if !sleep(ctx, time.Until(from)) {
-			return
-		}
-		s0, _ := cpuTime(pid)
-		c0 := selfCPU()
-		m0, _ := machineBusy()
-		if !sleep(ctx, time.Until(until)) {
-			return
-		}
-		s1, _ := cpuTime(pid)
-		c1 := selfCPU()
-		m1, _ := machineBusy()
-		serverCPU, clientCPU = s1-s0, c1-c0
-		otherCPU = max(0, (m1-m0)-serverCPU-clientCPU)
-	}()
-	for w := range clients {
-		client := lt.loadClient(ep.Browser)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			res := &results[w]
-			next := time.Now().Add(pace * time.Duration(w) / time.Duration(clients))
-			for i := w; ctx.Err() == nil; i += clients {
-				start := time.Now()
-				if pace > 0 {
-					if !sleep(ctx, time.Until(next)) {
-						return
-					}
-					// Latency counts from when the request was due, so a
-					// server that falls behind shows it (no coordinated
-					// omission).
-					start = next
-					next = next.Add(pace)
-				}
-				if !time.Now().Before(until) {
-					return
-				}
-				req, err := ep.New(i)
-				if err != nil {
-					res.errs++
-					res.firstErr = err.Error()
-					return
-				}
-				failure := ""
-				resp, err := client.Do(req.WithContext(ctx))
-				if err != nil {
-					failure = err.Error()
-				} else {
-					_, err = io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-					switch {
-					case err != nil:
-						failure = "reading the body: " + err.Error()
-					case resp.StatusCode >= 400:
-						failure = fmt.Sprintf("%s answered %s", ep.Name, resp.Status)
-					}
-				}
-				end := time.Now()
-				if end.Before(from) || end.After(until) || ctx.Err() != nil {
-					continue
-				}
-				if failure != "" {
-					res.errs++
-					if res.firstErr == "" {
-						res.firstErr = failure
-					}
-					continue
-				}
-				if len(res.lat) < maxSamples {
-					res.lat = append(res.lat, end.Sub(start))
-				}
+	for _, n := range levels {
+		for _, ep := range eps {
+			if err := lt.measure(ctx, ep, n, 0); err != nil {
+				return err
 			}
-		}()
-	}
-	wg.Wait()
-	<-cpuDone
-	if err := ctx.Err(); err != nil {
-		return stats{}, err
-	}
-	s := stats{Clients: clients, Pace: pace, Duration: lt.cfg.Duration, ServerCPU: serverCPU, ClientCPU: clientCPU, OtherCPU: otherCPU}
-	for _, r := range results {
-		s.OK += len(r.lat)
-		s.Errors += r.errs
-		if s.FirstError == "" {
-			s.FirstError = r.firstErr
 		}
-		s.lat = append(s.lat, r.lat...)
+	}
+	for _, ep := range eps {
+		if ep.Paced {
+			if err := lt.measure(ctx, ep, slices.Max(levels), personPace); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkForm is what htmx posts as a person types: the whole form, with a
+// clean HiAPI key, the typical case.
+var checkForm = url.Values{
+	"_csrf": {""}, "key": {goodKey}, "var_name": {""}, "env_file": {""}, "base_url": {""}, "header": {""},
+	"expected_last4": {""}, "expected_length": {""}, "model": {"gpt-image-2"}, "prompt": {"a red apple on a white table"},
+}.Encode()
+
+// endpoints are the baseline and the measured requests on srv. The run
+// pages are finished live tests (eleven steps with evidence and an image,
+// the richest page). Another server (PostgreSQL) gets rows of its own by
+// calling this with that server and renaming the rows.
+func endpoints(srv *server, pages []string) ([]endpoint, error) {
+	assets, err := static.Load() // the same files, so the same hashed URL, as the keycheck just built
+	if err != nil {
+		return nil, err
+	}
+	// A current browser sends Sec-Fetch-Site, by which the CSRF check
+	// judges a form post; htmx adds its own headers.
+	browser := func(method, path, body string, header ...string) *http.Request {
+		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+		header = append(header, "Sec-Fetch-Site", "same-origin")
+		for i := 0; i < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		return req
+	}
+	return []endpoint{
+		{Name: baseline, srv: srv, Browser: true, Want: 200, New: func(int) *http.Request {
+			return browser(http.MethodGet, assets.URL("app.css"), "")
+		}},
+		{Name: "POST /check", srv: srv, Browser: true, Paced: true, Want: 200, New: func(int) *http.Request {
+			return browser(http.MethodPost, "/check", checkForm, "Content-Type", "application/x-www-form-urlencoded", "Origin", srv.URL,
+				"HX-Request", "true", "HX-Target", "checklist", "HX-Current-URL", srv.URL+"/")
+		}},
+		{Name: "POST /api/v1/runs", srv: srv, Want: 201, New: func(int) *http.Request { return apiRequest(srv, goodKey, false) }},
+		{Name: "GET /runs/{id}", srv: srv, Browser: true, Paced: true, Want: 200, New: func(i int) *http.Request {
+			return browser(http.MethodGet, "/runs/"+pages[i%len(pages)], "")
+		}},
+	}, nil
+}
+
+// measure sends ep's requests from n clients for the warm-up and then
+// lt.duration, and keeps the figures of the requests that complete inside
+// that window. An endpoint that never answers as it should ends the run.
+func (lt *loadTest) measure(ctx context.Context, ep endpoint, n int, pace time.Duration) error {
+	lt.progress("measuring %s with %d client(s), %s", ep.Name, n, paceWord(pace))
+	from := time.Now().Add(warmup)
+	until := from.Add(lt.duration)
+	s := sample{Name: ep.Name, Clients: n, Pace: pace, Duration: lt.duration}
+	clients := make([]sample, n) // each client's share
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { clients[i] = lt.client(ctx, ep, i, n, pace, from, until) })
+	}
+	s.ServerCPU, s.OtherCPU = cpuOver(ctx, ep.srv, from, until)
+	wg.Wait()
+	for _, c := range clients {
+		s.OK, s.Errors = s.OK+c.OK, s.Errors+c.Errors
+		s.FirstError = cmp.Or(s.FirstError, c.FirstError)
+		s.lat = append(s.lat, c.lat...)
 	}
 	slices.Sort(s.lat)
-	return s, nil
+	lt.res.requests = append(lt.res.requests, s)
+	switch {
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case !ep.srv.alive():
+		return fmt.Errorf("keycheck exited while measuring %s; its log:\n%s", s.Name, ep.srv.logText())
+	case s.OK == 0:
+		return fmt.Errorf("%s: no request answered %d: %v", s.Name, ep.Want, s.FirstError)
+	}
+	return nil
 }
 
-// loadClient is one client of the load: connections are kept alive and
-// shared from one pool, redirects are not followed (a 303 is the answer).
-func (lt *loadTest) loadClient(browser bool) *http.Client {
+// client is the w-th of n clients: it sends requests w, w+n, w+2n… until
+// the window closes. A paced client starts at a phase of its own, and its
+// latency counts from when the request was due, so a server that falls
+// behind shows it (no coordinated omission).
+func (lt *loadTest) client(ctx context.Context, ep endpoint, w, n int, pace time.Duration, from, until time.Time) (s sample) {
 	c := &http.Client{
-		Transport: lt.transport,
-		Timeout:   30 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		},
+		Transport:     lt.load,
+		Timeout:       30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-	if browser {
+	if ep.Browser {
 		c.Jar, _ = cookiejar.New(nil)
 	}
-	return c
-}
-
-// row is one line of the throughput table: an endpoint beside the
-// baseline measured at the same concurrency.
-type row struct {
-	Endpoint endpoint
-	Stats    stats
-	Baseline stats
-}
-
-// Ratio is the endpoint's requests/s over the baseline's.
-func (r row) Ratio() float64 {
-	if r.Baseline.RPS() == 0 {
-		return 0
-	}
-	return r.Stats.RPS() / r.Baseline.RPS()
-}
-
-// throughput measures every endpoint at every concurrency beside a
-// baseline (a static file from the same server) measured first at that
-// concurrency, in the same run.
-func (lt *loadTest) throughput(ctx context.Context, baseline endpoint, eps []endpoint) ([]row, error) {
-	var rows []row
-	for _, clients := range lt.cfg.Levels {
-		lt.progress("measuring the baseline at %d client(s)", clients)
-		base, err := lt.measure(ctx, baseline, clients, 0)
-		if err != nil {
-			return nil, err
-		}
-		rows = append(rows, row{Endpoint: baseline, Stats: base, Baseline: base})
-		for _, ep := range eps {
-			lt.progress("measuring %s at %d client(s)", ep.Name, clients)
-			s, err := lt.measure(ctx, ep, clients, 0)
-			if err != nil {
-				return nil, err
+	next := time.Now().Add(pace * time.Duration(w) / time.Duration(n))
+	for i := w; ; i += n {
+		start := time.Now()
+		if pace > 0 {
+			if wait.For(ctx, time.Until(next)) != nil {
+				return s
 			}
-			rows = append(rows, row{Endpoint: ep, Stats: s, Baseline: base})
+			start, next = next, next.Add(pace)
+		}
+		if ctx.Err() != nil || !time.Now().Before(until) {
+			return s
+		}
+		err := send(ctx, c, ep, i)
+		switch end := time.Now(); {
+		case end.Before(from) || end.After(until):
+		case err != nil:
+			s.Errors++
+			s.FirstError = cmp.Or(s.FirstError, err)
+		default:
+			s.OK++
+			s.lat = append(s.lat, end.Sub(start))
 		}
 	}
-	return rows, nil
 }
 
-// paced measures eps with the most clients at a person's pace: the
-// latency people feel when that many use keycheck at once, rather than
-// the server's capacity.
-func (lt *loadTest) paced(ctx context.Context, eps []endpoint) ([]row, error) {
-	clients := slices.Max(lt.cfg.Levels)
-	var out []row
-	for _, ep := range eps {
-		lt.progress("measuring %s with %d clients at one request per %s each", ep.Name, clients, lt.cfg.Pace)
-		s, err := lt.measure(ctx, ep, clients, lt.cfg.Pace)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, row{Endpoint: ep, Stats: s})
+// send sends ep's i-th request and reads the whole answer.
+func send(ctx context.Context, c *http.Client, ep endpoint, i int) error {
+	resp, err := c.Do(ep.New(i).WithContext(ctx))
+	if err != nil {
+		return err
 	}
-	return out, nil
+	defer resp.Body.Close()
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		return err
+	}
+	if resp.StatusCode != ep.Want {
+		return fmt.Errorf("%s answered %s, want %d", ep.Name, resp.Status, ep.Want)
+	}
+	return nil
+}
+
+// cpuOver waits out the window and returns the CPU srv used over it,
+// and the CPU every other program used: the machine's, less keycheck's
+// and the load test's own.
+func cpuOver(ctx context.Context, srv *server, from, until time.Time) (keycheck, others time.Duration) {
+	pid, self := srv.cmd.Process.Pid, os.Getpid()
+	if wait.For(ctx, time.Until(from)) != nil {
+		return 0, 0
+	}
+	s0, c0, m0 := cpuTime(pid), cpuTime(self), machineBusy()
+	if wait.For(ctx, time.Until(until)) != nil {
+		return 0, 0
+	}
+	s1, c1, m1 := cpuTime(pid), cpuTime(self), machineBusy()
+	return s1 - s0, max(0, (m1-m0)-(s1-s0)-(c1-c0))
 }

@@ -3,150 +3,77 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
-	"io"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
+	"slices"
+	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
+
+	"github.com/keycheck/keycheck/internal/wait"
 )
 
-// build compiles ./cmd/keycheck into dir, as a person would deploy it.
-func build(ctx context.Context, dir string, stderr io.Writer) (string, error) {
-	bin := filepath.Join(dir, "keycheck")
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/keycheck")
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		stderr.Write(out.Bytes())
-		return "", fmt.Errorf("go build ./cmd/keycheck (run loadtest from the repository root): %w", err)
-	}
-	return bin, nil
-}
-
-// server is keycheck running as a child process, as "keycheck serve".
+// server is keycheck serving as a child process, so its memory and CPU
+// are its own; its output goes to files in dir.
 type server struct {
-	cmd  *exec.Cmd
-	URL  string
-	Args []string
-	logs *logTail
-	done chan struct{}
-	// exitErr is the process's end, valid once done is closed.
-	exitErr error
+	URL, dir string
+	Args     []string
+	cmd      *exec.Cmd
+	cancel   context.CancelFunc
+	done     chan struct{} // closed when it has exited
 }
 
-// startServer starts keycheck serve on a free loopback port and waits for
-// /healthz. A port taken between choosing and binding it is retried.
-func startServer(ctx context.Context, bin string, args []string, verbose io.Writer) (*server, error) {
-	var lastErr error
-	for range 3 {
-		port, err := freePort()
-		if err != nil {
-			return nil, err
-		}
-		addr := fmt.Sprintf("127.0.0.1:%d", port)
-		s := &server{
-			URL:  "http://" + addr,
-			Args: append([]string{"serve", "--addr", addr}, args...),
-			logs: &logTail{echo: verbose},
-			done: make(chan struct{}),
-		}
-		s.cmd = exec.Command(bin, s.Args...)
-		s.cmd.Stdout = io.Discard
-		s.cmd.Stderr = s.logs
-		s.cmd.Env = cleanEnv()
-		s.cmd.SysProcAttr = childAttr()
-		if err := s.cmd.Start(); err != nil {
-			return nil, fmt.Errorf("starting keycheck: %w", err)
-		}
-		go func() {
-			s.exitErr = s.cmd.Wait()
-			close(s.done)
-		}()
-		err = s.waitHealthy(ctx, 30*time.Second)
-		if err == nil {
-			return s, nil
-		}
-		s.stop()
-		lastErr = err
-		if ctx.Err() != nil || !strings.Contains(s.logs.String(), "address already in use") {
-			break
+// startServer builds ./cmd/keycheck into dir, as a person would deploy
+// it, and starts `keycheck serve` on a port of the kernel's choosing,
+// read from the line it prints once it listens. Ending ctx, or stop,
+// sends it SIGTERM as production does; it is killed 15 s later.
+func startServer(ctx context.Context, dir string, args ...string) (*server, error) {
+	bin := filepath.Join(dir, "keycheck")
+	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/keycheck").CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("go build ./cmd/keycheck (run loadtest from the repository root): %w\n%s", err, out)
+	}
+	stdout, err1 := os.Create(filepath.Join(dir, "stdout"))
+	stderr, err2 := os.Create(filepath.Join(dir, "log"))
+	if err := errors.Join(err1, err2); err != nil {
+		return nil, err
+	}
+	defer stdout.Close() // the child has its own copies
+	defer stderr.Close()
+	ctx, cancel := context.WithCancel(ctx)
+	s := &server{dir: dir, Args: append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), cancel: cancel, done: make(chan struct{})}
+	s.cmd = exec.CommandContext(ctx, bin, s.Args...)
+	s.cmd.Stdout, s.cmd.Stderr = stdout, stderr
+	// A KEYCHECK_* setting in the shell must not change what is measured.
+	s.cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "KEYCHECK_") })
+	s.cmd.Cancel = func() error { return s.cmd.Process.Signal(syscall.SIGTERM) }
+	s.cmd.WaitDelay = 15 * time.Second
+	if err := s.cmd.Start(); err != nil {
+		cancel()
+		return nil, fmt.Errorf("starting keycheck: %w", err)
+	}
+	go func() { s.cmd.Wait(); close(s.done) }()
+	for deadline := time.Now().Add(30 * time.Second); s.URL == ""; {
+		b, _ := os.ReadFile(stdout.Name())
+		// "keycheck is running at http://127.0.0.1:port (HiAPI: …)"
+		if _, after, ok := strings.Cut(string(b), "keycheck is running at "); ok && strings.Contains(after, " ") {
+			s.URL, _, _ = strings.Cut(after, " ")
+		} else if !s.alive() || time.Now().After(deadline) || wait.For(ctx, 20*time.Millisecond) != nil {
+			s.stop()
+			return nil, fmt.Errorf("keycheck did not start (%v); its log:\n%s", s.cmd.ProcessState, s.logText())
 		}
 	}
-	return nil, lastErr
+	return s, nil
 }
 
-// cleanEnv is this process's environment without KEYCHECK_* variables, so
-// a setting in the shell cannot change what is measured.
-func cleanEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "KEYCHECK_") {
-			env = append(env, kv)
-		}
-	}
-	return env
-}
-
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
-}
-
-func (s *server) waitHealthy(ctx context.Context, limit time.Duration) error {
-	deadline := time.Now().Add(limit)
-	c := &http.Client{Timeout: time.Second}
-	for {
-		select {
-		case <-s.done:
-			return fmt.Errorf("keycheck exited before answering /healthz (%v); its log:\n%s", s.exitErr, s.logs.String())
-		case <-ctx.Done():
-			return ctx.Err()
-		default:
-		}
-		resp, err := c.Get(s.URL + "/healthz")
-		if err == nil {
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("keycheck did not answer /healthz within %s; its log:\n%s", limit, s.logs.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-// stop ends keycheck as SIGTERM does in production (live tests save
-// themselves, the database closes), and kills it if that takes too long.
 func (s *server) stop() {
-	select {
-	case <-s.done:
-		return
-	default:
-	}
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.done:
-	case <-time.After(15 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-s.done
-	}
+	s.cancel()
+	<-s.done
 }
 
-// alive reports whether the process is still running.
 func (s *server) alive() bool {
 	select {
 	case <-s.done:
@@ -156,65 +83,49 @@ func (s *server) alive() bool {
 	}
 }
 
-// rss returns the process's resident memory now and its high-water mark.
-func (s *server) rss() (cur, peak int64, err error) {
-	return readRSS(s.cmd.Process.Pid)
+func (s *server) logText() string {
+	b, _ := os.ReadFile(filepath.Join(s.dir, "log"))
+	return string(b)
 }
 
-// logTail keeps the last 64 KiB of the server's log and counts its
-// warnings and errors: a measurement taken while the server complained is
-// reported as such.
-type logTail struct {
-	echo io.Writer
-
-	mu       sync.Mutex
-	buf      []byte
-	warnings int
-	errors   int
+// rss is keycheck's resident memory in bytes, from /proc/<pid>/status;
+// zero without /proc.
+func (s *server) rss() int64 {
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	_, after, _ := strings.Cut(string(b), "VmRSS:")
+	kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.SplitN(after, "\n", 2)[0], "kB")), 10, 64)
+	return kb << 10
 }
 
-var (
-	levelWarn  = regexp.MustCompile(`(?m)level=WARN\b`)
-	levelError = regexp.MustCompile(`(?m)level=ERROR\b`)
-)
+// clockTick is USER_HZ, the unit of /proc's CPU times: 100 on every Linux
+// that Go supports.
+const clockTick = 10 * time.Millisecond
 
-func (l *logTail) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.warnings += len(levelWarn.FindAllIndex(p, -1))
-	l.errors += len(levelError.FindAllIndex(p, -1))
-	l.buf = append(l.buf, p...)
-	if over := len(l.buf) - 64<<10; over > 0 {
-		l.buf = append(l.buf[:0], l.buf[over:]...)
+// cpuTime is the user and system CPU a process has used so far: fields 14
+// and 15 of /proc/<pid>/stat, counted after the command name (which may
+// hold spaces).
+func cpuTime(pid int) time.Duration {
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0
 	}
-	if l.echo != nil {
-		l.echo.Write(p)
-	}
-	return len(p), nil
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * clockTick
 }
 
-func (l *logTail) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return string(l.buf)
-}
-
-func (l *logTail) counts() (warnings, errs int) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.warnings, l.errors
-}
-
-// lastErrors returns up to n ERROR lines of the log, for the report.
-func (l *logTail) lastErrors(n int) []string {
-	var out []string
-	for _, line := range strings.Split(l.String(), "\n") {
-		if levelError.MatchString(line) {
-			out = append(out, line)
+// machineBusy is the CPU every process has used so far: user, nice,
+// system and steal from /proc/stat (interrupts on loopback are mostly the
+// load test's own packets).
+func machineBusy() (busy time.Duration) {
+	b, _ := os.ReadFile("/proc/stat")
+	f := strings.Fields(strings.SplitN(string(b), "\n", 2)[0])
+	for _, i := range []int{1, 2, 3, 8} {
+		if i < len(f) {
+			n, _ := strconv.ParseInt(f[i], 10, 64)
+			busy += time.Duration(n) * clockTick
 		}
 	}
-	if len(out) > n {
-		out = out[len(out)-n:]
-	}
-	return out
+	return busy
 }
