@@ -20,6 +20,8 @@ type Asset struct {
 	Hash        string
 	Body        []byte
 	ContentType string
+	// url is the hashed URL, made once: every page asks for five of them.
+	url string
 }
 
 // Assets indexes the embedded files by name and knows their hashed URLs.
@@ -39,11 +41,13 @@ func Load() (*Assets, error) {
 			return err
 		}
 		sum := sha256.Sum256(body)
+		hash := hex.EncodeToString(sum[:])[:12]
 		a.byName[p] = &Asset{
 			Name:        p,
-			Hash:        hex.EncodeToString(sum[:])[:12],
+			Hash:        hash,
 			Body:        body,
 			ContentType: contentType(p),
+			url:         "/static/" + hash + "/" + p,
 		}
 		return nil
 	})
@@ -58,7 +62,7 @@ func (a *Assets) URL(name string) string {
 	if !ok {
 		panic("static: no embedded file " + name)
 	}
-	return "/static/" + f.Hash + "/" + f.Name
+	return f.url
 }
 
 // Lookup returns the file for a hashed path "<hash>/<name>". A stale hash

@@ -50,12 +50,13 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // securityHeaders sets the headers every response carries. Pages never
-// cache: they may reflect a request that carried a key.
+// cache: they may reflect a request that carried a key. Echo wraps the
+// handler in its middleware on every request, so nothing is computed here
+// that could be computed once (the policy is made in New).
 func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
-	csp := s.contentSecurityPolicy()
 	return func(c echo.Context) error {
 		h := c.Response().Header()
-		h.Set("Content-Security-Policy", csp)
+		h.Set("Content-Security-Policy", s.csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "no-referrer")
@@ -74,9 +75,9 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 // contentSecurityPolicy allows only keycheck's own scripts and styles, and
 // images from HiAPI's CDN (any https host, since the CDN's name is not
 // documented) or from a plain-http HiAPI such as the local fake.
-func (s *Server) contentSecurityPolicy() string {
+func contentSecurityPolicy(hiapiURL string) string {
 	img := "'self' data: https:"
-	if u, err := url.Parse(s.cfg.HiAPIURL); err == nil && u.Scheme == "http" && u.Host != "" {
+	if u, err := url.Parse(hiapiURL); err == nil && u.Scheme == "http" && u.Host != "" {
 		img += " http://" + u.Host
 	}
 	return strings.Join([]string{

@@ -49,7 +49,7 @@ func (s *Server) runPage(c echo.Context, r *run.Run, parts runParts) templates.R
 		Curl:          parts.curl,
 		Model:         r.Model,
 		CSRF:          csrfToken(c),
-		KeyTTL:        durationWords(s.cfg.KeyTTL),
+		KeyTTL:        s.keyTTL,
 	}
 }
 

@@ -84,7 +84,11 @@ type Server struct {
 	buffers sync.Pool
 	// runs caches the runs no live test is changing (see runCache).
 	runs *runCache
-	now  func() time.Time
+	// csp is the Content-Security-Policy header and keyTTL says KeyTTL in
+	// words: both fixed by the config, made once.
+	csp    string
+	keyTTL string
+	now    func() time.Time
 	// stop is closed when the server shuts down, ending event streams.
 	stop chan struct{}
 }
@@ -111,6 +115,8 @@ func New(cfg Config, log *slog.Logger, store RunStore, live LiveRunner, keys *ru
 		assets:   assets,
 		limits:   newLimiters(cfg, now),
 		runs:     newRunCache(store),
+		csp:      contentSecurityPolicy(cfg.HiAPIURL),
+		keyTTL:   durationWords(cfg.KeyTTL),
 		now:      now,
 		stop:     make(chan struct{}),
 	}

@@ -94,10 +94,11 @@ func (s *Server) session(c echo.Context) *session {
 		return &session{raw: sessions.NewSession(s.sessions, sessionName)}
 	}
 	if lazy.sess == nil {
-		raw, _ := s.sessions.Get(c.Request(), sessionName)
-		if raw == nil {
-			raw = sessions.NewSession(s.sessions, sessionName)
-		}
+		// New, not Get: Get also files the session in a per-request
+		// registry (a copy of the request) that keycheck never reads. A
+		// cookie that fails to decode yields a new session, and the error
+		// says only that.
+		raw, _ := s.sessions.New(c.Request(), sessionName)
 		sess := &session{raw: raw, ephemeral: apiWithoutCookie(c)}
 		if sess.id() == "" && !sess.ephemeral {
 			raw.Values["sid"] = randomID()
