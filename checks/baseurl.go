@@ -132,6 +132,46 @@ func checkBaseURL(st *state) Result {
 		return skip("Skipped: no base URL given. Paste the base URL your client uses (e.g. the value of HIAPI_BASE_URL or OPENAI_BASE_URL, or base_url in your code) to check it.", "")
 	}
 	var f findings
+	u := unwrapURL(st, raw, lo, hi, &f)
+	if looksLikeKey(u) {
+		f.add(StatusFail, "This is an API key, not a URL. "+whichBase, "Put the key in the key field and the base URL (https://api.hiapi.ai/v1 or https://api.hiapi.ai) here.")
+		return f.result("")
+	}
+	p, hostShown := judgeScheme(st, u, &f)
+	if p.userinfo {
+		f.add(StatusFail, "The URL carries credentials (user:password@ before the host). Never put a key in a URL: it ends up in logs. HiAPI reads the key only from the Authorization header.", "Remove the part before @, and rotate the key if it was a real one.")
+	}
+	// Only a host that means HiAPI's API can pass, so base is read only
+	// then.
+	meant := judgeHost(st, p, hostShown, &f)
+	base := ""
+	if meant {
+		base = judgePath(st, p.path, &f)
+	}
+	if p.query {
+		qs := StatusWarn
+		if meant {
+			qs = StatusFail
+		}
+		f.add(qs, "The URL has a query string (?…): clients add their paths after the base, so it lands in the wrong place, and a key in a URL ends up in logs.", "Remove everything from the ?; the key goes in the Authorization header.")
+	}
+	if p.fragment {
+		f.add(StatusWarn, "The URL has a fragment (#…), which clients drop or mangle.", "Remove everything from the #.")
+	}
+	if len(f.list) == 0 {
+		if base == "/v1" {
+			return Result{Status: StatusPass, Detail: "https://api.hiapi.ai/v1 is right for OpenAI-style clients: they add /chat/completions or /images/generations. If your code calls the task API itself, use https://api.hiapi.ai instead: with /v1 here, /v1/tasks becomes /v1/v1/tasks."}
+		}
+		return Result{Status: StatusPass, Detail: "https://api.hiapi.ai is HiAPI's base for the task API (POST /v1/tasks). OpenAI-style clients need https://api.hiapi.ai/v1 instead: they add /chat/completions or /images/generations to it."}
+	}
+	r := f.result("")
+	r.Detail += " " + whichBase
+	return r
+}
+
+// unwrapURL returns the URL in raw[lo:hi], reporting what was around it
+// (blanks at the ends, a NAME= assignment, quotes) and blanks inside it.
+func unwrapURL(st *state, raw string, lo, hi int, f *findings) string {
 	u := raw[lo:hi]
 	if lo > 0 || hi < len(raw) {
 		var parts []string
@@ -159,22 +199,21 @@ func checkBaseURL(st *state) Result {
 	if i := strings.IndexFunc(u, hidden); i >= 0 {
 		f.add(StatusFail, "A blank or invisible character inside the URL at position "+itoa(runeCount(raw[:lo])+runeCount(u[:i])+1)+": the URL was split or pasted with extra text.", "Paste the URL as one piece, without spaces.")
 	}
-	if looksLikeKey(u) {
-		f.add(StatusFail, "This is an API key, not a URL. "+whichBase, "Put the key in the key field and the base URL (https://api.hiapi.ai/v1 or https://api.hiapi.ai) here.")
-		return f.result("")
-	}
-	p := splitURL(u)
-	hostShown := "this host"
-	if p.host != "" && len(p.host) <= 100 && hostChars(p.host) && st.safe(p.host) {
-		hostShown = p.host
-	}
+	return u
+}
+
+// judgeScheme splits u and reports a scheme that is not https://; a
+// malformed one (https:/, https//) is read past, so the host is still
+// judged. hostShown is the host when it is safe to show.
+func judgeScheme(st *state, u string, f *findings) (p urlParts, hostShown string) {
+	p = splitURL(u)
+	hostShown = shownHost(st, p.host, "this host")
+	lower := strings.ToLower(u)
 	switch {
-	case !p.hasScheme && (strings.HasPrefix(strings.ToLower(u), "https:/") || strings.HasPrefix(strings.ToLower(u), "http:/") || strings.HasPrefix(strings.ToLower(u), "https//")):
+	case !p.hasScheme && (strings.HasPrefix(lower, "https:/") || strings.HasPrefix(lower, "http:/") || strings.HasPrefix(lower, "https//")):
 		f.add(StatusFail, "The scheme is malformed (it needs exactly ‘https://’).", "Write it as https://api.hiapi.ai/v1 (or https://api.hiapi.ai).")
-		p = splitURL(strings.TrimLeft(strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(u), "https"), "http"), ":/"))
-		if p.host != "" && len(p.host) <= 100 && hostChars(p.host) && st.safe(p.host) {
-			hostShown = p.host
-		}
+		p = splitURL(strings.TrimLeft(strings.TrimPrefix(strings.TrimPrefix(lower, "https"), "http"), ":/"))
+		hostShown = shownHost(st, p.host, hostShown)
 	case !p.hasScheme:
 		f.add(StatusFail, "No scheme: the URL does not start with https://, so most clients refuse it or read it as a path.", "Write https:// in front: https://api.hiapi.ai/v1 (or https://api.hiapi.ai).")
 	case p.scheme == "http":
@@ -186,77 +225,75 @@ func checkBaseURL(st *state) Result {
 		}
 		f.add(StatusFail, "Uses "+sc+", not https://.", "Use https://api.hiapi.ai/v1 (or https://api.hiapi.ai).")
 	}
-	if p.userinfo {
-		f.add(StatusFail, "The URL carries credentials (user:password@ before the host). Never put a key in a URL: it ends up in logs. HiAPI reads the key only from the Authorization header.", "Remove the part before @, and rotate the key if it was a real one.")
+	return p, hostShown
+}
+
+// shownHost is host when it is short, plain and safe to show, else
+// fallback.
+func shownHost(st *state, host, fallback string) string {
+	if host != "" && len(host) <= 100 && hostChars(host) && st.safe(host) {
+		return host
 	}
-	hiapi := p.host == hiapiHost
-	// meant is set when the host is HiAPI's or a typo of it, so the path
-	// is judged as HiAPI's too.
-	meant := hiapi
+	return fallback
+}
+
+// judgeHost reports a host that is not HiAPI's API: another provider's,
+// HiAPI's website or docs, a typo, a local proxy or another. It returns
+// whether HiAPI's API was meant (its host or a typo of it), so the path is
+// judged as HiAPI's too.
+func judgeHost(st *state, p urlParts, hostShown string, f *findings) (meant bool) {
 	switch {
-	case hiapi:
+	case p.host == hiapiHost:
 		if p.port != "" && p.port != "443" {
 			f.add(StatusFail, "Port :"+shortText(st, p.port, 6)+" on api.hiapi.ai: HiAPI answers on the standard https port.", "Drop the port: https://api.hiapi.ai/v1.")
 		}
+		return true
 	case p.host == "":
 		f.add(StatusFail, "There is no host in the URL.", fixBase)
 	case hostProvider(p.host) != "":
 		name := hostProvider(p.host)
 		f.add(StatusFail, "Sends the key to "+name+" ("+hostShown+"), not HiAPI: "+name+" has never seen HiAPI keys, so it always answers that the key is invalid.", fixBase)
 	case p.host == "hiapi.ai" || p.host == "www.hiapi.ai":
-		meant = true
 		f.add(StatusFail, hostShown+" is HiAPI's website, not its API: the API is at api.hiapi.ai.", fixBase)
+		return true
 	case p.host == "docs.hiapi.ai":
 		f.add(StatusFail, "docs.hiapi.ai is HiAPI's documentation site, not its API: the API is at api.hiapi.ai.", fixBase)
 	case strings.Contains(p.host, "hiapi") || strings.Contains(p.host, "hi-api") || levenshteinFold(p.host, hiapiHost) <= 3:
-		meant = true
 		f.add(StatusFail, "‘"+hostShown+"’ is not HiAPI's API host: did you mean api.hiapi.ai?", fixBase)
+		return true
 	case isLocalHost(p.host):
 		f.add(StatusWarn, "Sends the key to a local address ("+hostShown+"), not HiAPI: fine if that is your proxy, as long as it passes the Authorization header on to https://api.hiapi.ai.", "If there is no proxy there, use https://api.hiapi.ai/v1 (OpenAI-style clients) or https://api.hiapi.ai (task API).")
 	default:
 		f.add(StatusWarn, hostShown+" is not HiAPI: fine if this is your proxy or gateway, as long as it passes the Authorization header on to https://api.hiapi.ai.", "If it is not a proxy, set the base URL to https://api.hiapi.ai/v1 (OpenAI-style clients) or https://api.hiapi.ai (task API).")
 	}
-	path := strings.ToLower(p.path)
-	base := strings.TrimRight(path, "/")
-	if meant {
-		if strings.Contains(strings.TrimRight(path, "/"), "//") || strings.HasSuffix(path, "//") {
-			f.add(StatusWarn, "The path has a double slash (//): some servers treat it as a different path.", "Remove the extra slash.")
-		}
-		for strings.Contains(base, "//") {
-			base = strings.ReplaceAll(base, "//", "/")
-		}
-		switch {
-		case base == "" || base == "/v1":
-		case strings.Contains(base, "/v1/v1"):
-			f.add(StatusFail, "The path repeats /v1 (/v1/v1): the client adds /v1 itself.", fixBase)
-		case strings.HasPrefix(base, "/v1/tasks") || strings.HasPrefix(base, "/tasks"):
-			f.add(StatusFail, "Ends in the task endpoint (/v1/tasks), not the base: the client adds that path itself, so requests would go to /v1/tasks/v1/tasks.", fixBase)
-		case strings.HasPrefix(base, "/v1/chat") || strings.HasPrefix(base, "/v1/images") || strings.HasPrefix(base, "/v1/models") ||
-			strings.HasPrefix(base, "/v1/responses") || strings.HasPrefix(base, "/v1/embeddings") || strings.HasPrefix(base, "/v1/completions"):
-			f.add(StatusFail, "Ends in an endpoint ("+shortText(st, p.path, 40)+"), not the base: the client adds that path itself, so it would be doubled.", fixBase)
-		default:
-			f.add(StatusFail, "The path "+shortText(st, p.path, 40)+" is not part of HiAPI's base URL: the only path it has is /v1, for OpenAI-style clients.", fixBase)
-		}
+	return false
+}
+
+// judgePath reports a path HiAPI's base URL does not have (only "" and /v1
+// are right) and returns it in lower case, without trailing or doubled
+// slashes.
+func judgePath(st *state, path string, f *findings) string {
+	lower := strings.ToLower(path)
+	base := strings.TrimRight(lower, "/")
+	if strings.Contains(base, "//") || strings.HasSuffix(lower, "//") {
+		f.add(StatusWarn, "The path has a double slash (//): some servers treat it as a different path.", "Remove the extra slash.")
 	}
-	if p.query {
-		qs := StatusWarn
-		if meant {
-			qs = StatusFail
-		}
-		f.add(qs, "The URL has a query string (?…): clients add their paths after the base, so it lands in the wrong place, and a key in a URL ends up in logs.", "Remove everything from the ?; the key goes in the Authorization header.")
+	for strings.Contains(base, "//") {
+		base = strings.ReplaceAll(base, "//", "/")
 	}
-	if p.fragment {
-		f.add(StatusWarn, "The URL has a fragment (#…), which clients drop or mangle.", "Remove everything from the #.")
+	switch {
+	case base == "" || base == "/v1":
+	case strings.Contains(base, "/v1/v1"):
+		f.add(StatusFail, "The path repeats /v1 (/v1/v1): the client adds /v1 itself.", fixBase)
+	case strings.HasPrefix(base, "/v1/tasks") || strings.HasPrefix(base, "/tasks"):
+		f.add(StatusFail, "Ends in the task endpoint (/v1/tasks), not the base: the client adds that path itself, so requests would go to /v1/tasks/v1/tasks.", fixBase)
+	case strings.HasPrefix(base, "/v1/chat") || strings.HasPrefix(base, "/v1/images") || strings.HasPrefix(base, "/v1/models") ||
+		strings.HasPrefix(base, "/v1/responses") || strings.HasPrefix(base, "/v1/embeddings") || strings.HasPrefix(base, "/v1/completions"):
+		f.add(StatusFail, "Ends in an endpoint ("+shortText(st, path, 40)+"), not the base: the client adds that path itself, so it would be doubled.", fixBase)
+	default:
+		f.add(StatusFail, "The path "+shortText(st, path, 40)+" is not part of HiAPI's base URL: the only path it has is /v1, for OpenAI-style clients.", fixBase)
 	}
-	if len(f.list) == 0 {
-		if base == "/v1" {
-			return Result{Status: StatusPass, Detail: "https://api.hiapi.ai/v1 is right for OpenAI-style clients: they add /chat/completions or /images/generations. If your code calls the task API itself, use https://api.hiapi.ai instead: with /v1 here, /v1/tasks becomes /v1/v1/tasks."}
-		}
-		return Result{Status: StatusPass, Detail: "https://api.hiapi.ai is HiAPI's base for the task API (POST /v1/tasks). OpenAI-style clients need https://api.hiapi.ai/v1 instead: they add /chat/completions or /images/generations to it."}
-	}
-	r := f.result("")
-	r.Detail += " " + whichBase
-	return r
+	return base
 }
 
 // shortText shows a short piece of input when it is safe to, else a
