@@ -42,6 +42,33 @@ func checkCharacters(st *state) Result {
 	}
 	k := &st.key
 	var f findings
+	reportWraps(st, &f)
+	core := k.core
+	switch {
+	case core == "":
+		f.add(StatusFail, "Nothing is left once the wrapper is removed: the value inside is empty.", st.cmd(fixPlace))
+		return f.result("")
+	case k.placeholder:
+		f.add(StatusFail, "This is a placeholder from documentation or an example, not a real key.", st.cmd(fixPlace))
+		return f.result("")
+	}
+	if d, fix, ok := unexpanded(st, core); ok {
+		f.add(StatusFail, d, st.cmd(fix))
+		return f.result("")
+	}
+	scanCharacters(st, &f)
+	if k.decoded != "" {
+		f.add(StatusFail, base64Detail(k)+". The server wants the decoded key.", st.cmd(fixBase64))
+	}
+	if len(f.list) == 0 {
+		return Result{Status: StatusPass, Detail: "Only key characters: no quotes, prefix, variable, placeholder or look-alike Unicode."}
+	}
+	return f.result("")
+}
+
+// reportWraps reports each wrapper found around the key, where it is.
+func reportWraps(st *state, f *findings) {
+	k := &st.key
 	for i := range k.wraps {
 		w := &k.wraps[i]
 		switch w.kind {
@@ -87,36 +114,20 @@ func checkCharacters(st *state) Result {
 			}
 		}
 	}
-	core := k.core
+}
+
+// base64Detail describes the key found inside base64 and what followed it.
+func base64Detail(k *keyInfo) string {
+	d := "This is base64, as a Kubernetes Secret's data holds a key: it decodes to a " + itoa(k.decodedLen) + "-character key (" + ends(k.decoded) + ")"
 	switch {
-	case core == "":
-		f.add(StatusFail, "Nothing is left once the wrapper is removed: the value inside is empty.", st.cmd(fixPlace))
-		return f.result("")
-	case k.placeholder:
-		f.add(StatusFail, "This is a placeholder from documentation or an example, not a real key.", st.cmd(fixPlace))
-		return f.result("")
+	case k.decodedTail == "\n":
+		d += " followed by a newline: base64 of a key ending in a newline, which `echo` adds before encoding"
+	case k.decodedTail == "\r\n":
+		d += " followed by a Windows line ending (␍⏎)"
+	case k.decodedTail != "":
+		d += " followed by " + describeRun(k.decodedTail, runeCount(k.decodedTail))
 	}
-	if d, fix, ok := unexpanded(st, core); ok {
-		f.add(StatusFail, d, st.cmd(fix))
-		return f.result("")
-	}
-	scanCharacters(st, &f)
-	if k.decoded != "" {
-		d := "This is base64, as a Kubernetes Secret's data holds a key: it decodes to a " + itoa(k.decodedLen) + "-character key (" + ends(k.decoded) + ")"
-		switch {
-		case k.decodedTail == "\n":
-			d += " followed by a newline: base64 of a key ending in a newline, which `echo` adds before encoding"
-		case k.decodedTail == "\r\n":
-			d += " followed by a Windows line ending (␍⏎)"
-		case k.decodedTail != "":
-			d += " followed by " + describeRun(k.decodedTail, runeCount(k.decodedTail))
-		}
-		f.add(StatusFail, d+". The server wants the decoded key.", st.cmd(fixBase64))
-	}
-	if len(f.list) == 0 {
-		return Result{Status: StatusPass, Detail: "Only key characters: no quotes, prefix, variable, placeholder or look-alike Unicode."}
-	}
-	return f.result("")
+	return d
 }
 
 func utf8RuneLen(s string) int {
@@ -193,143 +204,180 @@ func unexpanded(st *state, s string) (detail, fix string, ok bool) {
 // stray quotes, $NAME, escapes and unusual punctuation.
 func scanCharacters(st *state, f *findings) {
 	k := &st.key
-	core := k.core
-	// Fast path: a plain key of letters, digits, - and _.
-	plain := true
-	for i := 0; i < len(core); i++ {
-		c := core[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			plain = false
-			break
-		}
-	}
-	if plain {
+	if plainKey(k.core) {
 		return
 	}
-	const maxEach = 4
-	var nBad, nCtl, nLook, nOther, nOdd int
-	var bad, ctl, look, other, odd []string
-	nuls := 0
-	pos := k.pos(k.coreLo) - 1
-	for i := 0; i < len(core); {
-		r, size := utf8.DecodeRuneInString(core[i:])
-		pos++
-		off := k.coreLo + i
-		if r == utf8.RuneError && size == 1 {
-			nBad++
-			if len(bad) < maxEach {
-				bad = append(bad, "byte 0x"+hex2(core[i])+" at byte position "+itoa(off+1))
-			}
-			i++
-			continue
+	sc := charScan{st: st, f: f, core: k.core, pos: k.pos(k.coreLo) - 1}
+	for sc.i < len(sc.core) {
+		sc.next()
+	}
+	sc.report()
+}
+
+// plainKey reports a key of only letters, digits, - and _: nothing for
+// scanCharacters to find.
+func plainKey(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
 		}
-		i += size
-		switch {
-		case r == 0:
-			nuls++
-			fallthrough
-		case (r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0)) && !hidden(r):
-			if r == 0x1b && i < len(core) && core[i] == '[' {
-				if !f.full(StatusFail) {
-					f.add(StatusFail, "Terminal colour codes (‘ESC[’ at "+at(pos, pos+1)+") were copied along with the key.", st.cmd(fixANSI))
-				}
-				// Skip the rest of the escape sequence.
-				for i < len(core) && !(core[i] >= '@' && core[i] <= '~' && core[i] != '[') {
-					i++
-					pos++
-				}
-				if i < len(core) {
-					i++
-					pos++
-				}
-				continue
-			}
-			nCtl++
-			if len(ctl) < maxEach {
-				ctl = append(ctl, "control character "+codePoint(r)+controlName(r)+" at position "+itoa(pos))
-			}
-		case hidden(r) || isMask(r):
-			// The whitespace and complete steps report these.
-		case r == '.':
-			// Part of "..." (complete's), or allowed.
-		case isQuote(r):
-			fix := fixQuotes
-			if r > 0x7f {
-				fix = fixCurly
-			}
-			if f.full(StatusFail) {
-				continue
-			}
+	}
+	return true
+}
+
+// charScan is scanCharacters' walk over the key: where it is, and the
+// characters it has counted, to report each kind once.
+type charScan struct {
+	st   *state
+	f    *findings
+	core string
+	i    int // the next byte of core
+	pos  int // the 1-based position, in the key as given, of the last character read
+	// The kinds reported once, in a list: invalid bytes, control
+	// characters, look-alikes, other non-ASCII, unusual ASCII.
+	bad, ctl, look, other, odd tally
+	nuls                       int
+}
+
+// tally counts one kind of character and keeps the first few
+// descriptions.
+type tally struct {
+	n    int
+	list []string
+}
+
+// keep counts one more and reports whether its description is kept.
+func (t *tally) keep() bool {
+	t.n++
+	return len(t.list) < 4
+}
+
+// text lists the descriptions kept, noting how many more there are.
+func (t *tally) text() string {
+	s := strings.Join(t.list, "; ")
+	if t.n > len(t.list) {
+		s += "; and " + itoa(t.n-len(t.list)) + " more"
+	}
+	return s
+}
+
+// next reads one character (or invalid byte) and sorts it.
+func (sc *charScan) next() {
+	core := sc.core
+	r, size := utf8.DecodeRuneInString(core[sc.i:])
+	sc.pos++
+	if r == utf8.RuneError && size == 1 {
+		if sc.bad.keep() {
+			sc.bad.list = append(sc.bad.list, "byte 0x"+hex2(core[sc.i])+" at byte position "+itoa(sc.st.key.coreLo+sc.i+1))
+		}
+		sc.i++
+		return
+	}
+	sc.i += size
+	st, f, pos := sc.st, sc.f, sc.pos
+	switch {
+	case (r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0)) && !hidden(r):
+		sc.control(r)
+	case hidden(r) || isMask(r) || r == '.':
+		// The whitespace and complete steps report these; a '.' is part
+		// of "..." (complete's), or allowed.
+	case isQuote(r):
+		fix := fixQuotes
+		if r > 0x7f {
+			fix = fixCurly
+		}
+		if !f.full(StatusFail) {
 			f.add(StatusFail, "A quote "+quoteChar(r)+" at position "+itoa(pos)+", inside the key.", st.cmd(fix))
-		case r >= 0x80:
-			if l, ok := lookalikeOf(r); ok {
-				nLook++
-				if len(look) < maxEach {
-					look = append(look, codePoint(r)+" "+l.name+" ("+quoteChar(r)+") at position "+itoa(pos)+", in place of "+quoteChar(l.like))
-				}
-				continue
-			}
-			nOther++
-			if len(other) < maxEach {
-				other = append(other, quoteChar(r)+" ("+codePoint(r)+") at position "+itoa(pos))
-			}
-		case r == '$' && i < len(core) && (core[i] == '{' || isNameByte(core[i], true)):
-			if f.full(StatusFail) {
-				continue
-			}
-			f.add(StatusFail, "A ‘$’ followed by a name at position "+itoa(pos)+": part of the key is an unexpanded variable.", st.cmd(fixVar))
-		case r == '\\' && i < len(core) && (core[i] == 'n' || core[i] == 'r' || core[i] == 't'):
-			if f.full(StatusFail) {
-				i++
-				pos++
-				continue
-			}
-			f.add(StatusFail, "The characters ‘\\"+string(core[i])+"’ at "+at(pos, pos+1)+", inside the key: a line break typed as an escape.", st.cmd(fixEscape))
-			i++
-			pos++
-		case r == '%' && i+1 < len(core) && isHex(core[i]) && isHex(core[i+1]):
-			if f.full(StatusFail) {
-				i += 2
-				pos += 2
-				continue
-			}
-			f.add(StatusFail, "‘%"+core[i:i+2]+"’ at "+at(pos, pos+2)+": the key was URL-encoded.", st.cmd(fixURLEnc))
-			i += 2
-			pos += 2
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '+', r == '/', r == '=', r == '~':
-		default:
-			nOdd++
-			if len(odd) < maxEach {
-				odd = append(odd, quoteChar(r)+" at position "+itoa(pos))
-			}
 		}
-	}
-	if nBad > 0 {
-		f.add(StatusFail, "Not valid UTF-8: "+list(bad, nBad)+".", st.cmd(fixUTF8))
-	}
-	if nuls > 0 && nuls*3 >= len(core) {
-		f.add(StatusFail, "Holds "+plural(nuls, "zero byte", "zero bytes")+" between the characters: the key was saved as UTF-16.", st.cmd(fixUTF16))
-	} else if nCtl > 0 {
-		f.add(StatusFail, capitalise(list(ctl, nCtl))+": control characters never belong in a key.", st.cmd(fixControl))
-	}
-	if nLook > 0 {
-		f.add(StatusFail, "Look-alike characters: "+list(look, nLook)+". They look right but are different characters, so the key does not match.", st.cmd(fixUnicode))
-	}
-	if nOther > 0 {
-		f.add(StatusFail, "Not plain ASCII: "+list(other, nOther)+". HiAPI keys are plain ASCII letters, digits, - and _.", st.cmd(fixUnicode))
-	}
-	if nOdd > 0 {
-		f.add(StatusWarn, "Unusual for a key: "+list(odd, nOdd)+".", st.cmd(fixOdd))
+	case r >= 0x80:
+		sc.nonASCII(r)
+	case r == '$' && sc.i < len(core) && (core[sc.i] == '{' || isNameByte(core[sc.i], true)):
+		if !f.full(StatusFail) {
+			f.add(StatusFail, "A ‘$’ followed by a name at position "+itoa(pos)+": part of the key is an unexpanded variable.", st.cmd(fixVar))
+		}
+	case r == '\\' && sc.i < len(core) && (core[sc.i] == 'n' || core[sc.i] == 'r' || core[sc.i] == 't'):
+		if !f.full(StatusFail) {
+			f.add(StatusFail, "The characters ‘\\"+string(core[sc.i])+"’ at "+at(pos, pos+1)+", inside the key: a line break typed as an escape.", st.cmd(fixEscape))
+		}
+		sc.skip(1)
+	case r == '%' && sc.i+1 < len(core) && isHex(core[sc.i]) && isHex(core[sc.i+1]):
+		if !f.full(StatusFail) {
+			f.add(StatusFail, "‘%"+core[sc.i:sc.i+2]+"’ at "+at(pos, pos+2)+": the key was URL-encoded.", st.cmd(fixURLEnc))
+		}
+		sc.skip(2)
+	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '+', r == '/', r == '=', r == '~':
+	default:
+		if sc.odd.keep() {
+			sc.odd.list = append(sc.odd.list, quoteChar(r)+" at position "+itoa(pos))
+		}
 	}
 }
 
-// list joins up to len(items) descriptions, noting how many more there are.
-func list(items []string, total int) string {
-	s := strings.Join(items, "; ")
-	if total > len(items) {
-		s += "; and " + itoa(total-len(items)) + " more"
+// skip passes n more bytes of a sequence already reported.
+func (sc *charScan) skip(n int) {
+	sc.i += n
+	sc.pos += n
+}
+
+// control counts a control character; terminal colour codes (ESC [ …)
+// are reported at once, and the rest of their sequence skipped.
+func (sc *charScan) control(r rune) {
+	core := sc.core
+	if r == 0 {
+		sc.nuls++
 	}
-	return s
+	if r == 0x1b && sc.i < len(core) && core[sc.i] == '[' {
+		if !sc.f.full(StatusFail) {
+			sc.f.add(StatusFail, "Terminal colour codes (‘ESC[’ at "+at(sc.pos, sc.pos+1)+") were copied along with the key.", sc.st.cmd(fixANSI))
+		}
+		for sc.i < len(core) && !(core[sc.i] >= '@' && core[sc.i] <= '~' && core[sc.i] != '[') {
+			sc.skip(1)
+		}
+		if sc.i < len(core) {
+			sc.skip(1)
+		}
+		return
+	}
+	if sc.ctl.keep() {
+		sc.ctl.list = append(sc.ctl.list, "control character "+codePoint(r)+controlName(r)+" at position "+itoa(sc.pos))
+	}
+}
+
+// nonASCII counts a look-alike, naming what it imitates, or another
+// non-ASCII character.
+func (sc *charScan) nonASCII(r rune) {
+	if l, ok := lookalikeOf(r); ok {
+		if sc.look.keep() {
+			sc.look.list = append(sc.look.list, codePoint(r)+" "+l.name+" ("+quoteChar(r)+") at position "+itoa(sc.pos)+", in place of "+quoteChar(l.like))
+		}
+		return
+	}
+	if sc.other.keep() {
+		sc.other.list = append(sc.other.list, quoteChar(r)+" ("+codePoint(r)+") at position "+itoa(sc.pos))
+	}
+}
+
+// report adds one finding per kind counted.
+func (sc *charScan) report() {
+	st, f := sc.st, sc.f
+	if sc.bad.n > 0 {
+		f.add(StatusFail, "Not valid UTF-8: "+sc.bad.text()+".", st.cmd(fixUTF8))
+	}
+	if sc.nuls > 0 && sc.nuls*3 >= len(sc.core) {
+		f.add(StatusFail, "Holds "+plural(sc.nuls, "zero byte", "zero bytes")+" between the characters: the key was saved as UTF-16.", st.cmd(fixUTF16))
+	} else if sc.ctl.n > 0 {
+		f.add(StatusFail, capitalise(sc.ctl.text())+": control characters never belong in a key.", st.cmd(fixControl))
+	}
+	if sc.look.n > 0 {
+		f.add(StatusFail, "Look-alike characters: "+sc.look.text()+". They look right but are different characters, so the key does not match.", st.cmd(fixUnicode))
+	}
+	if sc.other.n > 0 {
+		f.add(StatusFail, "Not plain ASCII: "+sc.other.text()+". HiAPI keys are plain ASCII letters, digits, - and _.", st.cmd(fixUnicode))
+	}
+	if sc.odd.n > 0 {
+		f.add(StatusWarn, "Unusual for a key: "+sc.odd.text()+".", st.cmd(fixOdd))
+	}
 }
 
 func controlName(r rune) string {
