@@ -12,8 +12,9 @@ import (
 // securecookie's default: gob builds a decoder and compiles the type for
 // every cookie, which made decoding the session most of the cost of a page.
 // keycheck's session holds only strings (and flash messages, a list of
-// strings), so JSON carries it exactly. Cookies written as gob by an older
-// keycheck still decode.
+// strings), so JSON carries it exactly. A cookie that is not JSON (one an
+// older keycheck wrote with gob) fails to decode, and so starts a new
+// session, as any unreadable cookie does.
 type sessionSerializer struct{}
 
 func (sessionSerializer) Serialize(src interface{}) ([]byte, error) {
@@ -33,9 +34,6 @@ func (sessionSerializer) Serialize(src interface{}) ([]byte, error) {
 }
 
 func (sessionSerializer) Deserialize(src []byte, dst interface{}) error {
-	if len(src) == 0 || src[0] != '{' {
-		return securecookie.GobEncoder{}.Deserialize(src, dst)
-	}
 	values, ok := dst.(*map[interface{}]interface{})
 	if !ok {
 		return fmt.Errorf("session: cannot deserialize into %T", dst)
