@@ -167,6 +167,26 @@ func TestAPIBadInput(t *testing.T) {
 	}
 }
 
+// An unknown field is answered with the fields of the endpoint it was sent
+// to: a live start takes only the key, not a check's fields.
+func TestUnknownFieldListsTheEndpointsFields(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	b := e.browser()
+	id := b.apiCreateRun(map[string]any{"key": cleanKey}).ID
+	const checkFields = "Known fields: key, var_name, env_file, base_url, header, expected_last4, expected_length, model, prompt, live."
+	for _, tt := range []struct{ path, body, want, not string }{
+		{"/api/v1/check", `{"key": "x", "colour": "red"}`, checkFields, ""},
+		{"/api/v1/runs", `{"key": "x", "colour": "red"}`, checkFields, ""},
+		{"/api/v1/runs/" + id + "/live", `{"key": "x", "model": "m"}`, `Unknown field "model". Known fields: key.`, "var_name"},
+	} {
+		msg := b.postJSON(tt.path, tt.body).wantStatus(http.StatusBadRequest).apiErr().Error.Message
+		if !strings.Contains(msg, tt.want) || tt.not != "" && strings.Contains(msg, tt.not) {
+			t.Errorf("%s: message %q, want %q", tt.path, msg, tt.want)
+		}
+	}
+}
+
 func TestAPIWrongMethodAndRoute(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/keycheck/keycheck/checks"
 	"github.com/keycheck/keycheck/internal/run"
 	"github.com/keycheck/keycheck/templates"
 )
@@ -48,10 +49,32 @@ var (
 	errRunNotFound = &Error{Status: http.StatusNotFound, Code: "run_not_found",
 		Message: "No run has this id. It may have been pruned (runs are kept for a limited time), or the link was cut short when it was copied."}
 	errStepNotFound = &Error{Status: http.StatusNotFound, Code: "step_not_found",
-		Message: "This run has no step with that name. The steps are present, whitespace, characters, complete, provider, variable, base_url, header, auth, model and result."}
+		Message: "This run has no step with that name. The steps are " + stepNames() + "."}
+	// errBadFilter names the steps instead of echoing the query: what a
+	// person types is never shown back.
+	errBadFilter = &Error{Status: http.StatusBadRequest, Code: "bad_filter",
+		Message: "There is no step by that name to filter by. The steps are " + stepNames() + "."}
 	errPageNotFound = &Error{Status: http.StatusNotFound, Code: "not_found",
 		Message: "There is no page here."}
 )
+
+// stepNames lists the catalogue's step ids, for a message: "present,
+// whitespace, … model and result".
+func stepNames() string {
+	var b strings.Builder
+	cat := checks.Catalogue()
+	for i, st := range cat {
+		switch {
+		case i == 0:
+		case i == len(cat)-1:
+			b.WriteString(" and ")
+		default:
+			b.WriteString(", ")
+		}
+		b.WriteString(string(st.ID))
+	}
+	return b.String()
+}
 
 type apiError struct {
 	Error apiErrorBody `json:"error"`

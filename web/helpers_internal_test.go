@@ -95,26 +95,6 @@ func TestNormalizeFormNewlines(t *testing.T) {
 	}
 }
 
-func TestTruncate(t *testing.T) {
-	t.Parallel()
-	for _, tt := range []struct {
-		in   string
-		n    int
-		want string
-	}{
-		{"short", 40, "short"},
-		{"abcdef", 3, "abc…"},
-		{"ééé", 3, "é…"}, // never inside a character
-		{"ééé", 4, "éé…"},
-		{"ééé", 6, "ééé"},
-	} {
-		got := truncate(tt.in, tt.n)
-		if got != tt.want || !utf8.ValidString(got) {
-			t.Errorf("truncate(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
-		}
-	}
-}
-
 func TestDurationWords(t *testing.T) {
 	t.Parallel()
 	for d, want := range map[time.Duration]string{

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -152,7 +153,7 @@ func parseJSON(c echo.Context, into any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(into); err != nil {
-		return jsonError(err)
+		return jsonError(err, into)
 	}
 	// dec.More would miss a stray "}" or "]": it reports only whether a
 	// list goes on. Anything but whitespace after the object is refused.
@@ -162,7 +163,9 @@ func parseJSON(c echo.Context, into any) error {
 	return nil
 }
 
-func jsonError(err error) error {
+// jsonError says what is wrong with a body that did not decode into into,
+// a pointer to the endpoint's request struct.
+func jsonError(err error, into any) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
@@ -175,8 +178,8 @@ func jsonError(err error) error {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return errorf(http.StatusBadRequest, "invalid_json", "The body ends in the middle of a JSON value.")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return errorf(http.StatusBadRequest, "unknown_field", "%s. Known fields: key, var_name, env_file, base_url, header, expected_last4, expected_length, model, prompt, live.",
-			unknownField(strings.TrimPrefix(err.Error(), "json: unknown field ")))
+		return errorf(http.StatusBadRequest, "unknown_field", "%s. Known fields: %s.",
+			unknownField(strings.TrimPrefix(err.Error(), "json: unknown field ")), knownFields(into))
 	}
 	return errorf(http.StatusBadRequest, "invalid_json", "The body is not a JSON object of a check.")
 }
@@ -192,6 +195,23 @@ func unknownField(quoted string) string {
 		return "The body has an unknown field"
 	}
 	return "Unknown field \"" + name + "\""
+}
+
+// knownFields lists the JSON fields of the struct into points to, in its
+// order: the endpoint's request struct is the one list of what it takes.
+func knownFields(into any) string {
+	t := reflect.TypeOf(into)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	var names []string
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			names = append(names, name)
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 func jsonKind(k string) string {

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -67,7 +66,7 @@ func parseListFilter(c echo.Context) (run.ListFilter, error) {
 	var f run.ListFilter
 	if step := c.QueryParam("failed"); step != "" {
 		if _, ok := checks.Lookup(checks.ID(step)); !ok {
-			return f, errorf(http.StatusBadRequest, "bad_filter", "There is no step %q to filter by.", truncate(step, 40))
+			return f, errBadFilter
 		}
 		f.FailedStep = checks.ID(step)
 	}
@@ -80,17 +79,6 @@ func parseListFilter(c echo.Context) (run.ListFilter, error) {
 		f.Before, f.BeforeID = time.Unix(0, n).UTC(), id
 	}
 	return f, nil
-}
-
-// truncate cuts s to at most n bytes, never inside a character.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }
 
 // runJSON is a run in the JSON API.

@@ -373,6 +373,7 @@ func TestRunListBadQuery(t *testing.T) {
 	b := e.browser()
 	for _, q := range []string{"failed=nope", "failed=%3Cscript%3E", "failed=" + strings.Repeat("é", 60), "before=garbage", "before=12.short", "before=x.AAAAAAAAAAAAAAAAAAAAAA"} {
 		t.Run(q, func(t *testing.T) {
+			typed, _ := url.ParseQuery(q)
 			r := b.get("/runs?" + q).wantStatus(http.StatusBadRequest)
 			if r.doc().Find(`[data-testid="error"]`).Length() != 1 {
 				t.Errorf("no error page: %.300s", r.Body)
@@ -384,6 +385,16 @@ func TestRunListBadQuery(t *testing.T) {
 			}
 			if strings.ContainsRune(api.Error.Message, '\ufffd') {
 				t.Errorf("message cut inside a character: %q", api.Error.Message)
+			}
+			// What was typed is never shown back; a bad filter names the
+			// steps there are instead.
+			for _, v := range typed {
+				if strings.Contains(api.Error.Message, v[0]) || strings.Contains(r.Body, v[0]) {
+					t.Errorf("the answer echoes %q: %q", v[0], api.Error.Message)
+				}
+			}
+			if api.Error.Code == "bad_filter" && !strings.Contains(api.Error.Message, "present, whitespace") {
+				t.Errorf("bad_filter %q does not name the steps", api.Error.Message)
 			}
 		})
 	}
