@@ -24,13 +24,13 @@ import (
 // stylesheet, at the same concurrency, in the same run.
 const baseline = "GET /static/…/app.css"
 
-// endpoint is one request measured under load, on srv. Browser clients
+// endpoint is one request measured under load, on Server. Browser clients
 // keep cookies (a session, the CSRF cookie) as a browser does; API
 // clients, as curl, do not. Paced ones are also measured at a person's
 // pace.
 type endpoint struct {
 	Name           string
-	srv            *server
+	Server         *server
 	Browser, Paced bool
 	Want           int // the status every answer must have
 	New            func(i int) *http.Request
@@ -118,15 +118,15 @@ func endpoints(srv *server, pages []string) ([]endpoint, error) {
 		return req
 	}
 	return []endpoint{
-		{Name: baseline, srv: srv, Browser: true, Want: 200, New: func(int) *http.Request {
+		{Name: baseline, Server: srv, Browser: true, Want: 200, New: func(int) *http.Request {
 			return browser(http.MethodGet, assets.URL("app.css"), "")
 		}},
-		{Name: "POST /check", srv: srv, Browser: true, Paced: true, Want: 200, New: func(int) *http.Request {
+		{Name: "POST /check", Server: srv, Browser: true, Paced: true, Want: 200, New: func(int) *http.Request {
 			return browser(http.MethodPost, "/check", checkForm, "Content-Type", "application/x-www-form-urlencoded", "Origin", srv.URL,
 				"HX-Request", "true", "HX-Target", "checklist", "HX-Current-URL", srv.URL+"/")
 		}},
-		{Name: "POST /api/v1/runs", srv: srv, Want: 201, New: func(int) *http.Request { return apiRequest(srv, goodKey, false) }},
-		{Name: "GET /runs/{id}", srv: srv, Browser: true, Paced: true, Want: 200, New: func(i int) *http.Request {
+		{Name: "POST /api/v1/runs", Server: srv, Want: 201, New: func(int) *http.Request { return apiRequest(srv, goodKey, false) }},
+		{Name: "GET /runs/{id}", Server: srv, Browser: true, Paced: true, Want: 200, New: func(i int) *http.Request {
 			return browser(http.MethodGet, "/runs/"+pages[i%len(pages)], "")
 		}},
 	}, nil
@@ -145,7 +145,7 @@ func (lt *loadTest) measure(ctx context.Context, ep endpoint, n int, pace time.D
 	for i := range n {
 		wg.Go(func() { clients[i] = lt.client(ctx, ep, i, n, pace, from, until) })
 	}
-	s.ServerCPU, s.OtherCPU = cpuOver(ctx, ep.srv, from, until)
+	s.ServerCPU, s.OtherCPU = cpuOver(ctx, ep.Server, from, until)
 	wg.Wait()
 	for _, c := range clients {
 		s.OK, s.Errors = s.OK+c.OK, s.Errors+c.Errors
@@ -157,8 +157,8 @@ func (lt *loadTest) measure(ctx context.Context, ep endpoint, n int, pace time.D
 	switch {
 	case ctx.Err() != nil:
 		return ctx.Err()
-	case !ep.srv.alive():
-		return fmt.Errorf("keycheck exited while measuring %s; its log:\n%s", s.Name, ep.srv.logText())
+	case !ep.Server.alive():
+		return fmt.Errorf("keycheck exited while measuring %s; its log:\n%s", s.Name, ep.Server.logText())
 	case s.OK == 0:
 		return fmt.Errorf("%s: no request answered %d: %v", s.Name, ep.Want, s.FirstError)
 	}
