@@ -207,11 +207,11 @@ func scanCharacters(st *state, f *findings) {
 	if plainKey(k.core) {
 		return
 	}
-	sc := charScan{st: st, f: f, core: k.core, pos: k.pos(k.coreLo) - 1}
+	sc := charScan{st: st, core: k.core, pos: k.pos(k.coreLo) - 1}
 	for sc.i < len(sc.core) {
-		sc.next()
+		sc.next(f)
 	}
-	sc.report()
+	sc.report(f)
 }
 
 // plainKey reports a key of only letters, digits, - and _: nothing for
@@ -227,10 +227,10 @@ func plainKey(s string) bool {
 }
 
 // charScan is scanCharacters' walk over the key: where it is, and the
-// characters it has counted, to report each kind once.
+// characters it has counted, to report each kind once. (The findings are
+// passed to its methods, not kept in it, so they stay on the stack.)
 type charScan struct {
 	st   *state
-	f    *findings
 	core string
 	i    int // the next byte of core
 	pos  int // the 1-based position, in the key as given, of the last character read
@@ -241,44 +241,50 @@ type charScan struct {
 }
 
 // tally counts one kind of character and keeps the first few
-// descriptions.
+// descriptions, in place.
 type tally struct {
 	n    int
-	list []string
+	kept [4]string
 }
 
-// keep counts one more and reports whether its description is kept.
-func (t *tally) keep() bool {
+// slot counts one more and returns where its description goes, or nil
+// once four are kept (the rest are only counted, so their text is never
+// built).
+func (t *tally) slot() *string {
 	t.n++
-	return len(t.list) < 4
+	if t.n > len(t.kept) {
+		return nil
+	}
+	return &t.kept[t.n-1]
 }
 
 // text lists the descriptions kept, noting how many more there are.
 func (t *tally) text() string {
-	s := strings.Join(t.list, "; ")
-	if t.n > len(t.list) {
-		s += "; and " + itoa(t.n-len(t.list)) + " more"
+	k := min(t.n, len(t.kept))
+	s := strings.Join(t.kept[:k], "; ")
+	if t.n > k {
+		s += "; and " + itoa(t.n-k) + " more"
 	}
 	return s
 }
 
 // next reads one character (or invalid byte) and sorts it.
-func (sc *charScan) next() {
+func (sc *charScan) next(f *findings) {
 	core := sc.core
 	r, size := utf8.DecodeRuneInString(core[sc.i:])
 	sc.pos++
 	if r == utf8.RuneError && size == 1 {
-		if sc.bad.keep() {
-			sc.bad.list = append(sc.bad.list, "byte 0x"+hex2(core[sc.i])+" at byte position "+itoa(sc.st.key.coreLo+sc.i+1))
+		if d := sc.bad.slot(); d != nil {
+			*d = "byte 0x" + hex2(core[sc.i]) + " at byte position " + itoa(sc.st.key.coreLo+sc.i+1)
 		}
 		sc.i++
 		return
 	}
 	sc.i += size
-	st, f, pos := sc.st, sc.f, sc.pos
+	st, pos := sc.st, sc.pos
 	switch {
 	case (r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0)) && !hidden(r):
-		sc.control(r)
+		sc.control(f, r)
 	case hidden(r) || isMask(r) || r == '.':
 		// The whitespace and complete steps report these; a '.' is part
 		// of "..." (complete's), or allowed.
@@ -308,8 +314,8 @@ func (sc *charScan) next() {
 		sc.skip(2)
 	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '+', r == '/', r == '=', r == '~':
 	default:
-		if sc.odd.keep() {
-			sc.odd.list = append(sc.odd.list, quoteChar(r)+" at position "+itoa(pos))
+		if d := sc.odd.slot(); d != nil {
+			*d = quoteChar(r) + " at position " + itoa(pos)
 		}
 	}
 }
@@ -322,14 +328,14 @@ func (sc *charScan) skip(n int) {
 
 // control counts a control character; terminal colour codes (ESC [ …)
 // are reported at once, and the rest of their sequence skipped.
-func (sc *charScan) control(r rune) {
+func (sc *charScan) control(f *findings, r rune) {
 	core := sc.core
 	if r == 0 {
 		sc.nuls++
 	}
 	if r == 0x1b && sc.i < len(core) && core[sc.i] == '[' {
-		if !sc.f.full(StatusFail) {
-			sc.f.add(StatusFail, "Terminal colour codes (‘ESC[’ at "+at(sc.pos, sc.pos+1)+") were copied along with the key.", sc.st.cmd(fixANSI))
+		if !f.full(StatusFail) {
+			f.add(StatusFail, "Terminal colour codes (‘ESC[’ at "+at(sc.pos, sc.pos+1)+") were copied along with the key.", sc.st.cmd(fixANSI))
 		}
 		for sc.i < len(core) && !(core[sc.i] >= '@' && core[sc.i] <= '~' && core[sc.i] != '[') {
 			sc.skip(1)
@@ -339,8 +345,8 @@ func (sc *charScan) control(r rune) {
 		}
 		return
 	}
-	if sc.ctl.keep() {
-		sc.ctl.list = append(sc.ctl.list, "control character "+codePoint(r)+controlName(r)+" at position "+itoa(sc.pos))
+	if d := sc.ctl.slot(); d != nil {
+		*d = "control character " + codePoint(r) + controlName(r) + " at position " + itoa(sc.pos)
 	}
 }
 
@@ -348,19 +354,19 @@ func (sc *charScan) control(r rune) {
 // non-ASCII character.
 func (sc *charScan) nonASCII(r rune) {
 	if l, ok := lookalikeOf(r); ok {
-		if sc.look.keep() {
-			sc.look.list = append(sc.look.list, codePoint(r)+" "+l.name+" ("+quoteChar(r)+") at position "+itoa(sc.pos)+", in place of "+quoteChar(l.like))
+		if d := sc.look.slot(); d != nil {
+			*d = codePoint(r) + " " + l.name + " (" + quoteChar(r) + ") at position " + itoa(sc.pos) + ", in place of " + quoteChar(l.like)
 		}
 		return
 	}
-	if sc.other.keep() {
-		sc.other.list = append(sc.other.list, quoteChar(r)+" ("+codePoint(r)+") at position "+itoa(sc.pos))
+	if d := sc.other.slot(); d != nil {
+		*d = quoteChar(r) + " (" + codePoint(r) + ") at position " + itoa(sc.pos)
 	}
 }
 
 // report adds one finding per kind counted.
-func (sc *charScan) report() {
-	st, f := sc.st, sc.f
+func (sc *charScan) report(f *findings) {
+	st := sc.st
 	if sc.bad.n > 0 {
 		f.add(StatusFail, "Not valid UTF-8: "+sc.bad.text()+".", st.cmd(fixUTF8))
 	}

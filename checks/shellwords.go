@@ -15,13 +15,20 @@ type shellWord struct {
 // space or CR after the backslash ends the command: brokenLine says where.
 func shellWords(s string) (words []shellWord, brokenLine int, brokenCR bool, rest string) {
 	lx := shellLexer{s: s, line: 1}
-	for lx.i < len(s) && lx.next() {
+	for more := true; more && lx.i < len(s); {
+		more = lx.next()
+		if lx.done {
+			words = append(words, lx.word)
+			lx.done = false
+		}
 	}
-	lx.flush()
+	if lx.flush(); lx.done {
+		words = append(words, lx.word)
+	}
 	if lx.i < len(s) {
 		rest = s[lx.i:]
 	}
-	return lx.words, lx.brokenLine, lx.brokenCR, rest
+	return words, lx.brokenLine, lx.brokenCR, rest
 }
 
 // shellLexer is shellWords' state: where it is in s, and the word it is
@@ -33,8 +40,10 @@ type shellLexer struct {
 	b    strings.Builder
 	cur  shellWord
 	in   bool // inside a word
-	// words are the finished words.
-	words []shellWord
+	// word is the last word finished, when done is set: the caller takes
+	// it (each step finishes at most one).
+	word shellWord
+	done bool
 	// brokenLine is the line whose continuation a blank or CR broke.
 	brokenLine int
 	brokenCR   bool
@@ -100,7 +109,7 @@ func (lx *shellLexer) start() {
 func (lx *shellLexer) flush() {
 	if lx.in {
 		lx.cur.text = lx.b.String()
-		lx.words = append(lx.words, lx.cur)
+		lx.word, lx.done = lx.cur, true
 		lx.b.Reset()
 		lx.cur = shellWord{}
 		lx.in = false
