@@ -141,9 +141,7 @@ func storedSessionKey(ctx context.Context, db *store.DB) ([]byte, error) {
 	return key, nil
 }
 
-// serve answers on ln until ctx ends, then shuts down in order: event
-// streams end, live tests save themselves as interrupted, requests in
-// flight finish, and the database closes last.
+// serve answers on ln until ctx ends, then shuts down (see shutdown).
 func (a *app) serve(ctx context.Context, ln net.Listener) error {
 	srv := a.web.HTTPServer(ln.Addr().String())
 	errc := make(chan error, 1)
@@ -166,18 +164,37 @@ func (a *app) serve(ctx context.Context, ln net.Listener) error {
 				lastPrune = time.Now()
 			}
 		case <-ctx.Done():
-			a.log.Info("shutting down")
-			a.web.Close()
-			sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			if err := a.runner.Shutdown(sctx); err != nil {
-				a.log.Error("live tests did not stop in time", "err", err)
-			}
-			if err := srv.Shutdown(sctx); err != nil {
-				a.log.Error("requests did not finish in time", "err", err)
-			}
+			a.shutdown(srv)
 			return nil
 		}
+	}
+}
+
+// Each phase of a shutdown waits at most its own time, so one that hangs
+// leaves the next its whole budget.
+const (
+	drainTimeout    = 10 * time.Second
+	liveStopTimeout = 10 * time.Second
+)
+
+// shutdown stops in order. Event streams end first, or the drain would
+// wait on them. Then the server stops taking requests and lets those in
+// flight finish, so a live test started by one of them is stopped with the
+// rest instead of refused. Then the live tests save themselves as
+// interrupted. The database closes last (app.close), after every writer.
+func (a *app) shutdown(srv *http.Server) {
+	a.log.Info("shutting down")
+	a.web.Close()
+	drain, cancel := context.WithTimeout(context.Background(), drainTimeout)
+	defer cancel()
+	if err := srv.Shutdown(drain); err != nil {
+		a.log.Error("requests did not finish in time", "err", err)
+		srv.Close()
+	}
+	stop, cancel := context.WithTimeout(context.Background(), liveStopTimeout)
+	defer cancel()
+	if err := a.runner.Shutdown(stop); err != nil {
+		a.log.Error("live tests did not stop in time", "err", err)
 	}
 }
 

@@ -74,9 +74,13 @@ type Runner struct {
 	log      *slog.Logger
 	now      func() time.Time
 
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	// ctx ends the tests in flight; saving ends the saves still retrying,
+	// once Shutdown has waited long enough.
+	ctx     context.Context
+	cancel  context.CancelFunc
+	saving  context.Context
+	abandon context.CancelFunc
+	wg      sync.WaitGroup
 
 	mu      sync.Mutex
 	flights map[string]*flight
@@ -94,28 +98,31 @@ func NewRunner(store Store, provider Provider, cfg LiveConfig, log *slog.Logger,
 		now = time.Now
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	saving, abandon := context.WithCancel(context.Background())
 	return &Runner{
 		store: store, provider: provider, cfg: cfg, log: log, now: now,
-		ctx: ctx, cancel: cancel, flights: map[string]*flight{},
+		ctx: ctx, cancel: cancel, saving: saving, abandon: abandon,
+		flights: map[string]*flight{},
 	}
 }
 
 // Start begins the live test of the stored run with key. It returns
-// ErrLiveBusy if the run's test is in flight, and whatever the store says
-// if the run cannot be read or saved. The key lives only in the test's
-// goroutine and is dropped when the test ends.
+// ErrShuttingDown once Shutdown has begun, ErrLiveBusy if the run's test is
+// in flight, and whatever the store says if the run cannot be read or
+// saved. The key lives only in the test's goroutine and is dropped when the
+// test ends.
 func (lr *Runner) Start(runID, key string) error {
 	// Reserve the run's slot under the lock, and do the database work
 	// outside it: Running, Subscribe and every other run's updates must not
 	// wait behind this run's writes.
 	lr.mu.Lock()
-	if _, busy := lr.flights[runID]; busy {
-		lr.mu.Unlock()
-		return ErrLiveBusy
-	}
 	if lr.ctx.Err() != nil {
 		lr.mu.Unlock()
 		return ErrShuttingDown
+	}
+	if _, busy := lr.flights[runID]; busy {
+		lr.mu.Unlock()
+		return ErrLiveBusy
 	}
 	lr.flights[runID] = &flight{subs: map[chan *Run]struct{}{}}
 	lr.wg.Add(1)
@@ -132,6 +139,9 @@ func (lr *Runner) Start(runID, key string) error {
 	if err != nil {
 		lr.finish(runID)
 		lr.wg.Done()
+		if lr.ctx.Err() != nil {
+			return ErrShuttingDown // Shutdown cut the store's work short
+		}
 		return err
 	}
 	go lr.run(r, key)
@@ -173,10 +183,17 @@ func (lr *Runner) Subscribe(runID string) (<-chan *Run, func()) {
 }
 
 // Shutdown stops every live test in flight: each saves its run as
-// interrupted, with the task id, so no run stays "running". It waits for
-// them until ctx ends.
+// interrupted (Run.Interrupt), with the task id, so no run stays
+// "running"; a Start from then on returns ErrShuttingDown. It waits for
+// the tests until ctx ends; then the saves still retrying give up, so
+// nothing writes to the store after it is closed.
 func (lr *Runner) Shutdown(ctx context.Context) error {
+	defer lr.abandon()
+	// Under the lock, so a Start either reserved its slot (and is waited
+	// for) or sees the runner stopped.
+	lr.mu.Lock()
 	lr.cancel()
+	lr.mu.Unlock()
 	done := make(chan struct{})
 	go func() {
 		lr.wg.Wait()
@@ -340,11 +357,13 @@ func (t tester) end(r *Run) {
 
 // save stores the run and shows it to the pages watching. A store that
 // is busy (many tests saving at once) is retried for up to saveTimeout, so
-// a run does not stay "running" for want of one write; a save that still
-// fails is logged, and the pages see the state all the same.
+// a run does not stay "running" for want of one write; a stop does not cut
+// it short (the interrupted state is the save that matters most) unless
+// Shutdown runs out of time. A save that still fails is logged, and the
+// pages see the state all the same.
 func (lr *Runner) save(r *Run) {
 	r.Updated = lr.now().UTC()
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(lr.ctx), saveTimeout)
+	ctx, cancel := context.WithTimeout(lr.saving, saveTimeout)
 	defer cancel()
 	backoff := 50 * time.Millisecond
 	for {

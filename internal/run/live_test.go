@@ -88,11 +88,13 @@ func successAfter(n int) func(int) (checks.TaskView, checks.Answer, bool) {
 	}
 }
 
-// memStore is a Store in memory; it keeps every state it saved.
+// memStore is a Store in memory; it keeps every state it saved. While busy,
+// it refuses writes, as a database locked by another process.
 type memStore struct {
 	mu    sync.Mutex
 	runs  map[string]*Run
 	saved []*Run
+	busy  bool
 }
 
 func newMemStore(runs ...*Run) *memStore {
@@ -116,6 +118,9 @@ func (s *memStore) GetRun(ctx context.Context, id string) (*Run, error) {
 func (s *memStore) UpdateRun(ctx context.Context, r *Run) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.busy {
+		return ErrBusy
+	}
 	s.runs[r.ID] = r.Clone()
 	s.saved = append(s.saved, r.Clone())
 	return nil
@@ -473,4 +478,50 @@ func TestLiveInterrupted(t *testing.T) {
 			})
 		})
 	}
+}
+
+func TestStartAfterShutdown(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newMemStore(newRun("r1"))
+		lr := NewRunner(s, &fakeProvider{}, LiveConfig{}, quietLog(), nil)
+		if err := lr.Shutdown(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if err := lr.Start("r1", "sk-key"); !errors.Is(err, ErrShuttingDown) {
+			t.Errorf("Start after Shutdown = %v, want ErrShuttingDown", err)
+		}
+		if len(s.saved) != 0 || lr.Running("r1") {
+			t.Errorf("a refused start saved %d states, running %v", len(s.saved), lr.Running("r1"))
+		}
+	})
+}
+
+// TestShutdownGivesUpSaving: a save retrying against a busy store holds a
+// stop up only as long as Shutdown may wait; then it gives up, and the
+// test ends (synctest fails the test if its goroutine is left behind).
+func TestShutdownGivesUpSaving(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newMemStore(newRun("r1"))
+		lr := NewRunner(s, &fakeProvider{ProbeFn: untilCanceled}, LiveConfig{}, quietLog(), nil)
+		if err := lr.Start("r1", "sk-key"); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		s.mu.Lock()
+		s.busy = true
+		s.mu.Unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		start := time.Now()
+		if err := lr.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("Shutdown = %v, want its deadline exceeded", err)
+		}
+		if waited := time.Since(start); waited != 2*time.Second {
+			t.Errorf("Shutdown waited %s, want its 2s", waited)
+		}
+		synctest.Wait()
+		if lr.Running("r1") {
+			t.Error("the test still runs after Shutdown gave up on it")
+		}
+	})
 }
