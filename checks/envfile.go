@@ -31,128 +31,152 @@ type envEntry struct {
 // stop. Lines that are not assignments (comments, blank lines, the rest of
 // a multi-line value in `env` output) are skipped.
 func parseEnv(src string, fn func(e *envEntry) bool) {
-	line := 0
+	p := envParser{src: src}
 	// One entry, reused: fn gets a pointer, so a new one per line would
 	// allocate for every line of a long file.
 	var e envEntry
-	for pos := 0; pos < len(src); {
-		end := strings.IndexByte(src[pos:], '\n')
-		next := len(src)
-		if end < 0 {
-			end = len(src)
-		} else {
-			end += pos
-			next = end + 1
-		}
-		line++
-		e = envEntry{line: line, endLine: line}
-		l := src[pos:end]
-		pos = next
-		if strings.HasSuffix(l, "\r") {
-			e.crlf = true
-			l = l[:len(l)-1]
-		}
-		t := strings.TrimLeft(l, " \t")
-		if t == "" || t[0] == '#' {
-			continue
-		}
-		// A Compose list item: "- NAME=value".
-		if strings.HasPrefix(t, "- ") {
-			t = strings.TrimLeft(t[2:], " \t")
-		}
-		for _, p := range [...]string{"export ", "export\t", "declare -x "} {
-			if strings.HasPrefix(t, p) {
-				e.export = strings.TrimSpace(p)
-				t = strings.TrimLeft(t[len(p):], " \t")
-				break
-			}
-		}
-		eq := strings.IndexByte(t, '=')
-		if eq < 0 {
-			name := strings.TrimRight(t, " \t")
-			if isVarName(name) {
-				e.name, e.noEquals = name, true
-				if !fn(&e) {
-					return
-				}
-				continue
-			}
-			// NAME: value, as in a Compose environment map.
-			if c := strings.IndexByte(t, ':'); c > 0 && isVarName(t[:c]) && (c+1 == len(t) || t[c+1] == ' ') {
-				e.name, e.yaml = t[:c], true
-				e.value = unquoteYAML(strings.TrimSpace(t[c+1:]))
-				if !fn(&e) {
-					return
-				}
-			}
-			continue
-		}
-		name := t[:eq]
-		if trimmed := strings.TrimRight(name, " \t"); len(trimmed) != len(name) {
-			e.spaceBefore = true
-			name = trimmed
-		}
-		if !isVarName(name) {
-			continue
-		}
-		e.name = name
-		v := t[eq+1:]
-		if trimmed := strings.TrimLeft(v, " \t"); len(trimmed) != len(v) {
-			e.spaceAfter = true
-			v = trimmed
-		}
-		if v != "" && (v[0] == '"' || v[0] == '\'' || v[0] == '`') {
-			e.quote = v[0]
-			body := v[1:]
-			closeAt := closingQuote(body, e.quote)
-			if closeAt < 0 {
-				// The value may go on over the next lines, as dotenv
-				// allows inside quotes.
-				rest := src[pos:]
-				if c := closingQuote(rest, e.quote); c >= 0 {
-					nl := strings.Count(rest[:c], "\n")
-					eol := strings.IndexByte(rest[c:], '\n')
-					if eol < 0 {
-						eol = len(rest)
-					} else {
-						eol += c
-					}
-					multi := body + "\n" + rest[:c]
-					if e.crlf {
-						multi = body + "\r\n" + rest[:c]
-					}
-					e.value = unescape(multi, e.quote)
-					after := strings.TrimRight(rest[c+1:eol], "\r")
-					e.afterQuote = afterText(after)
-					line += nl + 1
-					e.endLine = line
-					pos += eol + 1
-					if eol == len(rest) {
-						pos = len(src)
-					}
-				} else {
-					e.unbalanced = true
-					e.value = body
-				}
-			} else {
-				e.value = unescape(body[:closeAt], e.quote)
-				e.afterQuote = afterText(body[closeAt+1:])
-			}
-		} else {
-			if i := inlineComment(v); i >= 0 {
-				e.comment = true
-				v = v[:i]
-			}
-			if trimmed := strings.TrimRight(v, " \t"); len(trimmed) != len(v) {
-				e.trailingWS = true
-				v = trimmed
-			}
-			e.value = v
-		}
-		if !fn(&e) {
+	for p.pos < len(src) {
+		if p.entry(&e) && !fn(&e) {
 			return
 		}
 	}
+}
+
+// envParser is where parseEnv is in src.
+type envParser struct {
+	src  string
+	pos  int // the start of the next line
+	line int // the line last read, 1-based
+}
+
+// entry reads the next line into e, and the lines after it that a quoted
+// value spans; it reports whether the line sets a variable.
+func (p *envParser) entry(e *envEntry) bool {
+	src := p.src
+	end := strings.IndexByte(src[p.pos:], '\n')
+	next := len(src)
+	if end < 0 {
+		end = len(src)
+	} else {
+		end += p.pos
+		next = end + 1
+	}
+	p.line++
+	*e = envEntry{line: p.line, endLine: p.line}
+	l := src[p.pos:end]
+	p.pos = next
+	if strings.HasSuffix(l, "\r") {
+		e.crlf = true
+		l = l[:len(l)-1]
+	}
+	t := strings.TrimLeft(l, " \t")
+	if t == "" || t[0] == '#' {
+		return false
+	}
+	// A Compose list item: "- NAME=value".
+	if strings.HasPrefix(t, "- ") {
+		t = strings.TrimLeft(t[2:], " \t")
+	}
+	for _, pre := range [...]string{"export ", "export\t", "declare -x "} {
+		if strings.HasPrefix(t, pre) {
+			e.export = strings.TrimSpace(pre)
+			t = strings.TrimLeft(t[len(pre):], " \t")
+			break
+		}
+	}
+	eq := strings.IndexByte(t, '=')
+	if eq < 0 {
+		return nameOnly(t, e)
+	}
+	name := t[:eq]
+	if trimmed := strings.TrimRight(name, " \t"); len(trimmed) != len(name) {
+		e.spaceBefore = true
+		name = trimmed
+	}
+	if !isVarName(name) {
+		return false
+	}
+	e.name = name
+	v := t[eq+1:]
+	if trimmed := strings.TrimLeft(v, " \t"); len(trimmed) != len(v) {
+		e.spaceAfter = true
+		v = trimmed
+	}
+	if v != "" && (v[0] == '"' || v[0] == '\'' || v[0] == '`') {
+		p.quoted(v, e)
+	} else {
+		unquoted(v, e)
+	}
+	return true
+}
+
+// nameOnly reads a line without '=': a bare NAME, which Docker passes
+// through from its own environment, or NAME: value, as in a Compose
+// environment map.
+func nameOnly(t string, e *envEntry) bool {
+	name := strings.TrimRight(t, " \t")
+	if isVarName(name) {
+		e.name, e.noEquals = name, true
+		return true
+	}
+	if c := strings.IndexByte(t, ':'); c > 0 && isVarName(t[:c]) && (c+1 == len(t) || t[c+1] == ' ') {
+		e.name, e.yaml = t[:c], true
+		e.value = unquoteYAML(strings.TrimSpace(t[c+1:]))
+		return true
+	}
+	return false
+}
+
+// quoted reads a quoted value v. Unclosed on its line, it may go on over
+// the next lines, as dotenv allows inside quotes; p moves past them.
+func (p *envParser) quoted(v string, e *envEntry) {
+	e.quote = v[0]
+	body := v[1:]
+	if closeAt := closingQuote(body, e.quote); closeAt >= 0 {
+		e.value = unescape(body[:closeAt], e.quote)
+		e.afterQuote = afterText(body[closeAt+1:])
+		return
+	}
+	rest := p.src[p.pos:]
+	c := closingQuote(rest, e.quote)
+	if c < 0 {
+		e.unbalanced = true
+		e.value = body
+		return
+	}
+	nl := strings.Count(rest[:c], "\n")
+	eol := strings.IndexByte(rest[c:], '\n')
+	if eol < 0 {
+		eol = len(rest)
+	} else {
+		eol += c
+	}
+	multi := body + "\n" + rest[:c]
+	if e.crlf {
+		multi = body + "\r\n" + rest[:c]
+	}
+	e.value = unescape(multi, e.quote)
+	e.afterQuote = afterText(strings.TrimRight(rest[c+1:eol], "\r"))
+	p.line += nl + 1
+	e.endLine = p.line
+	p.pos += eol + 1
+	if eol == len(rest) {
+		p.pos = len(p.src)
+	}
+}
+
+// unquoted reads an unquoted value: an inline " # comment" and the blanks
+// after it are dropped, as dotenv drops them.
+func unquoted(v string, e *envEntry) {
+	if i := inlineComment(v); i >= 0 {
+		e.comment = true
+		v = v[:i]
+	}
+	if trimmed := strings.TrimRight(v, " \t"); len(trimmed) != len(v) {
+		e.trailingWS = true
+		v = trimmed
+	}
+	e.value = v
 }
 
 // closingQuote finds the quote that closes a value opened with q; inside

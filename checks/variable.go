@@ -156,80 +156,93 @@ func checkEnvFile(st *state, target, assumed string, both bool, f *findings) {
 		return true
 	})
 	if len(defs) == 0 {
-		var near []nearName
-		var holder *nearName
-		holderLast := 0 // the last line that defines the holder's name
-		parseEnv(st.in.EnvFile, func(e *envEntry) bool {
-			if holder != nil && e.name == holder.name {
-				holderLast = e.line
-			}
-			if holder == nil && !e.noEquals {
-				if m := st.match(e.value); m != matchDiffers && m != matchNoKey && st.safe(e.name) {
-					holder = &nearName{name: e.name, line: e.line}
-				}
-			}
-			if s, note := nearness(target, e.name); s > 0 && st.safe(e.name) {
-				near = addNear(near, nearName{e.name, e.line, s, note})
-			}
-			return true
-		})
-		d := prefix + target + assumed + " is not in the pasted file"
-		if total == 0 {
-			d += ": it has no NAME=value lines at all."
-		} else {
-			d += " (" + plural(total, "variable", "variables") + " in it)."
-		}
-		fix := "Add it to the file as `HIAPI_API_KEY=sk-...` (no spaces around =), or, if this is `env` output, export it where the process starts: " + "`export HIAPI_API_KEY=...`."
-		d += nearText(near)
-		if holder != nil {
-			d += " This key is in " + holder.name + " (line " + itoa(holder.line) + ")"
-			if holderLast > holder.line {
-				d += ", but line " + itoa(holderLast) + " sets " + holder.name + " again, and the last definition wins"
-			}
-			d += "."
-		}
-		if holder != nil || len(near) > 0 {
-			other := near0(near, holder)
-			fix = "Rename " + other + " to HIAPI_API_KEY in the file, or make your code read " + other + ". Names are case-sensitive."
-		}
-		f.add(StatusFail, d, st.cmd(fix))
+		missingInFile(st, target, assumed, prefix, total, f)
 		return
 	}
+	if len(defs) > 1 {
+		definedTwice(st, defs, target, prefix, f)
+	}
+	win := &defs[len(defs)-1]
+	checkEntry(st, win, prefix+target+" on line "+itoa(win.line), f)
+}
+
+// missingInFile reports a file that does not define target, naming the
+// variable that holds the key instead and the near misses of its name.
+func missingInFile(st *state, target, assumed, prefix string, total int, f *findings) {
+	var near []nearName
+	var holder *nearName
+	holderLast := 0 // the last line that defines the holder's name
+	parseEnv(st.in.EnvFile, func(e *envEntry) bool {
+		if holder != nil && e.name == holder.name {
+			holderLast = e.line
+		}
+		if holder == nil && !e.noEquals {
+			if m := st.match(e.value); m != matchDiffers && m != matchNoKey && st.safe(e.name) {
+				holder = &nearName{name: e.name, line: e.line}
+			}
+		}
+		if s, note := nearness(target, e.name); s > 0 && st.safe(e.name) {
+			near = addNear(near, nearName{e.name, e.line, s, note})
+		}
+		return true
+	})
+	d := prefix + target + assumed + " is not in the pasted file"
+	if total == 0 {
+		d += ": it has no NAME=value lines at all."
+	} else {
+		d += " (" + plural(total, "variable", "variables") + " in it)."
+	}
+	fix := "Add it to the file as `HIAPI_API_KEY=sk-...` (no spaces around =), or, if this is `env` output, export it where the process starts: " + "`export HIAPI_API_KEY=...`."
+	d += nearText(near)
+	if holder != nil {
+		d += " This key is in " + holder.name + " (line " + itoa(holder.line) + ")"
+		if holderLast > holder.line {
+			d += ", but line " + itoa(holderLast) + " sets " + holder.name + " again, and the last definition wins"
+		}
+		d += "."
+	}
+	if holder != nil || len(near) > 0 {
+		other := near0(near, holder)
+		fix = "Rename " + other + " to HIAPI_API_KEY in the file, or make your code read " + other + ". Names are case-sensitive."
+	}
+	f.add(StatusFail, d, st.cmd(fix))
+}
+
+// definedTwice reports a variable the file defines more than once: the
+// last definition wins, which matters when the key is in an earlier one.
+func definedTwice(st *state, defs []envEntry, target, prefix string, f *findings) {
 	win := &defs[len(defs)-1]
 	ln := "line " + itoa(win.line)
-	if len(defs) > 1 {
-		lines := make([]string, 0, min(len(defs), 6))
-		same := true
-		loserMatches := 0
-		for i := range defs {
-			if len(lines) < 6 {
-				lines = append(lines, itoa(defs[i].line))
-			}
-			if defs[i].value != win.value {
-				same = false
-			}
-			if i < len(defs)-1 && loserMatches == 0 && st.match(defs[i].value) >= matchExact && st.match(defs[i].value) <= matchPlus {
-				loserMatches = defs[i].line
-			}
+	lines := make([]string, 0, min(len(defs), 6))
+	same := true
+	loserMatches := 0
+	for i := range defs {
+		if len(lines) < 6 {
+			lines = append(lines, itoa(defs[i].line))
 		}
-		d := prefix + target + " is defined " + itoa(len(defs)) + " times (lines " + strings.Join(lines, ", ")
-		if len(defs) > len(lines) {
-			d += ", …"
+		if defs[i].value != win.value {
+			same = false
 		}
-		d += ")"
-		status := StatusWarn
-		if same {
-			d += " with the same value; the last one, " + ln + ", wins."
-		} else {
-			d += " with different values. Dotenv loaders, Docker and Compose env_file and the shell's `source` all keep the last one, " + ln + "."
-			if m := st.match(win.value); loserMatches > 0 && (m == matchDiffers) {
-				d += " Your key is the one on line " + itoa(loserMatches) + ", which loses."
-				status = StatusFail
-			}
+		if i < len(defs)-1 && loserMatches == 0 && st.match(defs[i].value) >= matchExact && st.match(defs[i].value) <= matchPlus {
+			loserMatches = defs[i].line
 		}
-		f.add(status, d, st.cmd(fixDuplicate))
 	}
-	checkEntry(st, win, prefix+target+" on "+ln, f)
+	d := prefix + target + " is defined " + itoa(len(defs)) + " times (lines " + strings.Join(lines, ", ")
+	if len(defs) > len(lines) {
+		d += ", …"
+	}
+	d += ")"
+	status := StatusWarn
+	if same {
+		d += " with the same value; the last one, " + ln + ", wins."
+	} else {
+		d += " with different values. Dotenv loaders, Docker and Compose env_file and the shell's `source` all keep the last one, " + ln + "."
+		if m := st.match(win.value); loserMatches > 0 && (m == matchDiffers) {
+			d += " Your key is the one on line " + itoa(loserMatches) + ", which loses."
+			status = StatusFail
+		}
+	}
+	f.add(status, d, st.cmd(fixDuplicate))
 }
 
 // nearText lists near names for a missing variable.
@@ -309,14 +322,7 @@ func checkEntry(st *state, e *envEntry, where string, f *findings) {
 	}
 	compareValue(st, v, where, fixDifferent, f)
 	if len(f.list) == before {
-		d := where + " is set"
-		if st.key.raw != "" && !st.key.blank {
-			d += " to this key (" + FingerprintOf(v).SHA256 + ")"
-			if st.match(v) == matchClean {
-				d += ", without what surrounds your paste"
-			}
-		}
-		d += "."
+		d := where + " is set" + st.thisKey(" to", v) + "."
 		if e.quote != 0 {
 			d += " It is quoted: fine for dotenv, Compose and `source`, but `docker run --env-file` would keep the quotes."
 		}
@@ -347,35 +353,7 @@ func checkEnviron(st *state, target, assumed string, both bool, f *findings) {
 		}
 	}
 	if !found {
-		var near []nearName
-		var holder *nearName
-		for _, kv := range st.in.Environ {
-			i := strings.IndexByte(kv, '=')
-			if i <= 0 {
-				continue
-			}
-			name := kv[:i]
-			if !isVarName(name) {
-				continue
-			}
-			if m := st.match(kv[i+1:]); holder == nil && m != matchDiffers && m != matchNoKey && st.safe(name) {
-				holder = &nearName{name: name}
-			}
-			if s, note := nearness(target, name); s > 0 && st.safe(name) {
-				near = addNear(near, nearName{name, 0, s, note})
-			}
-		}
-		d := prefix + "This process never inherited " + target + assumed + ": it is not in its environment (" + plural(len(st.in.Environ), "variable", "variables") + ")."
-		d += nearText(near)
-		fix := fixNotInherited
-		if holder != nil {
-			d += " This key is in " + holder.name + "."
-		}
-		if holder != nil || len(near) > 0 {
-			other := near0(near, holder)
-			fix = "Set HIAPI_API_KEY instead of " + other + " (or make your code read " + other + "); names are case-sensitive.\n" + fixNotInherited
-		}
-		f.add(StatusFail, d, st.cmd(fix))
+		missingInEnviron(st, target, assumed, prefix, f)
 		return
 	}
 	where := prefix + target
@@ -386,13 +364,53 @@ func checkEnviron(st *state, target, assumed string, both bool, f *findings) {
 	n := len(f.list)
 	compareValue(st, val, where+" in this process", fixDifferentEnv, f)
 	if len(f.list) == n {
-		d := where + " is set in this process"
-		if st.key.raw != "" && !st.key.blank {
-			d += " and holds this key (" + FingerprintOf(val).SHA256 + ")"
-			if st.match(val) == matchClean {
-				d += ", without what surrounds your paste"
-			}
-		}
-		f.list = append(f.list, finding{status: StatusPass, detail: d + "."})
+		f.list = append(f.list, finding{status: StatusPass, detail: where + " is set in this process" + st.thisKey(" and holds", val) + "."})
 	}
+}
+
+// missingInEnviron reports a process that never inherited target, naming
+// the variable that holds the key instead and the near misses of its name.
+func missingInEnviron(st *state, target, assumed, prefix string, f *findings) {
+	var near []nearName
+	var holder *nearName
+	for _, kv := range st.in.Environ {
+		i := strings.IndexByte(kv, '=')
+		if i <= 0 {
+			continue
+		}
+		name := kv[:i]
+		if !isVarName(name) {
+			continue
+		}
+		if m := st.match(kv[i+1:]); holder == nil && m != matchDiffers && m != matchNoKey && st.safe(name) {
+			holder = &nearName{name: name}
+		}
+		if s, note := nearness(target, name); s > 0 && st.safe(name) {
+			near = addNear(near, nearName{name, 0, s, note})
+		}
+	}
+	d := prefix + "This process never inherited " + target + assumed + ": it is not in its environment (" + plural(len(st.in.Environ), "variable", "variables") + ")."
+	d += nearText(near)
+	fix := fixNotInherited
+	if holder != nil {
+		d += " This key is in " + holder.name + "."
+	}
+	if holder != nil || len(near) > 0 {
+		other := near0(near, holder)
+		fix = "Set HIAPI_API_KEY instead of " + other + " (or make your code read " + other + "); names are case-sensitive.\n" + fixNotInherited
+	}
+	f.add(StatusFail, d, st.cmd(fix))
+}
+
+// thisKey says, after verb, that v is the pasted key (as the match found
+// it): "" when no key was pasted to compare with.
+func (st *state) thisKey(verb, v string) string {
+	if st.key.raw == "" || st.key.blank {
+		return ""
+	}
+	d := verb + " this key (" + FingerprintOf(v).SHA256 + ")"
+	if st.match(v) == matchClean {
+		d += ", without what surrounds your paste"
+	}
+	return d
 }

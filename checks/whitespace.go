@@ -155,7 +155,28 @@ func checkWhitespace(st *state) Result {
 	if r, ok := keySkip(st); ok {
 		return r
 	}
-	raw := k.raw
+	runs, nr, total := hiddenRuns(k.raw)
+	if total == 0 {
+		return Result{Status: StatusPass, Detail: "No spaces, newlines, tabs or invisible characters, at the ends or inside."}
+	}
+	var f findings
+	for _, run := range runs[:nr] {
+		reportRun(st, run, &f)
+	}
+	if total > nr {
+		f.add(StatusFail, "And "+plural(total-nr, "more run", "more runs")+" of invisible characters.", "")
+	}
+	if len(f.list) == 0 {
+		return Result{Status: StatusPass, Detail: "No spaces, newlines, tabs or invisible characters around or inside the key (blanks inside its wrapper are covered under characters)."}
+	}
+	res := f.result("")
+	res.Detail += " As given: " + k.evidence() + "."
+	return res
+}
+
+// hiddenRuns finds the runs of invisible characters in raw: the first
+// eight, and how many there are.
+func hiddenRuns(raw string) (runs [8]wsRun, nr, total int) {
 	// Fast path: nothing invisible at all.
 	clean := true
 	for i := 0; i < len(raw); i++ {
@@ -165,10 +186,8 @@ func checkWhitespace(st *state) Result {
 		}
 	}
 	if clean {
-		return Result{Status: StatusPass, Detail: "No spaces, newlines, tabs or invisible characters, at the ends or inside."}
+		return runs, 0, 0
 	}
-	var runs [8]wsRun
-	nr, total := 0, 0
 	pos := 0
 	for i := 0; i < len(raw); {
 		r, size := utf8.DecodeRuneInString(raw[i:])
@@ -194,55 +213,48 @@ func checkWhitespace(st *state) Result {
 			nr++
 		}
 	}
-	if total == 0 {
-		return Result{Status: StatusPass, Detail: "No spaces, newlines, tabs or invisible characters, at the ends or inside."}
-	}
-	var f findings
-	for _, run := range runs[:nr] {
-		seg := raw[run.lo:run.hi]
-		desc := describeRun(seg, run.n)
-		where := at(run.pos, run.pos+run.n-1)
-		switch {
-		case run.lo >= k.lo && run.hi <= k.hi && (run.hi <= k.coreLo || run.lo >= k.coreLo+len(k.core)):
-			// Blanks inside a wrapper ("Bearer sk-…", "export NAME=…"):
-			// the characters step reports the wrapper.
-		case run.lo == 0:
-			d := "Starts with " + desc + " at " + where + "."
-			if strings.HasPrefix(seg, "\uFEFF") {
-				d = "Starts with a byte order mark (‹BOM›, U+FEFF) at position 1, invisible in editors."
-				if run.n > 1 {
-					d += " Then " + describeRun(seg[3:], run.n-1) + "."
-				}
-				f.add(StatusFail, d, st.cmd(fixBOM))
-				continue
+	return runs, nr, total
+}
+
+// reportRun says where a run of invisible characters is (at the start, at
+// the end, inside the key) and how to remove it. Runs inside a wrapper are
+// the characters step's.
+func reportRun(st *state, run wsRun, f *findings) {
+	k, raw := &st.key, st.key.raw
+	seg := raw[run.lo:run.hi]
+	desc := describeRun(seg, run.n)
+	where := at(run.pos, run.pos+run.n-1)
+	switch {
+	case run.lo >= k.lo && run.hi <= k.hi && (run.hi <= k.coreLo || run.lo >= k.coreLo+len(k.core)):
+		// Blanks inside a wrapper ("Bearer sk-…", "export NAME=…"):
+		// the characters step reports the wrapper.
+	case run.lo == 0:
+		d := "Starts with " + desc + " at " + where + "."
+		if strings.HasPrefix(seg, "\uFEFF") {
+			d = "Starts with a byte order mark (‹BOM›, U+FEFF) at position 1, invisible in editors."
+			if run.n > 1 {
+				d += " Then " + describeRun(seg[3:], run.n-1) + "."
 			}
-			f.add(StatusFail, d, st.cmd(fixFor(seg, fixEdges)))
-		case run.hi == len(raw):
-			d := "Ends with " + desc + " at " + where + ", after the key."
-			fix := fixFor(seg, fixEdges)
-			if strings.HasSuffix(seg, "\r\n") || seg == "\r" {
-				fix = fixCR
-			} else if strings.HasSuffix(seg, "\n") {
-				fix = fixTrailingNewline
-			}
-			f.add(StatusFail, d, st.cmd(fix))
-		default:
-			d := capitalise(desc) + " at " + where + ", inside the key"
-			if strings.ContainsAny(seg, "\n\r") {
-				d += ": the key was split across two lines"
-			}
-			f.add(StatusFail, d+".", st.cmd(fixFor(seg, fixInner)))
+			f.add(StatusFail, d, st.cmd(fixBOM))
+			return
 		}
+		f.add(StatusFail, d, st.cmd(fixFor(seg, fixEdges)))
+	case run.hi == len(raw):
+		d := "Ends with " + desc + " at " + where + ", after the key."
+		fix := fixFor(seg, fixEdges)
+		if strings.HasSuffix(seg, "\r\n") || seg == "\r" {
+			fix = fixCR
+		} else if strings.HasSuffix(seg, "\n") {
+			fix = fixTrailingNewline
+		}
+		f.add(StatusFail, d, st.cmd(fix))
+	default:
+		d := capitalise(desc) + " at " + where + ", inside the key"
+		if strings.ContainsAny(seg, "\n\r") {
+			d += ": the key was split across two lines"
+		}
+		f.add(StatusFail, d+".", st.cmd(fixFor(seg, fixInner)))
 	}
-	if total > nr {
-		f.add(StatusFail, "And "+plural(total-nr, "more run", "more runs")+" of invisible characters.", "")
-	}
-	if len(f.list) == 0 {
-		return Result{Status: StatusPass, Detail: "No spaces, newlines, tabs or invisible characters around or inside the key (blanks inside its wrapper are covered under characters)."}
-	}
-	res := f.result("")
-	res.Detail += " As given: " + k.evidence() + "."
-	return res
 }
 
 // fixFor picks the fix for a run: the Unicode one when plain trimming
