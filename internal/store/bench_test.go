@@ -9,6 +9,19 @@ import (
 	"github.com/keycheck/keycheck/internal/run"
 )
 
+// seedBench fills a fresh database with n runs, r00000 onwards, so lookups
+// are not all in one page.
+func seedBench(b *testing.B, n int) *DB {
+	b.Helper()
+	db, _ := openTest(b)
+	for i := range n {
+		if err := db.CreateRun(context.Background(), fullRun(fmt.Sprintf("r%05d", i), t0.Add(time.Duration(i)*time.Second))); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return db
+}
+
 func BenchmarkCreateRun(b *testing.B) {
 	ctx := context.Background()
 	db, _ := openTest(b)
@@ -24,22 +37,28 @@ func BenchmarkCreateRun(b *testing.B) {
 	}
 }
 
+// BenchmarkGetRun reads runs in turn from a table of 2000, and one run
+// again and again, as a run page shared with a team is.
 func BenchmarkGetRun(b *testing.B) {
 	ctx := context.Background()
-	db, _ := openTest(b)
-	// A table of some size, so the lookups are not all in one page.
-	for i := range 2000 {
-		if err := db.CreateRun(ctx, fullRun(fmt.Sprintf("r%05d", i), t0.Add(time.Duration(i)*time.Second))); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		if _, err := db.GetRun(ctx, fmt.Sprintf("r%05d", i%2000)); err != nil {
-			b.Fatal(err)
-		}
-		i++
+	db := seedBench(b, 2000)
+	for _, bb := range []struct {
+		name string
+		id   func(i int) string
+	}{
+		{"many", func(i int) string { return fmt.Sprintf("r%05d", i%2000) }},
+		{"one", func(int) string { return "r01000" }},
+	} {
+		b.Run(bb.name, func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				if _, err := db.GetRun(ctx, bb.id(i)); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
 	}
 }
 
@@ -61,12 +80,7 @@ func BenchmarkUpdateRun(b *testing.B) {
 
 func BenchmarkListRuns(b *testing.B) {
 	ctx := context.Background()
-	db, _ := openTest(b)
-	for i := range 2000 {
-		if err := db.CreateRun(ctx, fullRun(fmt.Sprintf("r%05d", i), t0.Add(time.Duration(i)*time.Second))); err != nil {
-			b.Fatal(err)
-		}
-	}
+	db := seedBench(b, 2000)
 	b.ReportAllocs()
 	for b.Loop() {
 		runs, err := db.ListRuns(ctx, run.ListFilter{Limit: DefaultLimit})

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/keycheck/keycheck/checks"
@@ -55,32 +54,20 @@ func (db *DB) CreateRun(ctx context.Context, r *run.Run) error {
 // GetRun returns the run with the given id, or an error wrapping
 // run.ErrNotFound. Its times are in UTC.
 func (db *DB) GetRun(ctx context.Context, id string) (*run.Run, error) {
-	// A run page is read far more often than its run changes: when the
-	// cached copy has the stored run's last update, a one-column read
-	// replaces the whole one. Checked against the file every time, this
-	// stays right when another process writes to it.
-	if cached, ok := db.runs.get(id); ok {
-		var updated sql.NullInt64
-		err := db.getVersion.QueryRowContext(ctx, id).Scan(&updated)
-		if err == nil && fromNanos(updated).Equal(cached.Updated) {
-			return cached.Clone(), nil
-		}
-	}
-	r, err := db.scanRun(db.getRun.QueryRowContext(ctx, id))
+	r, err := scanRun(db.getRun.QueryRowContext(ctx, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		err = run.ErrNotFound
 	}
 	if err != nil {
 		return nil, fail("get run "+id, err)
 	}
-	db.runs.put(r.Clone())
 	return r, nil
 }
 
 // RunUpdated returns when the run last changed (its Updated) with a
-// one-column read: enough to tell whether a copy read earlier is still
-// current, whichever process or handle wrote since. The error wraps
-// run.ErrNotFound when there is no such run.
+// one-column read: enough for a cache above the store to tell whether a copy
+// read earlier is still current, whichever process or handle wrote since.
+// The error wraps run.ErrNotFound when there is no such run.
 func (db *DB) RunUpdated(ctx context.Context, id string) (time.Time, error) {
 	var updated sql.NullInt64
 	err := db.getVersion.QueryRowContext(ctx, id).Scan(&updated)
@@ -93,37 +80,6 @@ func (db *DB) RunUpdated(ctx context.Context, id string) (time.Time, error) {
 	return fromNanos(updated), nil
 }
 
-// runCache holds recently read runs, by id, bounded.
-type runCache struct {
-	mu sync.Mutex
-	m  map[string]*run.Run
-}
-
-// runCacheMax bounds the cache: a run is a few kilobytes.
-const runCacheMax = 1024
-
-func (c *runCache) get(id string) (*run.Run, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	r, ok := c.m[id]
-	return r, ok
-}
-
-func (c *runCache) forget(id string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.m, id)
-}
-
-func (c *runCache) put(r *run.Run) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) >= runCacheMax {
-		c.m = make(map[string]*run.Run)
-	}
-	c.m[r.ID] = r
-}
-
 // UpdateRun stores r over the run with the same id, steps included, in one
 // transaction; the error wraps run.ErrNotFound if there is none. Created is
 // fixed when the run is created: it orders the list, so it never changes.
@@ -132,8 +88,6 @@ func (db *DB) UpdateRun(ctx context.Context, r *run.Run) error {
 	if err == nil {
 		err = db.inWriteTx(ctx, func(tx *sql.Tx) error { return updateRun(ctx, tx, r, steps) })
 	}
-	// Whatever happened, the cached copy may be out of date.
-	db.runs.forget(r.ID)
 	if err != nil {
 		return fail("update run "+r.ID, err)
 	}
@@ -166,7 +120,7 @@ func updateRun(ctx context.Context, tx *sql.Tx, r *run.Run, steps []step) error 
 // Before and BeforeID.
 func (db *DB) ListRuns(ctx context.Context, f run.ListFilter) ([]*run.Run, error) {
 	q, args := listQuery(f)
-	runs, err := db.scanRuns(db.read.QueryContext(ctx, q, args...))
+	runs, err := scanRuns(db.read.QueryContext(ctx, q, args...))
 	if err != nil {
 		return nil, fail("list runs", err)
 	}
@@ -256,7 +210,7 @@ func (db *DB) PruneRuns(ctx context.Context, olderThan time.Time) (int64, error)
 func (db *DB) UpdateRunning(ctx context.Context, change func(*run.Run)) (int64, error) {
 	var n int64
 	err := db.inWriteTx(ctx, func(tx *sql.Tx) error {
-		runs, err := db.scanRuns(tx.QueryContext(ctx, "SELECT "+runColumns+" FROM runs r WHERE r.live = ?", string(run.LiveRunning)))
+		runs, err := scanRuns(tx.QueryContext(ctx, "SELECT "+runColumns+" FROM runs r WHERE r.live = ?", string(run.LiveRunning)))
 		if err != nil {
 			return err
 		}
@@ -352,14 +306,14 @@ func fromNanos(n sql.NullInt64) time.Time {
 
 // scanRuns reads every row of a query of runColumns, given as the query
 // returned it.
-func (db *DB) scanRuns(rows *sql.Rows, err error) ([]*run.Run, error) {
+func scanRuns(rows *sql.Rows, err error) ([]*run.Run, error) {
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var runs []*run.Run
 	for rows.Next() {
-		r, err := db.scanRun(rows)
+		r, err := scanRun(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -369,7 +323,7 @@ func (db *DB) scanRuns(rows *sql.Rows, err error) ([]*run.Run, error) {
 }
 
 // scanRun reads one row of runColumns.
-func (db *DB) scanRun(row interface{ Scan(...any) error }) (*run.Run, error) {
+func scanRun(row interface{ Scan(...any) error }) (*run.Run, error) {
 	var (
 		r       run.Run
 		created int64
@@ -387,49 +341,9 @@ func (db *DB) scanRun(row interface{ Scan(...any) error }) (*run.Run, error) {
 	r.Updated = fromNanos(updated)
 	r.Live = run.LiveState(live)
 	if len(steps) > 2 {
-		decoded, err := db.steps.decode(steps)
-		if err != nil {
+		if err := json.Unmarshal(steps, &r.Steps); err != nil {
 			return nil, fmt.Errorf("run %s steps: %w", r.ID, err)
 		}
-		r.Steps = decoded
 	}
 	return &r, nil
-}
-
-// stepCache remembers decoded steps by their JSON text: a run page opened
-// by a team reads the same finished run again and again, and decoding its
-// steps was a quarter of the page's cost. Keyed by content, it stays right
-// when the run changes or another process writes the file. Callers get a
-// deep copy, since the live runner changes steps in place.
-type stepCache struct {
-	mu sync.Mutex
-	m  map[string][]checks.Result
-}
-
-// stepCacheMax bounds the cache (a run's steps are a few kilobytes).
-const stepCacheMax = 512
-
-func (c *stepCache) decode(b []byte) ([]checks.Result, error) {
-	c.mu.Lock()
-	cached, ok := c.m[string(b)]
-	c.mu.Unlock()
-	if ok {
-		return cloneSteps(cached), nil
-	}
-	var steps []checks.Result
-	if err := json.Unmarshal(b, &steps); err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	if c.m == nil || len(c.m) >= stepCacheMax {
-		c.m = make(map[string][]checks.Result)
-	}
-	c.m[string(b)] = steps
-	c.mu.Unlock()
-	return cloneSteps(steps), nil
-}
-
-func cloneSteps(steps []checks.Result) []checks.Result {
-	r := run.Run{Steps: steps}
-	return r.Clone().Steps
 }

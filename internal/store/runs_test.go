@@ -636,8 +636,8 @@ func TestConcurrentProcesses(t *testing.T) {
 	}
 }
 
-// TestGetRunReturnsIndependentSteps: decoded steps are cached, but each
-// caller gets its own copy to change.
+// TestGetRunReturnsIndependentSteps: each caller gets its own copy of a
+// run to change, steps and live evidence included.
 func TestGetRunReturnsIndependentSteps(t *testing.T) {
 	db, _ := openTest(t)
 	ctx := context.Background()
@@ -665,8 +665,8 @@ func TestGetRunReturnsIndependentSteps(t *testing.T) {
 	}
 }
 
-// TestGetRunSeesAnotherProcessesUpdate: a run cached by one handle is read
-// again when another handle (another process) changes it.
+// TestGetRunSeesAnotherProcessesUpdate: a run read by one handle reads
+// changed once another handle (another process) changes it.
 func TestGetRunSeesAnotherProcessesUpdate(t *testing.T) {
 	a, path := openTest(t)
 	b, err := Open(context.Background(), path)
@@ -679,7 +679,7 @@ func TestGetRunSeesAnotherProcessesUpdate(t *testing.T) {
 	if err := a.CreateRun(ctx, r); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.GetRun(ctx, r.ID); err != nil { // cached in a
+	if _, err := a.GetRun(ctx, r.ID); err != nil {
 		t.Fatal(err)
 	}
 	r.Live = run.LiveDone
@@ -700,5 +700,40 @@ func TestGetRunSeesAnotherProcessesUpdate(t *testing.T) {
 	}
 	if _, err := a.GetRun(ctx, r.ID); !errors.Is(err, run.ErrNotFound) {
 		t.Errorf("a pruned run still reads: %v", err)
+	}
+}
+
+// TestRunUpdated: the one-column read follows every write, from any
+// handle, so a cache above the store can trust it.
+func TestRunUpdated(t *testing.T) {
+	a, path := openTest(t)
+	b, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	ctx := context.Background()
+	r := fullRun("r1", t0)
+	if err := a.CreateRun(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := a.RunUpdated(ctx, r.ID); err != nil || !got.Equal(r.Updated) || got.Location() != time.UTC {
+		t.Errorf("RunUpdated = %v, %v; want %v in UTC", got, err, r.Updated)
+	}
+	r.Updated = r.Updated.Add(time.Nanosecond)
+	if err := b.UpdateRun(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := a.RunUpdated(ctx, r.ID); err != nil || !got.Equal(r.Updated) {
+		t.Errorf("RunUpdated after another handle's write = %v, %v; want %v", got, err, r.Updated)
+	}
+	if err := a.CreateRun(ctx, &run.Run{ID: "never", Created: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := a.RunUpdated(ctx, "never"); err != nil || !got.IsZero() {
+		t.Errorf("RunUpdated of a run never updated = %v, %v; want zero", got, err)
+	}
+	if _, err := a.RunUpdated(ctx, "nope"); !errors.Is(err, run.ErrNotFound) {
+		t.Errorf("RunUpdated of no run = %v, want run.ErrNotFound", err)
 	}
 }

@@ -41,13 +41,9 @@ type DB struct {
 	// getRun is prepared once (database/sql prepares it again on each pooled
 	// connection as needed): parsing the statement costs as much as running it.
 	getRun *sql.Stmt
-	// getVersion reads only a run's last update, to tell whether the cached
-	// copy is current.
+	// getVersion reads only a run's last update (RunUpdated), so a cache
+	// above the store can tell whether its copy is current.
 	getVersion *sql.Stmt
-	// runs caches whole runs by id, checked against getVersion.
-	runs runCache
-	// steps caches decoded step results.
-	steps stepCache
 }
 
 // busyTimeout is how long a connection waits for another process's lock.
