@@ -42,6 +42,11 @@ var charactersCases = []stepCase{
 	{name: "Authorization header", in: Input{Key: "Authorization: Bearer " + goodKey}, want: StatusFail, detail: []string{"‘Authorization:’", "‘Bearer’"}},
 	{name: "lowercase header", in: Input{Key: "authorization: Bearer " + goodKey}, want: StatusFail, detail: []string{"‘authorization:’"}},
 	{name: "x-api-key header", in: Input{Key: "x-api-key: " + goodKey}, want: StatusFail, detail: []string{"‘x-api-key:’"}},
+	// Every name the header step reads a key from is peeled off here too.
+	{name: "Authorisation header", in: Input{Key: "Authorisation: " + goodKey}, want: StatusFail, detail: []string{"‘Authorisation:’", "belongs to the header"}},
+	{name: "x-token header", in: Input{Key: "x-token: " + goodKey}, want: StatusFail, detail: []string{"‘x-token:’"}},
+	{name: "key: label", in: Input{Key: "key: " + goodKey}, want: StatusFail, detail: []string{"‘key:’"}},
+	{name: "Token colon is the scheme", in: Input{Key: "Token: " + goodKey}, want: StatusFail, detail: []string{"Starts with ‘Token’", "the scheme goes in the header"}},
 	{name: "NAME=value", in: Input{Key: "HIAPI_API_KEY=" + goodKey}, want: StatusFail, detail: []string{"a NAME=value line for HIAPI_API_KEY", "positions 1–14"}, fix: []string{"after the = sign"}},
 	{name: "export NAME=value", in: Input{Key: "export HIAPI_API_KEY=" + goodKey}, want: StatusFail, detail: []string{"an ‘export’ line for HIAPI_API_KEY", "positions 1–21"}},
 	{name: "export quoted", in: Input{Key: "export HIAPI_API_KEY=\"" + goodKey + "\""}, want: StatusFail, detail: []string{"‘export’ line", "Wrapped in quotes"}},

@@ -31,12 +31,29 @@ type headerLine struct {
 	template bool
 }
 
-// authHeaderNames are header names people put keys in.
-var authHeaderNames = [...]string{"authorization", "authorisation", "authentication", "x-api-key", "api-key", "apikey", "x-goog-api-key", "x-auth-token", "auth", "token", "x-token", "key", "proxy-authorization"}
+// keyHeaderNames are the header names people put keys in. It is the one
+// list for both readers: the header step takes the key from a header of any
+// of these names (and says which ones HiAPI does not read), and the key
+// field peels "Name: " off a key pasted with one of them in front.
+var keyHeaderNames = [...]string{"authorization", "authorisation", "authentication", "proxy-authorization", "x-api-key", "api-key", "apikey", "x-goog-api-key", "x-auth-token", "auth", "token", "x-token", "key"}
 
-func isAuthName(n string) bool {
-	for _, a := range authHeaderNames {
+func isKeyHeaderName(n string) bool {
+	for _, a := range keyHeaderNames {
 		if strings.EqualFold(n, a) {
+			return true
+		}
+	}
+	return false
+}
+
+// authSchemes are the schemes people write before a key in a header
+// ("Bearer sk-…"). Before a colon they are a scheme written wrong
+// ("Bearer: sk-…"), not a header name.
+var authSchemes = [...]string{"bearer", "token", "basic"}
+
+func isAuthScheme(s string) bool {
+	for _, a := range authSchemes {
+		if strings.EqualFold(s, a) {
 			return true
 		}
 	}
@@ -57,7 +74,7 @@ func splitHeader(t string) (name, value string, ok bool) {
 			return "", t, false
 		}
 	}
-	if l := strings.ToLower(strings.TrimSpace(name)); l == "bearer" || l == "token" || l == "basic" || l == "http" || l == "https" {
+	if l := strings.TrimSpace(name); isAuthScheme(l) || strings.EqualFold(l, "http") || strings.EqualFold(l, "https") {
 		return "", t, false
 	}
 	return name, t[c+1:], true
@@ -85,7 +102,7 @@ func codeHeaderAt(t string) (headerLine, bool) {
 	}
 	name := t[1 : 1+end]
 	rest := strings.TrimLeft(t[2+end:], " \t")
-	if !strings.HasPrefix(rest, ":") || !isAuthName(name) {
+	if !strings.HasPrefix(rest, ":") || !isKeyHeaderName(name) {
 		return headerLine{}, false
 	}
 	v := strings.TrimSpace(rest[1:])
@@ -185,7 +202,7 @@ func curlHeaders(st *state, c *curlCmd, f *findings) []headerLine {
 // keyHeader splits a header that carries a key into its name and value.
 func keyHeader(t string) (name, value string, ok bool) {
 	name, value, ok = splitHeader(t)
-	return name, value, ok && isAuthName(strings.TrimSpace(name))
+	return name, value, ok && isKeyHeaderName(strings.TrimSpace(name))
 }
 
 // headerLines finds the key header in pasted header lines, or takes a lone
@@ -216,7 +233,7 @@ func headerLines(raw string, f *findings) []headerLine {
 			continue
 		}
 		if name, value, ok := splitHeader(t); ok {
-			if isAuthName(strings.TrimSpace(name)) {
+			if isKeyHeaderName(strings.TrimSpace(name)) {
 				hs = append(hs, headerLine{name: name, value: value, line: i + 1})
 			} else {
 				others++

@@ -38,9 +38,6 @@ func isQuote(r rune) bool {
 	return false
 }
 
-// Header names that carry keys, as people paste them before a key.
-var keyHeaders = [...]string{"authorization", "proxy-authorization", "x-api-key", "api-key", "apikey", "x-goog-api-key", "authentication", "x-auth-token", "auth"}
-
 // unwrap peels quotes, header names, schemes, assignments, trailing
 // punctuation and escaped newlines off the key, outermost first.
 func (k *keyInfo) unwrap() {
@@ -167,21 +164,14 @@ func headerPrefix(s string) (wrap, int, bool) {
 		return wrap{}, 0, false
 	}
 	name := s[:c]
-	known := false
-	for _, h := range keyHeaders {
-		if strings.EqualFold(name, h) {
-			known = true
-			break
-		}
+	// "Bearer:" and "Token:" are a scheme written with a colon:
+	// schemePrefix reports them as such.
+	if isAuthScheme(name) {
+		return wrap{}, 0, false
 	}
-	if !known {
-		// A YAML or env-style name: HIAPI_API_KEY: sk-...
-		if !isVarName(name) || (!strings.Contains(name, "_") && strings.ToUpper(name) != name) {
-			return wrap{}, 0, false
-		}
-		if strings.EqualFold(name, "bearer") || strings.EqualFold(name, "token") || strings.EqualFold(name, "basic") {
-			return wrap{}, 0, false
-		}
+	// Else a header name, or a YAML or env-style name: HIAPI_API_KEY: sk-...
+	if !isKeyHeaderName(name) && (!isVarName(name) || (!strings.Contains(name, "_") && strings.ToUpper(name) != name)) {
+		return wrap{}, 0, false
 	}
 	i := c + 1
 	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
@@ -196,7 +186,7 @@ func headerPrefix(s string) (wrap, int, bool) {
 // schemePrefix matches an auth scheme before the key: "Bearer ",
 // "Bearer:", "Token ", "Basic ".
 func schemePrefix(s string) (wrap, int, bool) {
-	for _, p := range [...]string{"bearer", "token", "basic"} {
+	for _, p := range authSchemes {
 		if len(s) <= len(p)+1 || !strings.EqualFold(s[:len(p)], p) {
 			continue
 		}
