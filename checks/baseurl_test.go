@@ -1,6 +1,13 @@
 package checks
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
+
+// lowerPiece is a piece of goodKey in lower case, as splitURL lower-cases a
+// host: a host made of it must not be shown.
+var lowerPiece = strings.ToLower(goodKey[10:30])
 
 var baseURLCases = []stepCase{
 	{name: "none", in: Input{Key: goodKey}, want: StatusSkip, detail: []string{"no base URL given", "Paste the base URL your client uses"}},
@@ -96,6 +103,8 @@ var baseURLCases = []stepCase{
 	{name: "gateway", in: Input{BaseURL: "https://gateway.example.com/hiapi"}, want: StatusWarn, detail: []string{"gateway.example.com is not HiAPI", "proxy"}},
 	{name: "gateway with query", in: Input{BaseURL: "https://gateway.example.com/hiapi?x=1"}, want: StatusWarn, detail: []string{"query string"}},
 	{name: "no host", in: Input{BaseURL: "https:///v1"}, want: StatusFail, detail: []string{"no host"}},
+	{name: "a host made of the key, lower-cased", in: Input{Key: goodKey, BaseURL: "https://" + lowerPiece + ".example.com/v1"}, want: StatusWarn, detail: []string{"this host is not HiAPI"}, not: []string{lowerPiece}},
+	{name: "a scheme made of the key, lower-cased", in: Input{Key: goodKey, BaseURL: lowerPiece[:8] + "://api.hiapi.ai/v1"}, want: StatusFail, detail: []string{"Uses an unknown scheme"}, not: []string{lowerPiece[:8]}},
 }
 
 var _ = register(StepBaseURL, &baseURLCases)

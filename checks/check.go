@@ -86,6 +86,14 @@ func (st *state) safe(s string) bool {
 	return !keyLike(s) && !overlaps(s, k.core) && !overlaps(s, k.decoded)
 }
 
+// safeLower is safe for text that was lower-cased (a URL's host and
+// scheme): it must not share 8 characters with the key in any letter case
+// either, or a host made of the key would show it, lower-cased.
+func (st *state) safeLower(s string) bool {
+	k := &st.key
+	return st.safe(s) && !overlapsFold(s, k.core) && !overlapsFold(s, k.decoded)
+}
+
 // cmd rewrites a fix so its commands use the variable the person's code
 // reads instead of HIAPI_API_KEY.
 func (st *state) cmd(fix string) string {

@@ -269,12 +269,16 @@ func curlURLNote(st *state, url string, headers []shellWord) string {
 	if p.host == hiapiHost && p.scheme == "https" {
 		return ""
 	}
-	host := "another host"
-	if p.host != "" && len(p.host) <= 100 && hostChars(p.host) && st.safe(p.host) && !overlapsAny(p.host, headers) {
-		host = p.host
+	host := shownHost(st, p.host, "another host")
+	if overlapsAny(p.host, headers) {
+		host = "another host"
 	}
 	if p.host == hiapiHost {
-		return "The command calls " + hiapiHost + " over " + p.scheme + ", not https (see the base URL step)."
+		scheme := p.scheme
+		if len(scheme) > 8 || !st.safeLower(scheme) {
+			scheme = "another scheme"
+		}
+		return "The command calls " + hiapiHost + " over " + scheme + ", not https (see the base URL step)."
 	}
 	if name := hostProvider(p.host); name != "" {
 		return "The command calls " + name + " (" + host + "), not " + hiapiHost + ": see the base URL step."

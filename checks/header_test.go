@@ -97,6 +97,7 @@ var headerCases = []stepCase{
 	{name: "curl key in URL host not shown", in: Input{Key: goodKey, Header: "curl https://" + goodKey + ".example/v1 -H \"Authorization: Bearer " + goodKey + "\""}, want: StatusPass, detail: []string{"calls another host"}},
 	{name: "curl data skipped", in: Input{Key: goodKey, Header: "curl -d 'Authorization: Bearer x' -H \"Authorization: Bearer " + goodKey + "\" https://api.hiapi.ai/v1/tasks"}, want: StatusPass},
 	{name: "curl placeholder", in: Input{Key: goodKey, Header: "curl -H 'Authorization: Bearer sk-...' https://api.hiapi.ai/v1/tasks"}, want: StatusFail, detail: []string{"placeholder"}},
+	{name: "curl to a host made of the key, lower-cased", in: Input{Key: goodKey, Header: "curl https://" + lowerPiece + ".example.com/v1/tasks -H 'Authorization: Bearer " + goodKey + "'"}, want: StatusPass, detail: []string{"The command calls another host"}, not: []string{lowerPiece}},
 	{name: "curl lowercase bearer", in: Input{Key: goodKey, Header: "curl -H 'authorization: bearer " + goodKey + "' https://api.hiapi.ai/v1/tasks"}, want: StatusWarn, detail: []string{"lower case"}},
 }
 

@@ -35,6 +35,30 @@ func overlaps(s, secret string) bool {
 	return false
 }
 
+// overlapsFold is overlaps for lower-cased ASCII text such as a host:
+// whether s holds a run of window characters of secret in any letter case.
+// It allocates nothing: each window of the secret is lower-cased on the
+// stack.
+func overlapsFold(s, secret string) bool {
+	if len(s) < window || len(secret) < window {
+		return false
+	}
+	var w [window]byte
+	for i := 0; i+window <= len(secret); i++ {
+		for j := range w {
+			c := secret[i+j]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			w[j] = c
+		}
+		if strings.Contains(s, string(w[:])) {
+			return true
+		}
+	}
+	return false
+}
+
 // keyLike reports text that looks like a key rather than a name: another
 // provider's key shape, or a long run mixing upper and lower case and
 // digits, which variable names and hosts never are.
