@@ -9,6 +9,7 @@ package hiapi
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -21,6 +22,7 @@ import (
 	"time"
 
 	"github.com/keycheck/keycheck/checks"
+	"github.com/keycheck/keycheck/internal/wait"
 )
 
 // Defaults for Options. They follow HiAPI's official SDKs: a 60 s
@@ -60,8 +62,8 @@ type Options struct {
 	Retries int
 	// Version goes in the User-Agent, "keycheck/<Version>" (default "dev").
 	Version string
-	// Sleep waits between retries; tests replace it. It returns ctx's error
-	// if ctx ends first.
+	// Sleep waits between retries (default wait.For); tests replace it. It
+	// returns ctx's error if ctx ends first.
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Now reads the clock for Retry-After dates; tests replace it.
 	Now func() time.Time
@@ -111,12 +113,18 @@ type RateLimit struct {
 // settings often include it.
 func New(baseURL string, opts Options) *Client {
 	c := &Client{
-		timeout:   orDur(opts.Timeout, DefaultTimeout),
+		timeout:   cmp.Or(opts.Timeout, DefaultTimeout),
 		maxBody:   opts.MaxBody,
 		retries:   opts.Retries,
-		userAgent: "keycheck/" + firstNonEmpty(opts.Version, "dev"),
+		userAgent: "keycheck/" + cmp.Or(opts.Version, "dev"),
 		sleep:     opts.Sleep,
 		now:       opts.Now,
+	}
+	if c.sleep == nil {
+		c.sleep = wait.For
+	}
+	if c.now == nil {
+		c.now = time.Now
 	}
 	if c.maxBody <= 0 {
 		c.maxBody = DefaultMaxBody
@@ -126,12 +134,6 @@ func New(baseURL string, opts Options) *Client {
 	} else if c.retries < 0 {
 		c.retries = 0
 	}
-	if c.sleep == nil {
-		c.sleep = sleepCtx
-	}
-	if c.now == nil {
-		c.now = time.Now
-	}
 	c.base, c.baseErr = normalizeBase(baseURL)
 	switch {
 	case opts.HTTPClient != nil:
@@ -139,7 +141,7 @@ func New(baseURL string, opts Options) *Client {
 	default:
 		rt := opts.Transport
 		if rt == nil {
-			rt = newTransport(orDur(opts.ConnectTimeout, DefaultConnectTimeout), orDur(opts.ResponseHeaderTimeout, DefaultResponseHeaderTimeout))
+			rt = newTransport(cmp.Or(opts.ConnectTimeout, DefaultConnectTimeout), cmp.Or(opts.ResponseHeaderTimeout, DefaultResponseHeaderTimeout))
 		}
 		c.hc = &http.Client{
 			Transport: rt,
@@ -151,9 +153,6 @@ func New(baseURL string, opts Options) *Client {
 	}
 	return c
 }
-
-// BaseURL returns the base URL requests go to.
-func (c *Client) BaseURL() string { return c.base }
 
 // Probe checks the key for free: GET /v1/tasks?page=1&size=1 lists the
 // account's newest task and spends no credits.
@@ -206,26 +205,6 @@ func (c *Client) GetTask(ctx context.Context, key, id string) (Task, Reply, erro
 		t.TaskID = id
 	}
 	return t, reply, nil
-}
-
-// AnswerOf turns a call's reply and error into the plain value the live
-// verdicts read.
-func AnswerOf(r Reply, err error) checks.Answer {
-	a := checks.Answer{HTTPStatus: r.HTTPStatus, RequestID: r.RequestID, BaseURL: r.BaseURL}
-	var e *Error
-	switch {
-	case errors.As(err, &e):
-		b := e.Answer()
-		b.BaseURL = r.BaseURL
-		if b.RequestID == "" {
-			b.RequestID = r.RequestID
-		}
-		return b
-	case err != nil:
-		a.Kind = checks.AnswerNetwork
-		a.Message = "unexpected error"
-	}
-	return a
 }
 
 // do sends one request, retrying GETs, and returns the body of a success.
@@ -421,7 +400,7 @@ func parseTaskID(body []byte) (string, bool) {
 			return "", false
 		}
 	}
-	id := firstNonEmpty(string(d.TaskID), string(d.TaskID2))
+	id := cmp.Or(string(d.TaskID), string(d.TaskID2))
 	return id, validTaskID(id)
 }
 
@@ -430,7 +409,7 @@ func requestIDInBody(body []byte) string {
 	if !ok {
 		return ""
 	}
-	return clean(firstNonEmpty(scalar(env.RequestID), scalar(env.RequestID2)), 120)
+	return clean(cmp.Or(scalar(env.RequestID), scalar(env.RequestID2)), 120)
 }
 
 func headerInt(h http.Header, k string) int {
@@ -464,22 +443,4 @@ func newTransport(connect, header time.Duration) *http.Transport {
 	t.TLSHandshakeTimeout = connect
 	t.ResponseHeaderTimeout = header
 	return t
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-func orDur(d, def time.Duration) time.Duration {
-	if d <= 0 {
-		return def
-	}
-	return d
 }

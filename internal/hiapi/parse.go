@@ -2,6 +2,7 @@ package hiapi
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"html"
 	"net/http"
@@ -15,19 +16,25 @@ import (
 	"github.com/keycheck/keycheck/checks"
 )
 
+// errorFields are the fields an error carries at the top level of a body
+// and inside its "error" object alike. They are raw because sources
+// disagree on their types (a code may be 400 or "400").
+type errorFields struct {
+	Code      json.RawMessage `json:"code"`
+	Type      json.RawMessage `json:"type"`
+	Message   json.RawMessage `json:"message"`
+	RequestID json.RawMessage `json:"request_id"`
+}
+
 // envelope holds every top-level field of every body shape the client reads:
 // HiAPI's flat {"code","message","data","error_code"}, the nested
-// {"error":{...}} seen live, and other providers' errors. Fields are raw
-// because sources disagree on their types (a code may be 400 or "400").
+// {"error":{...}} seen live, and other providers' errors.
 type envelope struct {
-	Code       json.RawMessage `json:"code"`
-	Message    json.RawMessage `json:"message"`
+	errorFields
 	Msg        json.RawMessage `json:"msg"`
 	Data       json.RawMessage `json:"data"`
 	ErrorCode  json.RawMessage `json:"error_code"`
 	Error      json.RawMessage `json:"error"`
-	Type       json.RawMessage `json:"type"`
-	RequestID  json.RawMessage `json:"request_id"`
 	RequestID2 json.RawMessage `json:"requestId"`
 }
 
@@ -35,12 +42,9 @@ type envelope struct {
 // request_id}, Anthropic's {type, message}, Google's {code: 400, status,
 // details: [{reason}]}.
 type nested struct {
-	Code      json.RawMessage `json:"code"`
-	Type      json.RawMessage `json:"type"`
-	Message   json.RawMessage `json:"message"`
-	RequestID json.RawMessage `json:"request_id"`
-	Status    json.RawMessage `json:"status"`
-	Details   []struct {
+	errorFields
+	Status  json.RawMessage `json:"status"`
+	Details []struct {
 		Reason json.RawMessage `json:"reason"`
 	} `json:"details"`
 }
@@ -127,7 +131,7 @@ func parseError(status int, header http.Header, body []byte, now time.Time) *Err
 				}
 			}
 		}
-		e.Type = firstNonEmpty(scalar(n.Type), scalar(n.Status))
+		e.Type = cmp.Or(scalar(n.Type), scalar(n.Status))
 		e.Message = scalar(n.Message)
 		e.RequestID = scalar(n.RequestID)
 		if e.Message == "" && n.Code == nil && n.Type == nil {
@@ -143,10 +147,10 @@ func parseError(status int, header http.Header, body []byte, now time.Time) *Err
 		}
 	}
 	if e.Message == "" {
-		e.Message = firstNonEmpty(scalar(env.Message), scalar(env.Msg))
+		e.Message = cmp.Or(scalar(env.Message), scalar(env.Msg))
 	}
 	if e.RequestID == "" {
-		e.RequestID = firstNonEmpty(scalar(env.RequestID), scalar(env.RequestID2))
+		e.RequestID = cmp.Or(scalar(env.RequestID), scalar(env.RequestID2))
 	}
 	e.Code = clean(e.Code, 80)
 	e.Type = clean(e.Type, 80)
@@ -309,15 +313,6 @@ func clean(s string, max int) string {
 		n++
 	}
 	return b.String()
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 // validTaskID accepts what can safely be shown and put in a URL path: HiAPI

@@ -290,31 +290,6 @@ func equalTask(a, b Task) bool {
 	return a.Error == nil || *a.Error == *b.Error
 }
 
-func TestTaskImageAndDone(t *testing.T) {
-	tests := []struct {
-		name   string
-		output []Output
-		want   string
-		ok     bool
-	}{
-		{"image entry wins over output[0]", []Output{{URL: "t", Type: "thumbnail"}, {URL: "i", Type: "image"}}, "i", true},
-		{"no image type: output[0]", []Output{{URL: "v", Type: "video"}, {URL: "f", Type: "first_frame"}}, "v", true},
-		{"image without url skipped", []Output{{URL: "", Type: "image"}, {URL: "x", Type: "thumbnail"}}, "x", true},
-		{"nothing", nil, "", false},
-	}
-	for _, tt := range tests {
-		got, ok := Task{Output: tt.output}.Image()
-		if got.URL != tt.want || ok != tt.ok {
-			t.Errorf("%s: Image() = %q, %v; want %q, %v", tt.name, got.URL, ok, tt.want, tt.ok)
-		}
-	}
-	for status, done := range map[string]bool{"queued": false, "handling": false, "archiving": false, "rendering": false, "": false, "success": true, "fail": true} {
-		if (Task{Status: status}).Done() != done {
-			t.Errorf("Task{Status: %q}.Done() = %v", status, !done)
-		}
-	}
-}
-
 func TestCleanAndSnippet(t *testing.T) {
 	if got := clean("a\x00b\u200b\n\n  c\td", 100); got != "ab c d" {
 		t.Errorf("clean = %q", got)
@@ -379,8 +354,6 @@ func FuzzParseTask(f *testing.F) {
 		if err != nil {
 			return
 		}
-		task.Image()
-		task.Done()
 		v := task.View()
 		if !utf8.ValidString(v.TaskID) || !utf8.ValidString(v.Status) {
 			t.Fatalf("invalid UTF-8 in %+v", v)

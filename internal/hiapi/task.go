@@ -2,6 +2,7 @@ package hiapi
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"math"
@@ -12,7 +13,8 @@ import (
 	"github.com/keycheck/keycheck/checks"
 )
 
-// Task statuses. Only StatusSuccess and StatusFail are terminal; any other
+// Task statuses, as HiAPI documents them. Which of them end a task is the
+// result verdict's rule (checks.ResultVerdict): success and fail; any other
 // status, including one HiAPI adds later, means the task is still running.
 const (
 	StatusQueued    = "queued"
@@ -51,26 +53,6 @@ type Output struct {
 type TaskError struct {
 	Code    string
 	Message string
-}
-
-// Done reports whether the task has ended, in success or failure.
-func (t Task) Done() bool { return t.Status == StatusSuccess || t.Status == StatusFail }
-
-// Image returns the task's image: the output of type "image", else the
-// first output (what the simple guides read), else false. Entries without a
-// URL are passed over.
-func (t Task) Image() (Output, bool) {
-	for _, o := range t.Output {
-		if strings.EqualFold(o.Type, "image") && o.URL != "" {
-			return o, true
-		}
-	}
-	for _, o := range t.Output {
-		if o.URL != "" {
-			return o, true
-		}
-	}
-	return Output{}, false
 }
 
 // redact masks key wherever the provider's text could have echoed it.
@@ -149,7 +131,7 @@ func parseTaskObject(data []byte) (Task, error) {
 		return Task{}, errNotTask
 	}
 	t := Task{
-		TaskID:    clean(firstNonEmpty(string(j.TaskID), string(j.TaskID2), string(j.ID)), 128),
+		TaskID:    clean(cmp.Or(string(j.TaskID), string(j.TaskID2), string(j.ID)), 128),
 		Model:     clean(string(j.Model), 120),
 		Status:    strings.ToLower(clean(string(j.Status), 40)),
 		Created:   int64(j.Created),
