@@ -14,7 +14,6 @@
 package fake
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
@@ -27,6 +26,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/keycheck/keycheck/internal/wait"
 )
 
 // Defaults for Options.
@@ -284,7 +285,7 @@ func (s *Server) api(route string, h func(http.ResponseWriter, *http.Request, ca
 			s.mu.Unlock()
 		}()
 
-		if scenario == Slow && !sleep(r.Context(), s.opts.SlowDelay) {
+		if scenario == Slow && wait.For(r.Context(), s.opts.SlowDelay) != nil {
 			w.status = 499 // the client gave up; nothing is written
 			return
 		}
@@ -645,18 +646,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	w.Write(b)
-}
-
-// sleep waits d, or until ctx ends; it reports whether d passed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
 
 func truncate(s string, n int) string {
