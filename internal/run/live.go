@@ -314,8 +314,8 @@ func (t tester) poll(ctx context.Context, r *Run, key, taskID string) (res check
 		}
 		task.BaseURL = t.cfg.BaseURL
 		last = task
-		if task.Status == "success" || task.Status == "fail" {
-			res := checks.ResultVerdict(task)
+		// Whether the task ended is the verdict's rule, as everywhere.
+		if res := checks.ResultVerdict(task); res.Status != checks.StatusRunning {
 			if res.Live != nil && res.Live.RequestID == "" {
 				res.Live.RequestID = answer.RequestID
 			}
