@@ -30,6 +30,28 @@ func openTest(t testing.TB) (*DB, string) {
 	return db, path
 }
 
+// openTwo opens two handles on one fresh file, as two processes would.
+func openTwo(t testing.TB) (a, b *DB) {
+	t.Helper()
+	a, path := openTest(t)
+	b, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	return a, b
+}
+
+// countRuns counts the stored runs, straight from the file.
+func countRuns(t *testing.T, db *DB) int {
+	t.Helper()
+	var n int
+	if err := db.read.QueryRow("SELECT count(*) FROM runs").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 // fullRun returns a run with every field set, in every nested struct, so a
 // field the store forgets fails the round trip. TestFullRunFillsEveryField
 // keeps it that way when run.Run grows.
