@@ -47,7 +47,7 @@ func pendingResult(id ID) Result {
 	r := Result{Status: StatusPending}
 	switch id {
 	case StepAuth:
-		r.Detail = "Not run yet: the live test asks HiAPI with a free request (GET /v1/tasks?page=1&size=1)."
+		r.Detail = "Not run yet: the live test asks HiAPI with a free request (GET " + probePath + ")."
 	case StepModel:
 		r.Detail = "Not run yet: the live test creates one small test task with the model."
 	case StepResult:

@@ -26,14 +26,20 @@ type Fingerprint struct {
 
 // HashCommand prints the fingerprint's hash of $HIAPI_API_KEY inside any
 // process or container.
-const HashCommand = `printf '%s' "$HIAPI_API_KEY" | sha256sum | cut -c1-12`
+const HashCommand = hashCommandHead + defaultVarName + hashCommandTail
+
+// The hash command around the variable's name: the one place it is written.
+const (
+	hashCommandHead = `printf '%s' "$`
+	hashCommandTail = `" | sha256sum | cut -c1-12`
+)
 
 // HashCommandFor is HashCommand for another variable name.
 func HashCommandFor(varName string) string {
 	if varName == "" || !isVarName(varName) {
-		varName = "HIAPI_API_KEY"
+		varName = defaultVarName
 	}
-	return `printf '%s' "$` + varName + `" | sha256sum | cut -c1-12`
+	return hashCommandHead + varName + hashCommandTail
 }
 
 // FingerprintOf returns the fingerprint of key. The empty key has an empty
