@@ -314,5 +314,5 @@ func looksLikeKey(s string) bool {
 	if _, ok, _ := identify(s); ok {
 		return true
 	}
-	return (strings.HasPrefix(s, "sk-") || strings.HasPrefix(s, "hi-sk-")) && len(s) >= 20
+	return hiapiKeyPrefix(s) != "" && len(s) >= 20
 }

@@ -159,18 +159,13 @@ func isPlaceholder(k string) bool {
 	case "api_key", "api-key", "apikey", "key", "token", "secret", "sk", "hiapi_api_key", "api key", "sk-", "hi-sk-", "sk-key", "sk-test", "xxx", "todo":
 		return true
 	}
-	body := l
-	for _, p := range [...]string{"hi-sk-", "sk-"} {
-		if strings.HasPrefix(body, p) {
-			body = body[len(p):]
-			break
-		}
-	}
-	if body == l {
+	p := hiapiKeyPrefix(l)
+	if p == "" {
 		// Without a key prefix, fillers are masks (the complete step's)
 		// and short strings are just short.
 		return false
 	}
+	body := l[len(p):]
 	if body == "" {
 		return true
 	}

@@ -122,6 +122,21 @@ func isUpperAlnum(s string) bool {
 	return true
 }
 
+// hiapiKeyPrefixes are how HiAPI keys start: sk- for most, hi-sk- as one of
+// HiAPI's pages shows them. The provider step judges the shape; redaction,
+// the placeholder test and the base URL step ask hiapiKeyPrefix.
+var hiapiKeyPrefixes = [...]string{"sk-", "hi-sk-"}
+
+// hiapiKeyPrefix returns the HiAPI key prefix s starts with, or "".
+func hiapiKeyPrefix(s string) string {
+	for _, p := range hiapiKeyPrefixes {
+		if strings.HasPrefix(s, p) {
+			return p
+		}
+	}
+	return ""
+}
+
 const fixNotHiAPI = "Check which provider's dashboard this key came from. A HiAPI key is created in the HiAPI dashboard (Dashboard → API Keys) and starts with sk-; use it with https://api.hiapi.ai."
 
 func checkProvider(st *state) Result {

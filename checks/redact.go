@@ -69,7 +69,7 @@ func keyLike(s string) bool {
 	if _, ok, _ := identify(s); ok {
 		return true
 	}
-	if strings.HasPrefix(s, "sk-") || strings.HasPrefix(s, "hi-sk-") {
+	if hiapiKeyPrefix(s) != "" {
 		return true
 	}
 	var lower, upper, digit bool
