@@ -42,66 +42,65 @@ func isQuote(r rune) bool {
 // punctuation and escaped newlines off the key, outermost first.
 func (k *keyInfo) unwrap() {
 	lo, hi := k.lo, k.hi
-	s := k.raw
 	for iter := 0; iter < 8 && lo < hi; iter++ {
-		lo, hi = trimHidden(s, lo, hi)
+		lo, hi = trimHidden(k.raw, lo, hi)
 		if lo >= hi {
 			break
 		}
-		cur := s[lo:hi]
-		// Trailing comma or semicolon, copied from code.
-		if c := cur[len(cur)-1]; (c == ',' || c == ';') && len(cur) > 1 {
-			k.wraps = append(k.wraps, wrap{kind: wrapPunct, text: cur[len(cur)-1:], lo: hi - 1, hi: hi})
-			hi--
-			continue
+		var peeled bool
+		if lo, hi, peeled = k.peel(lo, hi); !peeled {
+			break
 		}
-		// A newline written as an escape, or URL-encoded.
-		if e := escapeSuffix(cur); e != "" && len(e) < len(cur) {
-			k.wraps = append(k.wraps, wrap{kind: wrapEscape, text: e, lo: hi - len(e), hi: hi})
-			hi -= len(e)
-			continue
-		}
-		f, fs := utf8.DecodeRuneInString(cur)
-		l, ls := utf8.DecodeLastRuneInString(cur)
-		if isQuote(f) && isQuote(l) && fs+ls <= len(cur) {
-			k.wraps = append(k.wraps, wrap{kind: wrapQuotes, text: string(f) + string(l), lo: lo, hi: lo + fs, lo2: hi - ls, hi2: hi})
-			lo, hi = lo+fs, hi-ls
-			continue
-		}
-		if w, rest, ok := assignPrefix(cur); ok {
-			w.lo, w.hi = lo, lo+rest
-			k.wraps = append(k.wraps, w)
-			lo += rest
-			continue
-		}
-		if w, rest, ok := headerPrefix(cur); ok {
-			w.lo, w.hi = lo, lo+rest
-			k.wraps = append(k.wraps, w)
-			lo += rest
-			continue
-		}
-		if w, rest, ok := schemePrefix(cur); ok {
-			w.lo, w.hi = lo, lo+rest
-			k.wraps = append(k.wraps, w)
-			lo += rest
-			continue
-		}
-		if isQuote(f) {
-			k.wraps = append(k.wraps, wrap{kind: wrapStrayQuote, text: cur[:fs], lo: lo, hi: lo + fs})
-			lo += fs
-			continue
-		}
-		if isQuote(l) {
-			k.wraps = append(k.wraps, wrap{kind: wrapStrayQuote, text: cur[len(cur)-ls:], lo: hi - ls, hi: hi})
-			hi -= ls
-			continue
-		}
-		break
 	}
 	if lo > hi {
 		lo = hi
 	}
-	k.core, k.coreLo = s[lo:hi], lo
+	k.core, k.coreLo = k.raw[lo:hi], lo
+}
+
+// keyPrefixes match what people put before a key, in the order they are
+// tried: an assignment (NAME=), a header or YAML name (Name:), a scheme
+// (Bearer ). Each returns the wrapper and how many bytes it takes.
+var keyPrefixes = [...]func(string) (wrap, int, bool){assignPrefix, headerPrefix, schemePrefix}
+
+// peel removes the outermost wrapper from raw[lo:hi] and keeps it in
+// k.wraps: trailing punctuation or an escaped line break, a pair of
+// quotes, a prefix, or a quote without its partner. It returns the bounds
+// left, and false when there was nothing to peel.
+func (k *keyInfo) peel(lo, hi int) (int, int, bool) {
+	cur := k.raw[lo:hi]
+	// Trailing comma or semicolon, copied from code.
+	if c := cur[len(cur)-1]; (c == ',' || c == ';') && len(cur) > 1 {
+		k.wraps = append(k.wraps, wrap{kind: wrapPunct, text: cur[len(cur)-1:], lo: hi - 1, hi: hi})
+		return lo, hi - 1, true
+	}
+	// A newline written as an escape, or URL-encoded.
+	if e := escapeSuffix(cur); e != "" && len(e) < len(cur) {
+		k.wraps = append(k.wraps, wrap{kind: wrapEscape, text: e, lo: hi - len(e), hi: hi})
+		return lo, hi - len(e), true
+	}
+	f, fs := utf8.DecodeRuneInString(cur)
+	l, ls := utf8.DecodeLastRuneInString(cur)
+	if isQuote(f) && isQuote(l) && fs+ls <= len(cur) {
+		k.wraps = append(k.wraps, wrap{kind: wrapQuotes, text: string(f) + string(l), lo: lo, hi: lo + fs, lo2: hi - ls, hi2: hi})
+		return lo + fs, hi - ls, true
+	}
+	for _, prefix := range keyPrefixes {
+		if w, n, ok := prefix(cur); ok {
+			w.lo, w.hi = lo, lo+n
+			k.wraps = append(k.wraps, w)
+			return lo + n, hi, true
+		}
+	}
+	if isQuote(f) {
+		k.wraps = append(k.wraps, wrap{kind: wrapStrayQuote, text: cur[:fs], lo: lo, hi: lo + fs})
+		return lo + fs, hi, true
+	}
+	if isQuote(l) {
+		k.wraps = append(k.wraps, wrap{kind: wrapStrayQuote, text: cur[len(cur)-ls:], lo: hi - ls, hi: hi})
+		return lo, hi - ls, true
+	}
+	return lo, hi, false
 }
 
 // escapeSuffix returns a trailing escaped or URL-encoded line break.
