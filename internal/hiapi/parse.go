@@ -81,82 +81,85 @@ func ParseError(status int, header http.Header, body []byte) *Error {
 func parseError(status int, header http.Header, body []byte, now time.Time) *Error {
 	e := &Error{Kind: checks.AnswerHTTP, HTTPStatus: status}
 	e.RetryAfter, _ = parseRetryAfter(header.Get("Retry-After"), now)
-	defer func() {
-		if e.RequestID == "" {
-			e.RequestID = headerRequestID(header)
-		}
-	}()
-	ok2xx := status >= 200 && status < 300
-	env, isJSON := parseEnvelope(body)
-	if !isJSON {
-		trimmed := bytes.TrimSpace(body)
-		switch {
-		case len(trimmed) == 0 && !ok2xx:
-			e.Message = describeEmpty(status, header)
-			return e
-		case looksHTML(trimmed, header) || !ok2xx:
-			e.Kind = checks.AnswerNotJSON
-			e.Message = snippet(trimmed)
-			if ct := header.Get("Content-Type"); ct != "" && e.Message == "" {
-				e.Message = clean(ct, 60)
-			}
-			return e
-		default:
-			e.Kind = checks.AnswerGarbled
-			e.Message = "the body is not a JSON object"
-			return e
-		}
-	}
-
-	n, hasNested := parseNested(env.Error)
-	bodyCode, hasBodyCode := intOf(env.Code)
-	if ok2xx && !hasNested && (!hasBodyCode || bodyCode >= 200 && bodyCode < 300) {
+	ok2xx := is2xx(status)
+	if env, isJSON := parseEnvelope(body); !isJSON {
+		e.readNotJSON(bytes.TrimSpace(body), header, ok2xx)
+	} else if !e.readJSON(env, ok2xx) {
 		return nil
 	}
-	if ok2xx && hasBodyCode && (bodyCode < 200 || bodyCode >= 300) {
+	if e.RequestID == "" {
+		e.RequestID = headerRequestID(header)
+	}
+	return e
+}
+
+func is2xx(status int) bool { return status >= 200 && status < 300 }
+
+// readNotJSON describes a body that is not a JSON object: an error status
+// with no body, a page (a proxy's or a firewall's), or a success that makes
+// no sense.
+func (e *Error) readNotJSON(body []byte, header http.Header, ok2xx bool) {
+	switch {
+	case len(body) == 0 && !ok2xx:
+		e.Message = describeEmpty(e.HTTPStatus, header)
+	case looksHTML(body, header) || !ok2xx:
+		e.Kind = checks.AnswerNotJSON
+		e.Message = snippet(body)
+		if ct := header.Get("Content-Type"); ct != "" && e.Message == "" {
+			e.Message = clean(ct, 60)
+		}
+	default:
+		e.Kind = checks.AnswerGarbled
+		e.Message = "the body is not a JSON object"
+	}
+}
+
+// readJSON reads the error out of a JSON body, and reports false when the
+// body is a success: a 2xx with neither an "error" object nor a flat
+// "code" outside 2xx.
+func (e *Error) readJSON(env envelope, ok2xx bool) bool {
+	n, hasNested := parseNested(env.Error)
+	bodyCode, hasBodyCode := intOf(env.Code)
+	if ok2xx && !hasNested && (!hasBodyCode || is2xx(bodyCode)) {
+		return false
+	}
+	if ok2xx && hasBodyCode && !is2xx(bodyCode) {
 		e.BodyCode = bodyCode
 	}
-
 	// Nested first: it is what HiAPI sends for auth errors.
 	if hasNested {
-		e.Code = scalar(n.Code)
-		if _, numeric := intOf(n.Code); numeric {
-			e.Code = "" // Google's nested code is the HTTP status again
-		}
-		if e.Code == "" {
-			for _, d := range n.Details {
-				if r := scalar(d.Reason); r != "" {
-					e.Code = r
-					break
-				}
-			}
-		}
-		e.Type = cmp.Or(scalar(n.Type), scalar(n.Status))
-		e.Message = scalar(n.Message)
-		e.RequestID = scalar(n.RequestID)
-		if e.Message == "" && n.Code == nil && n.Type == nil {
-			e.Message = scalar(env.Error) // {"error": "Unauthorized"}
-		}
+		e.readNested(n, env.Error)
+	}
+	e.Code = clean(cmp.Or(e.Code, scalar(env.ErrorCode)), 80)
+	if t := scalar(env.Type); e.Type == "" && t != "error" { // Anthropic's top-level "type":"error" says nothing
+		e.Type = t
+	}
+	e.Type = clean(e.Type, 80)
+	e.Message = clean(cmp.Or(e.Message, scalar(env.Message), scalar(env.Msg)), maxMessage)
+	e.RequestID = clean(cmp.Or(e.RequestID, scalar(env.RequestID), scalar(env.RequestID2)), 120)
+	return true
+}
+
+// readNested reads the "error" member n, raw as sent.
+func (e *Error) readNested(n nested, raw json.RawMessage) {
+	e.Code = scalar(n.Code)
+	if _, numeric := intOf(n.Code); numeric {
+		e.Code = "" // Google's nested code is the HTTP status again
 	}
 	if e.Code == "" {
-		e.Code = scalar(env.ErrorCode)
-	}
-	if e.Type == "" {
-		if t := scalar(env.Type); t != "error" { // Anthropic's top-level "type":"error" says nothing
-			e.Type = t
+		for _, d := range n.Details {
+			if r := scalar(d.Reason); r != "" {
+				e.Code = r
+				break
+			}
 		}
 	}
-	if e.Message == "" {
-		e.Message = cmp.Or(scalar(env.Message), scalar(env.Msg))
+	e.Type = cmp.Or(scalar(n.Type), scalar(n.Status))
+	e.Message = scalar(n.Message)
+	e.RequestID = scalar(n.RequestID)
+	if e.Message == "" && n.Code == nil && n.Type == nil {
+		e.Message = scalar(raw) // {"error": "Unauthorized"}
 	}
-	if e.RequestID == "" {
-		e.RequestID = cmp.Or(scalar(env.RequestID), scalar(env.RequestID2))
-	}
-	e.Code = clean(e.Code, 80)
-	e.Type = clean(e.Type, 80)
-	e.Message = clean(e.Message, maxMessage)
-	e.RequestID = clean(e.RequestID, 120)
-	return e
 }
 
 // parseNested reads the "error" member: an object with at least one field
