@@ -205,54 +205,75 @@ func compareExpected(st *state, key string, n int, f *findings) string {
 		return ""
 	}
 	var ok []string
-	k := &st.key
 	if last != "" {
-		got := key
-		if m := runeCount(last); m < n {
-			j := len(key)
-			for c := 0; c < m; c++ {
-				_, size := utf8.DecodeLastRuneInString(key[:j])
-				j -= size
-			}
-			got = key[j:]
-		}
-		shown := "‘" + Visible(last) + "’"
-		if runeCount(in.ExpectedLast4) > 8 {
-			shown = "the last four given"
-		}
-		switch {
-		case got == last:
-			ok = append(ok, "ends in "+shown+" as the dashboard shows")
-			if k.decoded == "" && k.raw != key && !strings.HasSuffix(k.raw, last) {
-				ok[len(ok)-1] += " (as given, with what follows it, it ends in " + lastFour(k.raw) + ")"
-			}
-		case strings.EqualFold(got, last):
-			f.add(StatusWarn, "Ends in "+lastFour(key)+", which matches "+shown+" only if you ignore letter case; keys are case-sensitive, so check you read it right.", st.cmd(fixLast4))
-		default:
-			d := "Ends in " + lastFour(key) + ", but the dashboard shows " + shown + ": a different key, or its end was cut off."
-			if i := strings.LastIndex(key, last); i >= 0 && len(key)-i-len(last) <= 16 {
-				d = "Ends in " + lastFour(key) + ", but the dashboard's " + shown + " appears " + plural(runeCount(key[i+len(last):]), "character", "characters") + " before the end: something was added after the key."
-			}
-			f.add(StatusFail, d, st.cmd(fixLast4))
+		if s := compareLast4(st, key, last, n, f); s != "" {
+			ok = append(ok, s)
 		}
 	}
 	if wantLen > 0 {
-		switch {
-		case n == wantLen:
-			ok = append(ok, plural(n, "character", "characters")+" as the dashboard shows")
-		case n < wantLen:
-			f.add(StatusFail, "Has "+plural(n, "character", "characters")+", "+itoa(wantLen-n)+" fewer than the "+itoa(wantLen)+" the dashboard shows: part of the key was cut off on copy.", st.cmd(fixLength))
-		default:
-			f.add(StatusFail, "Has "+plural(n, "character", "characters")+", "+itoa(n-wantLen)+" more than the "+itoa(wantLen)+" the dashboard shows: something was added to it.", st.cmd(fixLength))
-		}
-		if r := runeCount(k.raw); r != n && n == wantLen && k.decoded == "" {
-			ok[len(ok)-1] += " (as given it is " + itoa(r) + ", with what surrounds it)"
+		if s := compareLength(st, n, wantLen, f); s != "" {
+			ok = append(ok, s)
 		}
 	}
 	if len(ok) == 0 {
 		return ""
 	}
 	return strings.Join(ok, ", and ") + "."
+}
+
+// compareLast4 compares the key's end with the last four the dashboard
+// shows; it returns what matched, or "" after reporting what did not.
+func compareLast4(st *state, key, last string, n int, f *findings) string {
+	k := &st.key
+	got := key
+	if m := runeCount(last); m < n {
+		j := len(key)
+		for c := 0; c < m; c++ {
+			_, size := utf8.DecodeLastRuneInString(key[:j])
+			j -= size
+		}
+		got = key[j:]
+	}
+	shown := "‘" + Visible(last) + "’"
+	if runeCount(st.in.ExpectedLast4) > 8 {
+		shown = "the last four given"
+	}
+	switch {
+	case got == last:
+		s := "ends in " + shown + " as the dashboard shows"
+		if k.decoded == "" && k.raw != key && !strings.HasSuffix(k.raw, last) {
+			s += " (as given, with what follows it, it ends in " + lastFour(k.raw) + ")"
+		}
+		return s
+	case strings.EqualFold(got, last):
+		f.add(StatusWarn, "Ends in "+lastFour(key)+", which matches "+shown+" only if you ignore letter case; keys are case-sensitive, so check you read it right.", st.cmd(fixLast4))
+	default:
+		d := "Ends in " + lastFour(key) + ", but the dashboard shows " + shown + ": a different key, or its end was cut off."
+		if i := strings.LastIndex(key, last); i >= 0 && len(key)-i-len(last) <= 16 {
+			d = "Ends in " + lastFour(key) + ", but the dashboard's " + shown + " appears " + plural(runeCount(key[i+len(last):]), "character", "characters") + " before the end: something was added after the key."
+		}
+		f.add(StatusFail, d, st.cmd(fixLast4))
+	}
+	return ""
+}
+
+// compareLength compares the key's length with the one the dashboard
+// shows; it returns what matched, or "" after reporting what did not.
+func compareLength(st *state, n, wantLen int, f *findings) string {
+	k := &st.key
+	switch {
+	case n < wantLen:
+		f.add(StatusFail, "Has "+plural(n, "character", "characters")+", "+itoa(wantLen-n)+" fewer than the "+itoa(wantLen)+" the dashboard shows: part of the key was cut off on copy.", st.cmd(fixLength))
+		return ""
+	case n > wantLen:
+		f.add(StatusFail, "Has "+plural(n, "character", "characters")+", "+itoa(n-wantLen)+" more than the "+itoa(wantLen)+" the dashboard shows: something was added to it.", st.cmd(fixLength))
+		return ""
+	}
+	s := plural(n, "character", "characters") + " as the dashboard shows"
+	if r := runeCount(k.raw); r != n && k.decoded == "" {
+		s += " (as given it is " + itoa(r) + ", with what surrounds it)"
+	}
+	return s
 }
 
 // expectedLast4 cleans what a person typed as the last four: spaces, a

@@ -156,18 +156,7 @@ func checkProvider(st *state) Result {
 		note += " (Judged reading the look-alike characters as the letters they imitate: see characters.)"
 	}
 	if p, ok, ambiguous := identify(key); ok {
-		if ambiguous {
-			return Result{
-				Status: StatusWarn,
-				Detail: "This has the shape of a " + p.name + " key (" + p.shape + "). HiAPI keys also start with sk-, so it may well be HiAPI's: only the live test can tell." + note,
-				Fix:    "If HiAPI rejects it, check it did not come from " + p.name + "'s dashboard; a " + p.name + " key works only with " + p.name + "'s own API (" + p.base + ").",
-			}
-		}
-		return Result{
-			Status: StatusFail,
-			Detail: "This is " + article(p.name) + " " + p.name + " key (" + p.shape + "). HiAPI has never seen it, so it always reads as invalid there." + note,
-			Fix:    "Use a HiAPI key with https://api.hiapi.ai, or send this key to " + p.name + "'s own API (" + p.base + ").",
-		}
+		return otherProviderKey(p, ambiguous, note)
 	}
 	switch {
 	case strings.HasPrefix(key, "sk-"):
@@ -204,6 +193,23 @@ func checkProvider(st *state) Result {
 		Status: StatusWarn,
 		Detail: "Does not look like a HiAPI key (they start with sk-)" + shown + ", and it matches no provider keycheck knows." + note,
 		Fix:    fixNotHiAPI,
+	}
+}
+
+// otherProviderKey is the verdict on a key with another provider's shape: a
+// warning when HiAPI keys can have that shape too, else a failure.
+func otherProviderKey(p provider, ambiguous bool, note string) Result {
+	if ambiguous {
+		return Result{
+			Status: StatusWarn,
+			Detail: "This has the shape of a " + p.name + " key (" + p.shape + "). HiAPI keys also start with sk-, so it may well be HiAPI's: only the live test can tell." + note,
+			Fix:    "If HiAPI rejects it, check it did not come from " + p.name + "'s dashboard; a " + p.name + " key works only with " + p.name + "'s own API (" + p.base + ").",
+		}
+	}
+	return Result{
+		Status: StatusFail,
+		Detail: "This is " + article(p.name) + " " + p.name + " key (" + p.shape + "). HiAPI has never seen it, so it always reads as invalid there." + note,
+		Fix:    "Use a HiAPI key with https://api.hiapi.ai, or send this key to " + p.name + "'s own API (" + p.base + ").",
 	}
 }
 
