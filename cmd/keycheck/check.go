@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -48,7 +49,31 @@ type checkFlags struct {
 }
 
 func checkCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string, environ []string) int {
-	var f checkFlags
+	f, code, ok := parseCheck(args, stderr, getenv)
+	if !ok {
+		return code
+	}
+	in, source, err := checkInput(f, stdin, environ)
+	if err != nil {
+		fmt.Fprintf(stderr, "keycheck check: %v\n", err)
+		return 2
+	}
+	results := checks.Check(in)
+	fp := checks.FingerprintOf(in.Key)
+	if f.live && fp.SHA256 != "" {
+		results = checkLive(ctx, f, in.Key, fp, results, stderr)
+	}
+	if f.jsonOut {
+		printJSON(stdout, fp, results)
+	} else {
+		printDoctor(stdout, source, fp, results, f.live)
+	}
+	return exitCode(results)
+}
+
+// parseCheck reads the flags; when ok is false, the command ends with code
+// (0 for -h, 2 for a usage error, already explained on stderr).
+func parseCheck(args []string, stderr io.Writer, getenv func(string) string) (f checkFlags, code int, ok bool) {
 	fs := flag.NewFlagSet("keycheck check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, checkUsage); fs.PrintDefaults() }
@@ -61,23 +86,29 @@ func checkCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.IntVar(&f.length, "expected-length", 0, "key length the HiAPI dashboard shows")
 	fs.BoolVar(&f.jsonOut, "json", false, "print JSON, as the API's /api/v1/check answers")
 	fs.BoolVar(&f.live, "live", false, "also run the live steps: a free auth probe, then one test task (spends credits)")
-	fs.StringVar(&f.hiapiURL, "hiapi-url", firstSet(getenv("KEYCHECK_HIAPI_URL"), checks.HiAPIOrigin), "the HiAPI the live steps call ($KEYCHECK_HIAPI_URL)")
+	fs.StringVar(&f.hiapiURL, "hiapi-url", cmp.Or(getenv("KEYCHECK_HIAPI_URL"), checks.HiAPIOrigin), "the HiAPI the live steps call ($KEYCHECK_HIAPI_URL)")
 	fs.StringVar(&f.model, "model", defaultModel, "model of the live test task")
 	fs.StringVar(&f.prompt, "prompt", defaultPrompt, "prompt of the live test task")
 	fs.DurationVar(&f.liveTimeout, "live-timeout", 180*time.Second, "how long to poll the test task")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return 0
+			return f, 0, false
 		}
-		return 2
+		return f, 2, false
 	}
 	if fs.NArg() > 0 {
 		// The argument is not echoed: it may well be the key.
 		fmt.Fprintln(stderr, "keycheck check: unexpected argument; the key is read from the environment or --stdin, never the command line (it would land in your shell history)")
-		return 2
+		return f, 2, false
 	}
+	return f, 0, true
+}
 
-	in := checks.Input{
+// checkInput gathers what the steps read: the key as this process sees it
+// (from its environment, or standard input with --stdin), and the files
+// and values the flags name. source says where the key came from.
+func checkInput(f checkFlags, stdin io.Reader, environ []string) (in checks.Input, source string, err error) {
+	in = checks.Input{
 		VarName:        f.varName,
 		Environ:        environ,
 		BaseURL:        f.baseURL,
@@ -85,65 +116,61 @@ func checkCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		ExpectedLast4:  f.last4,
 		ExpectedLength: f.length,
 	}
-	source := "$" + f.varName
+	source = "$" + f.varName
 	if f.stdin {
 		b, err := io.ReadAll(io.LimitReader(stdin, maxStdin+1))
 		if err != nil {
-			fmt.Fprintf(stderr, "keycheck check: reading standard input: %v\n", err)
-			return 2
+			return in, source, fmt.Errorf("reading standard input: %w", err)
 		}
 		if len(b) > maxStdin {
-			fmt.Fprintln(stderr, "keycheck check: standard input is over 64 KiB; pipe in only the key")
-			return 2
+			return in, source, errors.New("standard input is over 64 KiB; pipe in only the key")
 		}
-		in.Key, source = string(b), "standard input"
 		// The variable check compares the environment with this key.
+		in.Key, source = string(b), "standard input"
 	} else {
 		in.Key = lookupEnv(environ, f.varName)
 	}
 	if f.envFile != "" {
 		b, err := readSmallFile(f.envFile)
 		if err != nil {
-			fmt.Fprintf(stderr, "keycheck check: --env-file: %v\n", err)
-			return 2
+			return in, source, fmt.Errorf("--env-file: %w", err)
 		}
 		in.EnvFile = b
 	}
+	return in, source, nil
+}
 
-	results := checks.Check(in)
-	fp := checks.FingerprintOf(in.Key)
-	if f.live && fp.SHA256 != "" {
-		r := &run.Run{Fingerprint: fp, Model: f.model, Prompt: f.prompt, Steps: results}
-		client := hiapi.New(f.hiapiURL, hiapi.Options{Version: version})
-		progress := stderr
-		if f.jsonOut {
-			progress = io.Discard
-		}
-		last := map[checks.ID]checks.Status{}
-		run.Test(ctx, hiapi.NewLive(client), run.LiveConfig{BaseURL: f.hiapiURL, Timeout: f.liveTimeout}, r, in.Key, func(r *run.Run) {
-			for _, s := range r.Steps {
-				if s.Status == checks.StatusRunning && last[s.ID] != checks.StatusRunning {
-					fmt.Fprintf(progress, "… %s: %s\n", s.ID, s.Detail)
-				}
-				last[s.ID] = s.Status
-			}
-		})
-		results = r.Steps
-	}
-
+// checkLive runs the live steps against --hiapi-url, saying on stderr (not
+// with --json) which step it waits for, and returns the steps as they end.
+func checkLive(ctx context.Context, f checkFlags, key string, fp checks.Fingerprint, results []checks.Result, stderr io.Writer) []checks.Result {
+	r := &run.Run{Fingerprint: fp, Model: f.model, Prompt: f.prompt, Steps: results}
+	client := hiapi.New(f.hiapiURL, hiapi.Options{Version: version})
+	progress := stderr
 	if f.jsonOut {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		_ = enc.Encode(struct {
-			Fingerprint checks.Fingerprint `json:"fingerprint"`
-			Summary     string             `json:"summary"`
-			Steps       []checks.Result    `json:"steps"`
-		}{fp, checks.Summary(results), results})
-	} else {
-		printDoctor(stdout, source, fp, results, f.live)
+		progress = io.Discard
 	}
-	return exitCode(results)
+	last := map[checks.ID]checks.Status{}
+	run.Test(ctx, hiapi.NewLive(client), run.LiveConfig{BaseURL: f.hiapiURL, Timeout: f.liveTimeout}, r, key, func(r *run.Run) {
+		for _, s := range r.Steps {
+			if s.Status == checks.StatusRunning && last[s.ID] != checks.StatusRunning {
+				fmt.Fprintf(progress, "… %s: %s\n", s.ID, s.Detail)
+			}
+			last[s.ID] = s.Status
+		}
+	})
+	return r.Steps
+}
+
+// printJSON prints the result as the API's /api/v1/check answers it.
+func printJSON(w io.Writer, fp checks.Fingerprint, results []checks.Result) {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(struct {
+		Fingerprint checks.Fingerprint `json:"fingerprint"`
+		Summary     string             `json:"summary"`
+		Steps       []checks.Result    `json:"steps"`
+	}{fp, checks.Summary(results), results})
 }
 
 // exitCode: 1 if a step failed, else 2 if one could not be decided, else 0.
@@ -180,35 +207,41 @@ func printDoctor(w io.Writer, source string, fp checks.Fingerprint, results []ch
 		if r.Status == checks.StatusPending && !live {
 			continue
 		}
-		fmt.Fprintf(w, "%s %-*s  %s\n", mark(r.Status), width, r.ID, r.Title)
-		indent := strings.Repeat(" ", width+4)
-		if img, ok := r.Image(); ok && r.ID == checks.StepResult {
-			fmt.Fprintf(w, "%simage: %s\n", indent, img.URL)
-		}
-		switch r.Status {
-		case checks.StatusPass, checks.StatusPending:
-			continue
-		}
-		for _, line := range strings.Split(strings.TrimSpace(r.Detail), "\n") {
-			fmt.Fprintf(w, "%s%s\n", indent, line)
-		}
-		if r.Live != nil && r.Live.RequestID != "" {
-			fmt.Fprintf(w, "%srequest_id: %s\n", indent, r.Live.RequestID)
-		}
-		if r.Fix != "" && r.Status != checks.StatusSkip {
-			for i, line := range strings.Split(strings.TrimSpace(r.Fix), "\n") {
-				prefix := "fix: "
-				if i > 0 {
-					prefix = "     "
-				}
-				fmt.Fprintf(w, "%s%s%s\n", indent, prefix, line)
-			}
-		}
+		printStep(w, r, width)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, checks.Summary(results))
 	if !live {
 		fmt.Fprintln(w, "Add --live to ask HiAPI itself (a free probe, then one test task that spends credits).")
+	}
+}
+
+// printStep prints one step's line, its image, and, when it needs
+// attention, its detail, request id and fix, indented under it.
+func printStep(w io.Writer, r checks.Result, width int) {
+	fmt.Fprintf(w, "%s %-*s  %s\n", mark(r.Status), width, r.ID, r.Title)
+	indent := strings.Repeat(" ", width+4)
+	if img, ok := r.Image(); ok && r.ID == checks.StepResult {
+		fmt.Fprintf(w, "%simage: %s\n", indent, img.URL)
+	}
+	switch r.Status {
+	case checks.StatusPass, checks.StatusPending:
+		return
+	}
+	for _, line := range strings.Split(strings.TrimSpace(r.Detail), "\n") {
+		fmt.Fprintf(w, "%s%s\n", indent, line)
+	}
+	if r.Live != nil && r.Live.RequestID != "" {
+		fmt.Fprintf(w, "%srequest_id: %s\n", indent, r.Live.RequestID)
+	}
+	if r.Fix != "" && r.Status != checks.StatusSkip {
+		for i, line := range strings.Split(strings.TrimSpace(r.Fix), "\n") {
+			prefix := "fix: "
+			if i > 0 {
+				prefix = "     "
+			}
+			fmt.Fprintf(w, "%s%s%s\n", indent, prefix, line)
+		}
 	}
 }
 
@@ -250,13 +283,4 @@ func readSmallFile(path string) (string, error) {
 		return "", fmt.Errorf("%s is over 64 KiB; a .env file is much smaller", path)
 	}
 	return string(b), nil
-}
-
-func firstSet(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -16,7 +17,7 @@ import (
 func fakeCmd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	fs := flag.NewFlagSet("keycheck fake-hiapi", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	addr := fs.String("addr", firstSet(getenv("KEYCHECK_FAKE_ADDR"), "127.0.0.1:8089"), "address to listen on ($KEYCHECK_FAKE_ADDR)")
+	addr := fs.String("addr", cmp.Or(getenv("KEYCHECK_FAKE_ADDR"), "127.0.0.1:8089"), "address to listen on ($KEYCHECK_FAKE_ADDR)")
 	step := fs.Duration("step", 1500*time.Millisecond, "how long a task stays in each status (queued, handling, archiving)")
 	slow := fs.Duration("slow", 5*time.Second, "how long the slow scenario waits before answering")
 	fs.Usage = func() {
