@@ -17,17 +17,14 @@ import (
 const runsPerPage = 25
 
 func (s *Server) handleRunList(c echo.Context) error {
-	f, err := parseListFilter(c)
+	l, err := s.listRuns(c)
 	if err != nil {
 		return err
 	}
-	runs, older, err := s.listRuns(c, f)
-	if err != nil {
-		return err
-	}
-	v := templates.RunsPage{Runs: runs, Now: s.now(), Failed: f.FailedStep, First: f.Before.IsZero()}
-	if older != "" {
-		v.Older = "/runs?" + older
+	f := l.filter
+	v := templates.RunsPage{Runs: l.runs, Now: s.now(), Failed: f.FailedStep, First: f.Before.IsZero()}
+	if l.older != "" {
+		v.Older = "/runs?" + l.older
 	}
 	title := "Team runs · keycheck"
 	if f.FailedStep != "" {
@@ -38,27 +35,43 @@ func (s *Server) handleRunList(c echo.Context) error {
 	return s.render(c, http.StatusOK, templates.RunsList(p, v))
 }
 
-// listRuns reads one page and the query string of the next, if any.
-func (s *Server) listRuns(c echo.Context, f run.ListFilter) ([]*run.Run, string, error) {
+// runList is one page of the team's runs, as the page and the API list it.
+type runList struct {
+	filter run.ListFilter
+	runs   []*run.Run
+	// older is the query string of the next (older) page; "" on the last.
+	older string
+}
+
+// listRuns reads the page of runs the query asks for (?failed=STEP,
+// ?before=CURSOR).
+func (s *Server) listRuns(c echo.Context) (runList, error) {
+	f, err := parseListFilter(c)
+	if err != nil {
+		return runList{}, err
+	}
+	l := runList{filter: f}
 	f.Limit = runsPerPage + 1
 	runs, err := s.store.ListRuns(c.Request().Context(), f)
 	if err != nil {
-		return nil, "", storeError("list the runs", err)
+		return l, storeError("list the runs", err)
 	}
 	for i, r := range runs {
 		runs[i] = s.settle(c, r)
 	}
 	if len(runs) <= runsPerPage {
-		return runs, "", nil
+		l.runs = runs
+		return l, nil
 	}
-	runs = runs[:runsPerPage]
-	last := runs[len(runs)-1]
+	l.runs = runs[:runsPerPage]
+	last := l.runs[len(l.runs)-1]
 	q := url.Values{}
 	q.Set("before", strconv.FormatInt(last.Created.UnixNano(), 10)+"."+last.ID)
 	if f.FailedStep != "" {
 		q.Set("failed", string(f.FailedStep))
 	}
-	return runs, q.Encode(), nil
+	l.older = q.Encode()
+	return l, nil
 }
 
 // parseListFilter reads ?failed=STEP and ?before=CURSOR.
@@ -136,20 +149,16 @@ type runListJSON struct {
 }
 
 func (s *Server) handleAPIRunList(c echo.Context) error {
-	f, err := parseListFilter(c)
+	l, err := s.listRuns(c)
 	if err != nil {
 		return err
 	}
-	runs, older, err := s.listRuns(c, f)
-	if err != nil {
-		return err
-	}
-	out := runListJSON{Runs: make([]runJSON, len(runs))}
-	for i, r := range runs {
+	out := runListJSON{Runs: make([]runJSON, len(l.runs))}
+	for i, r := range l.runs {
 		out.Runs[i] = s.runJSON(c, r)
 	}
-	if older != "" {
-		out.Next = s.absURL(c, "/api/v1/runs?"+older)
+	if l.older != "" {
+		out.Next = s.absURL(c, "/api/v1/runs?"+l.older)
 	}
 	return c.JSON(http.StatusOK, out)
 }
