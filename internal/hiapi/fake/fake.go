@@ -406,59 +406,86 @@ type createRequest struct {
 	} `json:"input"`
 }
 
-// handleCreate is POST /v1/tasks.
+// handleCreate is POST /v1/tasks: the scenario's refusal if it has one,
+// else HiAPI's checks of the request, else the task (a new one, or the one
+// an earlier request with the same Idempotency-Key created).
 func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request, c caller) {
+	body, req, ok := readCreate(w, r, c.rid)
+	if !ok || refuseForScenario(w, c, req.Model) || s.refuseRequest(w, c.rid, req) {
+		return
+	}
+	s.createTask(w, c, req.Model, r.Header.Get("Idempotency-Key"), body)
+}
+
+// readCreate reads the body of a create; when it cannot, it answers as
+// HiAPI does and reports false.
+func readCreate(w http.ResponseWriter, r *http.Request, rid string) ([]byte, createRequest, bool) {
+	var req createRequest
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBody))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			flat(w, c.rid, http.StatusRequestEntityTooLarge, "INVALID_REQUEST", "request body too large: the limit is 10 MB")
-			return
+			flat(w, rid, http.StatusRequestEntityTooLarge, "INVALID_REQUEST", "request body too large: the limit is 10 MB")
+		} else {
+			flat(w, rid, http.StatusBadRequest, "INVALID_REQUEST", "cannot read the request body")
 		}
-		flat(w, c.rid, http.StatusBadRequest, "INVALID_REQUEST", "cannot read the request body")
-		return
+		return nil, req, false
 	}
-	var req createRequest
 	if err := json.Unmarshal(body, &req); err != nil {
-		flat(w, c.rid, http.StatusBadRequest, "INVALID_REQUEST", "invalid request: the body is not valid JSON")
-		return
+		flat(w, rid, http.StatusBadRequest, "INVALID_REQUEST", "invalid request: the body is not valid JSON")
+		return nil, req, false
 	}
+	return body, req, true
+}
+
+// refuseForScenario answers as HiAPI refuses the scenario's key a task,
+// and reports whether it did.
+func refuseForScenario(w http.ResponseWriter, c caller, model string) bool {
 	switch c.scenario {
 	case NoModel:
 		nestedErr(w, c.rid, http.StatusUnauthorized, "permission_denied", "hiapi_error",
 			"This API key cannot use the selected model. Please check permissions or use another key. If the issue persists, contact support with request ID: "+c.rid)
-		return
 	case Forbidden:
 		flat(w, c.rid, http.StatusForbidden, "PERMISSION_DENIED", "this API key lacks permission for this operation")
-		return
 	case UnknownModel:
-		nestedErr(w, c.rid, http.StatusNotFound, "model_not_found", "invalid_request_error",
-			fmt.Sprintf("The model %q does not exist or you do not have access to it.", truncate(req.Model, 100)))
-		return
+		modelNotFound(w, c.rid, http.StatusNotFound, model)
 	case NoBalance:
 		flat(w, c.rid, http.StatusPaymentRequired, "INSUFFICIENT_BALANCE", "insufficient balance: top up your account to continue")
-		return
 	case Garbled:
 		success(w, c.rid, map[string]any{})
-		return
+	default:
+		return false
 	}
+	return true
+}
+
+// refuseRequest answers HiAPI's error for a request it would not take, and
+// reports whether it did.
+func (s *Server) refuseRequest(w http.ResponseWriter, rid string, req createRequest) bool {
 	switch {
 	case strings.TrimSpace(req.Model) == "":
-		flat(w, c.rid, http.StatusBadRequest, "INVALID_REQUEST", "invalid request: model is required")
-		return
+		flat(w, rid, http.StatusBadRequest, "INVALID_REQUEST", "invalid request: model is required")
 	case !slices.Contains(s.opts.Models, req.Model):
-		nestedErr(w, c.rid, http.StatusBadRequest, "model_not_found", "invalid_request_error",
-			fmt.Sprintf("The model %q does not exist or you do not have access to it.", truncate(req.Model, 100)))
-		return
+		modelNotFound(w, rid, http.StatusBadRequest, req.Model)
 	case strings.TrimSpace(req.Input.Prompt) == "":
-		flat(w, c.rid, http.StatusBadRequest, "INVALID_REQUEST", "invalid request: input.prompt is required")
-		return
+		flat(w, rid, http.StatusBadRequest, "INVALID_REQUEST", "invalid request: input.prompt is required")
 	case utf8.RuneCountInString(req.Input.Prompt) > maxPrompt:
-		flat(w, c.rid, http.StatusBadRequest, "INVALID_REQUEST", "invalid request: input.prompt is longer than 20000 characters")
-		return
+		flat(w, rid, http.StatusBadRequest, "INVALID_REQUEST", "invalid request: input.prompt is longer than 20000 characters")
+	default:
+		return false
 	}
+	return true
+}
 
-	idemKey := r.Header.Get("Idempotency-Key")
+// modelNotFound is HiAPI's answer for a model id the key cannot have.
+func modelNotFound(w http.ResponseWriter, rid string, status int, model string) {
+	nestedErr(w, rid, status, "model_not_found", "invalid_request_error",
+		fmt.Sprintf("The model %q does not exist or you do not have access to it.", truncate(model, 100)))
+}
+
+// createTask answers with a new task, or, for an Idempotency-Key already
+// used with the same body, with the task that request created.
+func (s *Server) createTask(w http.ResponseWriter, c caller, model, idemKey string, body []byte) {
 	sum := sha256.Sum256(body)
 	s.mu.Lock()
 	if idemKey != "" {
@@ -473,7 +500,7 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request, c caller) 
 			return
 		}
 	}
-	t := &task{seq: len(s.tasks), id: newTaskID(c.now), owner: c.owner, scenario: c.scenario, model: req.Model, created: c.now}
+	t := &task{seq: len(s.tasks), id: newTaskID(c.now), owner: c.owner, scenario: c.scenario, model: model, created: c.now}
 	s.tasks[t.id] = t
 	s.byOwner[c.owner] = append(s.byOwner[c.owner], t)
 	if idemKey != "" {
