@@ -11,16 +11,8 @@ import (
 // and ‹U+XXXX› for other invisible or non-printing characters. Invalid bytes
 // show as ‹0xNN›.
 func Visible(s string) string {
-	// Fast path: printable ASCII without spaces shows as itself, with no
-	// allocation.
-	plain := true
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c <= ' ' || c >= 0x7f {
-			plain = false
-			break
-		}
-	}
-	if plain {
+	// Fast path: it shows as itself, with no allocation.
+	if printable(s) {
 		return s
 	}
 	var b strings.Builder
@@ -57,4 +49,22 @@ func Visible(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// printable reports text of printable ASCII without spaces: nothing in it
+// is invisible, so Visible shows it as is and the whitespace step has
+// nothing to find.
+func printable(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// hex2 shows a byte as two hex digits, for the bytes that are not UTF-8.
+func hex2(c byte) string {
+	const digits = "0123456789ABCDEF"
+	return string([]byte{digits[c>>4], digits[c&15]})
 }

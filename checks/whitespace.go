@@ -178,14 +178,7 @@ func checkWhitespace(st *state) Result {
 // eight, and how many there are.
 func hiddenRuns(raw string) (runs [8]wsRun, nr, total int) {
 	// Fast path: nothing invisible at all.
-	clean := true
-	for i := 0; i < len(raw); i++ {
-		if c := raw[i]; c <= ' ' || c >= 0x7f {
-			clean = false
-			break
-		}
-	}
-	if clean {
+	if printable(raw) {
 		return runs, 0, 0
 	}
 	pos := 0
