@@ -465,15 +465,17 @@ const builtInCode = " is built from a variable in code; keycheck cannot see its 
 // name: sent literally from single quotes, filled in by the shell or by
 // code (which keycheck cannot see), or never expanded.
 func headerVariable(st *state, h *headerLine, name, where string, f *findings) {
-	shown := "a variable"
+	// The name is shown, and used in the command to compare, when it is
+	// safe to; else the variable the code reads stands in.
+	shown, varName := "a variable", st.name
 	if name != "" && st.safe(name) && len(name) <= 64 {
-		shown = "$" + name
+		shown, varName = "$"+name, name
 	}
 	switch {
 	case h.curl && h.literalDollar:
 		f.add(StatusFail, where+" puts "+shown+" inside single quotes: the shell sends the literal text ‘"+shown+"’, not the key.", st.cmd(fixSingleQuotes))
 	case h.curl:
-		d := where + " takes the key from " + shown + ", which the shell fills in: keycheck cannot see its value, so it cannot compare it with the pasted key. To compare, run `keycheck check --var " + orName(name, st) + "` in the same shell."
+		d := where + " takes the key from " + shown + ", which the shell fills in: keycheck cannot see its value, so it cannot compare it with the pasted key. To compare, run `keycheck check --var " + varName + "` in the same shell."
 		if name != "" && st.in.VarName != "" && name != st.name && st.safe(name) {
 			f.add(StatusWarn, d+" Your code reads "+st.name+", not "+name+".", "Use the same variable in the command and in your code.")
 		} else {
@@ -504,13 +506,6 @@ func varAt(s string) string {
 		i++
 	}
 	return s[:i]
-}
-
-func orName(name string, st *state) string {
-	if name != "" && st.safe(name) && len(name) <= 64 {
-		return name
-	}
-	return st.name
 }
 
 // compareHeaderKey says whether the header carries the pasted key, showing
