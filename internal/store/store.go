@@ -17,6 +17,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/keycheck/keycheck/internal/run"
+	"github.com/keycheck/keycheck/internal/wait"
 )
 
 // DB is keycheck's database. Its methods are safe for concurrent use.
@@ -68,12 +69,21 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("store: open %q: want a plain file path", path)
 	}
 	db := &DB{}
+	if err := db.open(ctx, path); err != nil {
+		db.closeOpened()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	return db, nil
+}
 
+// open opens the connections and prepares the statements, in order; on an
+// error, what it opened is left for closeOpened.
+func (db *DB) open(ctx context.Context, path string) error {
 	q := url.Values{"_pragma": pragmas}
 	q.Set("_txlock", "immediate")
 	w, err := sql.Open("sqlite", path+"?"+q.Encode())
 	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return err
 	}
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
@@ -84,20 +94,17 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	// The write connection opens first: it turns WAL on and creates the
 	// schema before any reader looks.
 	if err := setWAL(ctx, w); err != nil {
-		w.Close()
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return err
 	}
 	if err := db.migrate(ctx, migrationFS); err != nil {
-		w.Close()
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return err
 	}
 
 	q.Del("_txlock")
 	q.Set("_query_only", "1")
 	r, err := sql.Open("sqlite", path+"?"+q.Encode())
 	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return err
 	}
 	// Idle connections are kept: opening one is far dearer than a query.
 	n := max(4, runtime.GOMAXPROCS(0))
@@ -105,17 +112,24 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxIdleConns(n)
 	db.read = r
 	if db.getRun, err = r.PrepareContext(ctx, "SELECT "+runColumns+" FROM runs r WHERE r.id = ?"); err != nil {
-		r.Close()
-		w.Close()
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return err
 	}
-	if db.getVersion, err = r.PrepareContext(ctx, "SELECT updated FROM runs WHERE id = ?"); err != nil {
-		db.getRun.Close()
-		r.Close()
-		w.Close()
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	db.getVersion, err = r.PrepareContext(ctx, "SELECT updated FROM runs WHERE id = ?")
+	return err
+}
+
+// closeOpened closes whatever a failed open had opened.
+func (db *DB) closeOpened() {
+	for _, st := range []*sql.Stmt{db.getRun, db.getVersion} {
+		if st != nil {
+			st.Close()
+		}
 	}
-	return db, nil
+	for _, c := range []*sql.DB{db.read, db.write} {
+		if c != nil {
+			c.Close()
+		}
+	}
 }
 
 // setWAL puts the database file in WAL mode, so readers and the writer do
@@ -140,10 +154,8 @@ func setWAL(ctx context.Context, db *sql.DB) error {
 		if !isBusy(err) || time.Now().After(deadline) {
 			return fmt.Errorf("set WAL mode: %w", err)
 		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("set WAL mode: %w", ctx.Err())
-		case <-time.After(pause):
+		if err := wait.For(ctx, pause); err != nil {
+			return fmt.Errorf("set WAL mode: %w", err)
 		}
 		pause = min(2*pause, 100*time.Millisecond)
 	}
