@@ -71,7 +71,7 @@ func (t *Task) redact(key string) {
 }
 
 // View returns the task as the result verdict reads it. The caller fills
-// in how the polling went (TimedOut, Waited, Interrupted, BaseURL).
+// in how the polling went (TimedOut, Waited, BaseURL).
 func (t Task) View() checks.TaskView {
 	v := checks.TaskView{TaskID: t.TaskID, Status: t.Status}
 	if t.Error != nil {
