@@ -101,3 +101,24 @@ func TestResultShowsImageAndEvidence(t *testing.T) {
 		}
 	}
 }
+
+func TestEveryStatusLooksItsOwnWay(t *testing.T) {
+	icons, words := map[string]checks.Status{}, map[string]checks.Status{}
+	for _, s := range []checks.Status{checks.StatusPass, checks.StatusWarn, checks.StatusFail, checks.StatusSkip,
+		checks.StatusPending, checks.StatusRunning, checks.StatusUnknown} {
+		icon, word := Icon(s), StatusWord(s)
+		if icon == "" || word == "" {
+			t.Errorf("%s: icon %q, word %q", s, icon, word)
+		}
+		if other, dup := icons[icon]; dup {
+			t.Errorf("%s and %s share the icon %q", s, other, icon)
+		}
+		if other, dup := words[word]; dup {
+			t.Errorf("%s and %s share the word %q", s, other, word)
+		}
+		icons[icon], words[word] = s, s
+	}
+	if Icon("new-status") != "○" || StatusWord("new-status") != "pending" {
+		t.Error("a status without a look does not show as pending")
+	}
+}

@@ -103,41 +103,31 @@ func StepURL(runID string, id checks.ID) string {
 func RunURL(runID string) string { return "/runs/" + runID }
 
 // Icon is the status mark shown beside a step, as in a doctor command.
-func Icon(s checks.Status) string {
-	switch s {
-	case checks.StatusPass:
-		return "✓"
-	case checks.StatusWarn:
-		return "!"
-	case checks.StatusFail:
-		return "✗"
-	case checks.StatusRunning:
-		return "↻"
-	case checks.StatusUnknown:
-		return "?"
-	case checks.StatusSkip:
-		return "–"
-	}
-	return "○"
-}
+func Icon(s checks.Status) string { return statusLook(s).icon }
 
 // StatusWord is the badge text of a status.
-func StatusWord(s checks.Status) string {
-	switch s {
-	case checks.StatusPass:
-		return "pass"
-	case checks.StatusWarn:
-		return "warning"
-	case checks.StatusFail:
-		return "fail"
-	case checks.StatusRunning:
-		return "running"
-	case checks.StatusUnknown:
-		return "unknown"
-	case checks.StatusSkip:
-		return "skipped"
+func StatusWord(s checks.Status) string { return statusLook(s).word }
+
+// look is how a status shows on a page: its mark and its badge word.
+type look struct{ icon, word string }
+
+// looks is the one table of how statuses look; a status not in it (none
+// yet) shows as pending.
+var looks = map[checks.Status]look{
+	checks.StatusPass:    {"✓", "pass"},
+	checks.StatusWarn:    {"!", "warning"},
+	checks.StatusFail:    {"✗", "fail"},
+	checks.StatusRunning: {"↻", "running"},
+	checks.StatusUnknown: {"?", "unknown"},
+	checks.StatusSkip:    {"–", "skipped"},
+	checks.StatusPending: {"○", "pending"},
+}
+
+func statusLook(s checks.Status) look {
+	if l, ok := looks[s]; ok {
+		return l
 	}
-	return "pending"
+	return looks[checks.StatusPending]
 }
 
 // opens says which steps start expanded: the ones that need attention.
