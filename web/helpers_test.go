@@ -503,17 +503,16 @@ type apiCheck struct {
 	Steps       []apiStep          `json:"steps"`
 }
 
+// apiRun is a check's answer with the run's own fields.
 type apiRun struct {
-	ID          string             `json:"id"`
-	URL         string             `json:"url"`
-	Created     time.Time          `json:"created"`
-	By          string             `json:"by"`
-	Fingerprint checks.Fingerprint `json:"fingerprint"`
-	Summary     string             `json:"summary"`
-	Model       string             `json:"model"`
-	Live        string             `json:"live"`
-	TaskID      string             `json:"task_id"`
-	Steps       []apiStep          `json:"steps"`
+	apiCheck
+	ID      string    `json:"id"`
+	URL     string    `json:"url"`
+	Created time.Time `json:"created"`
+	By      string    `json:"by"`
+	Model   string    `json:"model"`
+	Live    string    `json:"live"`
+	TaskID  string    `json:"task_id"`
 }
 
 func (r apiRun) step(t testing.TB, id checks.ID) apiStep {
