@@ -13,15 +13,25 @@ import (
 	"time"
 
 	"github.com/keycheck/keycheck/internal/run"
+	"github.com/keycheck/keycheck/internal/store"
 )
 
 func countRuns(t *testing.T, e *env) int {
 	t.Helper()
-	n, err := e.DB.CountRuns(context.Background(), run.ListFilter{})
-	if err != nil {
-		t.Fatal(err)
+	n := 0
+	f := run.ListFilter{Limit: store.MaxLimit}
+	for {
+		runs, err := e.DB.ListRuns(context.Background(), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += len(runs)
+		if len(runs) < store.MaxLimit {
+			return n
+		}
+		last := runs[len(runs)-1]
+		f.Before, f.BeforeID = last.Created, last.ID
 	}
-	return n
 }
 
 // csrfToken reads the token a page gives a browser without Sec-Fetch-Site.
