@@ -134,6 +134,19 @@ func (f *faultStore) RunUpdated(ctx context.Context, id string) (time.Time, erro
 	return f.DB.RunUpdated(ctx, id)
 }
 
+// faultRunner is the real live runner with faults a test can switch on.
+type faultRunner struct {
+	*run.Runner
+	StartFn func(runID, key string) error
+}
+
+func (f *faultRunner) Start(runID, key string) error {
+	if f.StartFn != nil {
+		return f.StartFn(runID, key)
+	}
+	return f.Runner.Start(runID, key)
+}
+
 // syncBuffer is the log, safe to read while the server writes it.
 type syncBuffer struct {
 	mu  sync.Mutex
@@ -178,9 +191,11 @@ type setup struct {
 	tls bool
 	// dir, when set, holds the database (to share it between servers).
 	dir string
-	// provider is HiAPI; faults are copied onto the real store.
-	provider *fakeProvider
-	faults   faultStore
+	// provider is HiAPI; faults are copied onto the real store, and
+	// runnerFaults onto the real runner.
+	provider     *fakeProvider
+	faults       faultStore
+	runnerFaults faultRunner
 }
 
 // env is one keycheck web server on a loopback port, with its real store,
@@ -268,7 +283,8 @@ func newEnv(t testing.TB, opts ...func(*setup)) *env {
 			t.Errorf("runner shutdown: %v", err)
 		}
 	})
-	e.Server, err = web.New(su.cfg, log, e.Store, e.Runner, e.Keys, nil)
+	su.runnerFaults.Runner = e.Runner
+	e.Server, err = web.New(su.cfg, log, e.Store, &su.runnerFaults, e.Keys, nil)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}

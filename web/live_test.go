@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -485,4 +486,73 @@ func TestRunLeftRunning(t *testing.T) {
 	// The key owner can run it again.
 	b.postJSON("/api/v1/runs/"+created.ID+"/live", jsonBody(t, map[string]string{"key": cleanKey})).wantStatus(http.StatusAccepted)
 	assertLivePassed(t, b.waitLive(created.ID))
+}
+
+// A live start while keycheck stops answers 503 shutting_down with
+// Retry-After, from every surface, and starts nothing. A create-with-live
+// keeps the run it saved (a whole run, without its live test) and says
+// where it is, so the client starts the test on it instead of making a
+// second run.
+func TestLiveStartWhileShuttingDown(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(su *setup) {
+		su.runnerFaults.StartFn = func(string, string) error { return fmt.Errorf("start: %w", run.ErrShuttingDown) }
+	})
+	b := e.browser()
+	wantShuttingDown := func(what string, r *resp) {
+		t.Helper()
+		r.wantStatus(http.StatusServiceUnavailable)
+		if got := r.Header.Get("Retry-After"); got == "" {
+			t.Errorf("%s: no Retry-After", what)
+		}
+	}
+
+	id := b.createRun(url.Values{"key": {cleanKey}})
+	r := b.postForm("/runs/"+id+"/live", nil)
+	wantShuttingDown("the run page's button", r)
+	if msg := r.doc().Find(`[data-testid="error"]`).Text(); !strings.Contains(msg, "restarting") {
+		t.Errorf("the run page's button: %q", msg)
+	}
+	r = b.postJSON("/api/v1/runs/"+id+"/live", jsonBody(t, map[string]string{"key": cleanKey}))
+	wantShuttingDown("POST /api/v1/runs/{id}/live", r)
+	if code := r.apiErr().Error.Code; code != "shutting_down" {
+		t.Errorf("POST /api/v1/runs/{id}/live: code %q", code)
+	}
+
+	before := countRuns(t, e)
+	r = b.postJSON("/api/v1/runs", jsonBody(t, map[string]any{"key": cleanKey, "live": true}))
+	wantShuttingDown("POST /api/v1/runs with live", r)
+	apiErr := r.apiErr()
+	if apiErr.Error.Code != "shutting_down" {
+		t.Errorf("POST /api/v1/runs with live: code %q", apiErr.Error.Code)
+	}
+	if n := countRuns(t, e); n != before+1 {
+		t.Fatalf("POST /api/v1/runs with live left %d runs, want the one it saved", n-before)
+	}
+	saved, ok := strings.CutPrefix(r.Header.Get("Location"), e.URL+"/api/v1/runs/")
+	if !ok || !strings.Contains(apiErr.Error.Message, "/api/v1/runs/"+saved+"/live") {
+		t.Fatalf("the answer does not say where the saved run is: Location %q, message %q", r.Header.Get("Location"), apiErr.Error.Message)
+	}
+	if got := b.apiRun(saved); got.Live != "not_run" || got.step(t, checks.StepAuth).Status != "pending" {
+		t.Errorf("the saved run: live %q, auth %q; want a whole run without its live test", got.Live, got.step(t, checks.StepAuth).Status)
+	}
+
+	// The form's "save and run live" keeps the run and says why the test
+	// did not start, on the run's page, where its button tries again.
+	formID := b.createRun(url.Values{"key": {cleanKey}, "live": {"1"}})
+	if flash := b.get("/runs/" + formID).doc().Find(`[data-testid="flash"]`).Text(); !strings.Contains(flash, "restarting") {
+		t.Errorf("the form's create-with-live: flash %q", flash)
+	}
+
+	for _, id := range []string{id, saved, formID} {
+		if got := b.apiRun(id); got.Live != "not_run" {
+			t.Errorf("run %s: live %q after refused starts", id, got.Live)
+		}
+	}
+	if n := e.Provider.probes.Load() + e.Provider.creates.Load(); n != 0 {
+		t.Errorf("a refused start reached HiAPI %d times", n)
+	}
+	if strings.Contains(e.Logs.String(), cleanKey) {
+		t.Error("the key is in the log")
+	}
 }

@@ -62,13 +62,29 @@ func (s *Server) handleAPIRunCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	at := s.absURL(c, "/api/v1/runs/"+r.ID)
+	c.Response().Header().Set("Location", at)
 	if req.Live {
 		if err := s.beginLive(r, req.Key); err != nil {
-			return err
+			return savedWithoutLive(err, at)
 		}
 	}
-	c.Response().Header().Set("Location", s.absURL(c, "/api/v1/runs/"+r.ID))
 	return c.JSON(http.StatusCreated, s.runJSON(c, r))
+}
+
+// savedWithoutLive is the answer when the run was saved but its live test
+// could not start (keycheck stopping, the database busy): the error, which
+// carries its status and Retry-After, saying where the saved run is
+// (Location says it too), so a client starts the test there, once, rather
+// than creating a second run.
+func savedWithoutLive(err error, at string) error {
+	var e *Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	saved := *e
+	saved.Message += " The run itself was saved, without its live test: to run the test, POST the key to " + at + "/live."
+	return &saved
 }
 
 // createRun runs the offline checks and stores the run, redacted: the key
