@@ -162,24 +162,6 @@ func listQuery(f run.ListFilter) (string, []any) {
 	return q.String(), append(args, limit)
 }
 
-// CountRuns returns how many runs the filter's FailedStep selects, ignoring
-// its cursor and limit: the total a list page can show.
-func (db *DB) CountRuns(ctx context.Context, f run.ListFilter) (int, error) {
-	var (
-		n   int
-		err error
-	)
-	if f.FailedStep == "" {
-		err = db.read.QueryRowContext(ctx, "SELECT count(*) FROM runs").Scan(&n)
-	} else {
-		err = db.read.QueryRowContext(ctx, "SELECT count(*) FROM steps WHERE step_id = ? AND status = 'fail'", string(f.FailedStep)).Scan(&n)
-	}
-	if err != nil {
-		return 0, fail("count runs", err)
-	}
-	return n, nil
-}
-
 // PruneRuns deletes the runs created before olderThan, with their steps, and
 // returns how many runs it deleted.
 func (db *DB) PruneRuns(ctx context.Context, olderThan time.Time) (int64, error) {
