@@ -47,30 +47,41 @@ func (s *Server) handleLiveEvents(c echo.Context) error {
 		return s.sendEvent(c, "done", "")
 	}
 
+	s.streamUpdates(c, r.ID, updates)
+	return nil
+}
+
+// streamUpdates sends each new state of the run until its live test ends
+// (then the final state as stored, and "done"), the page goes away, or
+// the server stops; a comment line every heartbeat keeps proxies from
+// closing the idle stream.
+func (s *Server) streamUpdates(c echo.Context, runID string, updates <-chan *run.Run) {
 	tick := time.NewTicker(heartbeat)
 	defer tick.Stop()
 	ctx := c.Request().Context()
+	w := c.Response()
 	for {
 		select {
 		case <-ctx.Done():
-			return nil
+			return
 		case <-s.stop:
-			return nil
+			return
 		case <-tick.C:
 			if _, err := w.Write([]byte(": ping\n\n")); err != nil {
-				return nil
+				return
 			}
 			w.Flush()
 		case latest, ok := <-updates:
 			if !ok {
 				// The test ended: send the final state as stored.
-				if final, err := s.store.GetRun(context.WithoutCancel(ctx), r.ID); err == nil {
+				if final, err := s.store.GetRun(context.WithoutCancel(ctx), runID); err == nil {
 					_ = s.sendRun(c, s.settle(c, final))
 				}
-				return s.sendEvent(c, "done", "")
+				_ = s.sendEvent(c, "done", "")
+				return
 			}
 			if err := s.sendRun(c, latest); err != nil {
-				return nil
+				return
 			}
 		}
 	}

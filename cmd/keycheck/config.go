@@ -112,32 +112,41 @@ func parseServe(args []string, stderr io.Writer, getenv func(string) string) (se
 	if fs.NArg() > 0 {
 		e.errs = append(e.errs, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
 	}
+	errs := append(e.errs, cfg.finish(level, proxies, getenv("KEYCHECK_SESSION_KEYS"))...)
+	return cfg, errors.Join(errs...)
+}
+
+// finish reads the values that need parsing (the log level, the proxy
+// ranges, the session keys) and checks the ones that go together; it
+// returns every problem, so one run of the command names them all.
+func (cfg *serveConfig) finish(level, proxies, sessionKeys string) []error {
+	var errs []error
 	if err := cfg.LogLevel.UnmarshalText([]byte(level)); err != nil {
-		e.errs = append(e.errs, fmt.Errorf("--log-level: %q is not debug, info, warn or error", level))
+		errs = append(errs, fmt.Errorf("--log-level: %q is not debug, info, warn or error", level))
 	}
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
-		e.errs = append(e.errs, fmt.Errorf("--log-format: %q is not text or json", cfg.LogFormat))
+		errs = append(errs, fmt.Errorf("--log-format: %q is not text or json", cfg.LogFormat))
 	}
 	nets, err := parseCIDRs(proxies)
 	if err != nil {
-		e.errs = append(e.errs, err)
+		errs = append(errs, err)
 	}
 	cfg.TrustedProxies = nets
 	if cfg.UserHeader != "" && len(nets) == 0 {
-		e.errs = append(e.errs, errors.New("--user-header needs --trusted-proxies: without it anyone could send the header"))
+		errs = append(errs, errors.New("--user-header needs --trusted-proxies: without it anyone could send the header"))
 	}
-	keys, err := parseSessionKeys(getenv("KEYCHECK_SESSION_KEYS"))
+	keys, err := parseSessionKeys(sessionKeys)
 	if err != nil {
-		e.errs = append(e.errs, err)
+		errs = append(errs, err)
 	}
 	cfg.SessionKeys = keys
 	if cfg.Retention <= 0 {
-		e.errs = append(e.errs, errors.New("--retention must be above zero"))
+		errs = append(errs, errors.New("--retention must be above zero"))
 	}
 	if cfg.KeyTTL <= 0 {
-		e.errs = append(e.errs, errors.New("--key-ttl must be above zero"))
+		errs = append(errs, errors.New("--key-ttl must be above zero"))
 	}
-	return cfg, errors.Join(e.errs...)
+	return errs
 }
 
 func parseCIDRs(s string) ([]*net.IPNet, error) {
