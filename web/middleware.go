@@ -37,6 +37,9 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		if status >= 500 {
 			level = slog.LevelError
 		}
+		if !s.log.Enabled(c.Request().Context(), level) {
+			return nil // at --log-level warn, no line to build
+		}
 		s.log.Log(c.Request().Context(), level, "request",
 			"method", c.Request().Method,
 			"route", c.Path(),
