@@ -394,6 +394,26 @@ func TestCheckIsPure(t *testing.T) {
 	}
 }
 
+func TestOverlapsFold(t *testing.T) {
+	cases := []struct {
+		s, secret string
+		want      bool
+	}{
+		{"sc2wd8f2qnfh.example.com", "sk-bPlNFGdSC2wd8f2QnFhk5A84", true},
+		{"abcdefgh", "xxABCDEFGHxx", true},
+		{"abcdefg.example.com", "ABCDEFG", false},
+		{"api.hiapi.ai", "sk-" + randKey(1, 48), false},
+		{"abcdefgh", "abcdefgX", false},
+		{"", "abcdefgh", false},
+		{strings.Repeat("a", 200) + "zyxwvuts", "ZYXWVUTS", true},
+	}
+	for _, c := range cases {
+		if got := overlapsFold(c.s, c.secret); got != c.want {
+			t.Errorf("overlapsFold(%q, %q) = %v", c.s, c.secret, got)
+		}
+	}
+}
+
 func TestOverlaps(t *testing.T) {
 	cases := []struct {
 		s, secret string

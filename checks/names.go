@@ -133,6 +133,7 @@ func equalIgnoringUnderscores(a, b string) bool {
 	}
 }
 
+// upper is c in upper case, for an ASCII letter.
 func upper(c byte) byte {
 	if c >= 'a' && c <= 'z' {
 		return c - 'a' + 'A'

@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -35,24 +36,29 @@ func overlaps(s, secret string) bool {
 	return false
 }
 
-// overlapsFold is overlaps for lower-cased ASCII text such as a host:
-// whether s holds a run of window characters of secret in any letter case.
-// It allocates nothing: each window of the secret is lower-cased on the
-// stack.
+// overlapsFold is overlaps for lower-cased text such as a host: whether s
+// holds a run of window bytes of secret in any ASCII letter case. A run of
+// 8 bytes, folded to upper case, fits in a uint64, so the runs of s are
+// kept as numbers (on the stack for a host's length) and each run of the
+// secret is compared with them, with no copy of the secret.
 func overlapsFold(s, secret string) bool {
+	_ = [1]struct{}{}[window-8] // a run is 8 bytes, one uint64
 	if len(s) < window || len(secret) < window {
 		return false
 	}
-	var w [window]byte
-	for i := 0; i+window <= len(secret); i++ {
-		for j := range w {
-			c := secret[i+j]
-			if c >= 'A' && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			w[j] = c
+	var buf [128]uint64
+	runs := buf[:0]
+	var v uint64
+	for i := 0; i < len(s); i++ {
+		v = v<<8 | uint64(upper(s[i]))
+		if i >= window-1 {
+			runs = append(runs, v)
 		}
-		if strings.Contains(s, string(w[:])) {
+	}
+	v = 0
+	for j := 0; j < len(secret); j++ {
+		v = v<<8 | uint64(upper(secret[j]))
+		if j >= window-1 && slices.Contains(runs, v) {
 			return true
 		}
 	}
