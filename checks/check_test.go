@@ -394,41 +394,32 @@ func TestCheckIsPure(t *testing.T) {
 	}
 }
 
-func TestOverlapsFold(t *testing.T) {
-	cases := []struct {
-		s, secret string
-		want      bool
-	}{
-		{"sc2wd8f2qnfh.example.com", "sk-bPlNFGdSC2wd8f2QnFhk5A84", true},
-		{"abcdefgh", "xxABCDEFGHxx", true},
-		{"abcdefg.example.com", "ABCDEFG", false},
-		{"api.hiapi.ai", "sk-" + randKey(1, 48), false},
-		{"abcdefgh", "abcdefgX", false},
-		{"", "abcdefgh", false},
-		{strings.Repeat("a", 200) + "zyxwvuts", "ZYXWVUTS", true},
-	}
-	for _, c := range cases {
-		if got := overlapsFold(c.s, c.secret); got != c.want {
-			t.Errorf("overlapsFold(%q, %q) = %v", c.s, c.secret, got)
-		}
-	}
-}
-
 func TestOverlaps(t *testing.T) {
 	cases := []struct {
 		s, secret string
 		want      bool
+		// fold is what overlapsFold says: the same, in any letter case.
+		fold bool
 	}{
-		{"abcdefgh", "xxabcdefghxx", true},
-		{"abcdefg", "abcdefgh", false},
-		{"HIAPI_API_KEY", "sk-abcdefghijkl", false},
-		{"zzzzabcdefghzz", "abcdefgh", true},
-		{"", "abcdefgh", false},
-		{"ааааааааа", "xаааааааа", true},
+		{"abcdefgh", "xxabcdefghxx", true, true},
+		{"abcdefg", "abcdefgh", false, false},
+		{"HIAPI_API_KEY", "sk-abcdefghijkl", false, false},
+		{"zzzzabcdefghzz", "abcdefgh", true, true},
+		{"", "abcdefgh", false, false},
+		{"ааааааааа", "xаааааааа", true, true},
+		{"sc2wd8f2qnfh.example.com", "sk-bPlNFGdSC2wd8f2QnFhk5A84", false, true},
+		{"abcdefgh", "xxABCDEFGHxx", false, true},
+		{"abcdefg.example.com", "ABCDEFG", false, false},
+		{"api.hiapi.ai", "sk-" + randKey(1, 48), false, false},
+		{"abcdefgh", "abcdefgX", false, false},
+		{strings.Repeat("a", 200) + "zyxwvuts", "ZYXWVUTS", false, true},
 	}
 	for _, c := range cases {
 		if got := overlaps(c.s, c.secret); got != c.want {
 			t.Errorf("overlaps(%q, %q) = %v", c.s, c.secret, got)
+		}
+		if got := overlapsFold(c.s, c.secret); got != c.fold {
+			t.Errorf("overlapsFold(%q, %q) = %v", c.s, c.secret, got)
 		}
 	}
 }
