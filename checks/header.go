@@ -34,7 +34,9 @@ type headerLine struct {
 // keyHeaderNames are the header names people put keys in. It is the one
 // list for both readers: the header step takes the key from a header of any
 // of these names (and says which ones HiAPI does not read), and the key
-// field peels "Name: " off a key pasted with one of them in front.
+// field peels "Name: " off a key pasted with one of them in front. (Token
+// is also a scheme: written bare before a colon it is read as one, see
+// authSchemes; as a quoted name in code it is a header.)
 var keyHeaderNames = [...]string{"authorization", "authorisation", "authentication", "proxy-authorization", "x-api-key", "api-key", "apikey", "x-goog-api-key", "x-auth-token", "auth", "token", "x-token", "key"}
 
 func isKeyHeaderName(n string) bool {
