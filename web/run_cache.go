@@ -16,18 +16,18 @@ import (
 // checklist, some twenty kilobytes, so the cache stays near 10 MB.
 const maxCachedRuns = 512
 
-// runCache is keycheck's one cache: the runs no live test is changing, by
-// id, decoded, with what their page shows of them rendered once. A run page
-// is read far more often than its run changes, and reading the run,
-// decoding its steps and rendering its checklist were most of its cost.
+// runCache is keycheck's one cache: stored runs by id, decoded, with what
+// their page shows of them rendered once. A run page is read far more often
+// than its run changes (a live test saves a few times; pages and scripts
+// poll it every second or so), and reading the run, decoding its steps and
+// rendering its checklist were most of its cost.
 //
 // Staleness is decided here and nowhere else. Every write to a run, by any
 // process or store handle (the live runner, another instance, the startup
 // sweep that marks tests interrupted), sets its Updated; so every read asks
 // the store for that one column (RunStore.RunUpdated), and uses the entry
-// only when it matches. A run the store calls running is never kept: it
-// changes every few seconds, and settle may rewrite it in memory. A run
-// deleted since (pruned) is not found, and leaves the cache.
+// only when it matches. A run deleted since (pruned) is not found, and
+// leaves the cache.
 type runCache struct {
 	store RunStore
 	lru   *lru.Cache[string, *cachedRun]
@@ -63,8 +63,8 @@ func newRunCache(store RunStore) *runCache {
 }
 
 // get returns the stored run with the given id, as current as the store's
-// own copy. The run is shared: callers must not change it (Clone it first).
-// The cached entry is nil for a run whose live test the store calls running.
+// own copy, and its entry. The run is shared: callers must not change it
+// (Clone it first).
 func (c *runCache) get(ctx context.Context, id string) (*run.Run, *cachedRun, error) {
 	if e, ok := c.lru.Get(id); ok {
 		updated, err := c.store.RunUpdated(ctx, id)
@@ -84,10 +84,6 @@ func (c *runCache) get(ctx context.Context, id string) (*run.Run, *cachedRun, er
 			c.lru.Remove(id)
 		}
 		return nil, nil, err
-	}
-	if r.Live == run.LiveRunning {
-		c.lru.Remove(id)
-		return r, nil, nil
 	}
 	e := &cachedRun{run: r}
 	c.lru.Add(id, e)

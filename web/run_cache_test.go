@@ -4,9 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/labstack/echo/v4"
 
 	"github.com/keycheck/keycheck/checks"
 	"github.com/keycheck/keycheck/internal/run"
@@ -32,6 +36,7 @@ func (f *fakeRunStore) RunUpdated(ctx context.Context, id string) (time.Time, er
 type storedRuns struct {
 	run          *run.Run // nil: not found
 	err          error    // answered by both reads when set
+	getErr       error    // answered by the whole read alone
 	gets, checks int
 }
 
@@ -41,6 +46,9 @@ func (s *storedRuns) store() *fakeRunStore {
 			s.gets++
 			if s.err != nil {
 				return nil, s.err
+			}
+			if s.getErr != nil {
+				return nil, s.getErr
 			}
 			if s.run == nil || s.run.ID != id {
 				return nil, fmt.Errorf("get run %s: %w", id, run.ErrNotFound)
@@ -105,18 +113,19 @@ func TestRunCacheFollowsTheStore(t *testing.T) {
 		t.Error("the checklist after the change is the stale one")
 	}
 
-	// A live test runs: the run is read whole every time, never kept.
+	// A live test runs: each save is read whole once, then served from the
+	// cache while pages poll it.
 	running := changed.Clone()
 	running.Live, running.Updated = run.LiveRunning, time.Unix(300, 0).UTC()
 	stored.run = running
-	for i := range 2 {
+	for i := range 3 {
 		r, e, err := c.get(ctx, id)
-		if err != nil || e != nil || r.Live != run.LiveRunning {
+		if err != nil || e == nil || r.Live != run.LiveRunning {
 			t.Fatalf("running, read %d: err %v, cached %v, live %q", i, err, e != nil, r.Live)
 		}
 	}
-	if stored.gets != 4 {
-		t.Errorf("a running run was read whole %d times in 2 reads after the change", stored.gets-2)
+	if stored.gets != 3 {
+		t.Errorf("a running run was read whole %d times in 3 reads of one save", stored.gets-2)
 	}
 
 	// It ends, then is pruned: not found, and forgotten.
@@ -168,5 +177,42 @@ func TestRunCacheIsBounded(t *testing.T) {
 	}
 	if n := c.lru.Len(); n != maxCachedRuns {
 		t.Errorf("the cache holds %d runs, want %d", n, maxCachedRuns)
+	}
+}
+
+// idleRunner is a live runner with no test in flight.
+type idleRunner struct{ LiveRunner }
+
+func (idleRunner) Running(string) bool { return false }
+
+// A run the store calls running, which no runner here tests, is shown
+// interrupted; the cached run, shared by every request, stays as stored.
+func TestSettleLeavesTheCachedRunAlone(t *testing.T) {
+	t.Parallel()
+	stored := &storedRuns{run: cacheTestRun(run.LiveRunning, 100)}
+	fake := stored.store()
+	s := &Server{store: fake, live: idleRunner{}, runs: newRunCache(fake)}
+	c := echo.New().NewContext(httptest.NewRequest(http.MethodGet, "/runs/"+stored.run.ID, nil), httptest.NewRecorder())
+	c.SetParamNames("id")
+	c.SetParamValues(stored.run.ID)
+	for i := range 3 {
+		if i == 2 {
+			// settle reads the run once more; when that fails, it marks
+			// the copy it has.
+			stored.getErr = run.ErrBusy
+		}
+		r, cached, err := s.readRun(c)
+		if err != nil || r.Live != run.LiveInterrupted || cached != nil {
+			t.Fatalf("read %d: err %v, live %q, cached parts %v; want interrupted, without the stored run's parts", i, err, r.Live, cached != nil)
+		}
+	}
+	shared, _, err := s.runs.get(context.Background(), stored.run.ID)
+	if err != nil || shared.Live != run.LiveRunning {
+		t.Errorf("the cached run reads %q (err %v): settle changed the copy every request shares", shared.Live, err)
+	}
+	for _, st := range shared.Steps {
+		if st.Status == checks.StatusUnknown {
+			t.Errorf("the cached run's %s step was marked interrupted", st.ID)
+		}
 	}
 }

@@ -80,8 +80,8 @@ func (s *Server) loadRun(c echo.Context) (*run.Run, error) {
 	return r, err
 }
 
-// readRun is loadRun with the run's cache entry, nil while a live test
-// changes the run.
+// readRun is loadRun with the run's cache entry, nil when settle had to
+// change the run (the entry's parts show it as stored).
 func (s *Server) readRun(c echo.Context) (*run.Run, *cachedRun, error) {
 	id := c.Param("id")
 	if !validRunID(id) {
@@ -91,10 +91,10 @@ func (s *Server) readRun(c echo.Context) (*run.Run, *cachedRun, error) {
 	if err != nil {
 		return nil, nil, storeError("read the run", err)
 	}
-	if cached != nil {
-		return r, cached, nil
+	if settled := s.settle(c, r); settled != r {
+		return settled, nil, nil
 	}
-	return s.settle(c, r), nil, nil
+	return r, cached, nil
 }
 
 // settle keeps a page from claiming a live test runs when none does. The
@@ -104,18 +104,20 @@ func (s *Server) readRun(c echo.Context) (*run.Run, *cachedRun, error) {
 // page would refresh forever. A run the store calls running but this
 // server's runner does not know is read once more (its end may have just
 // been saved) and, if still so, shown as interrupted: the key lived only
-// in this process, so no one else can be running it.
+// in this process, so no one else can be running it. r is left as it is
+// (it may be shared, see runCache): a changed run is a new one.
 func (s *Server) settle(c echo.Context, r *run.Run) *run.Run {
 	if r.Live != run.LiveRunning || s.live.Running(r.ID) {
 		return r
 	}
-	if fresh, err := s.store.GetRun(c.Request().Context(), r.ID); err == nil {
-		r = fresh
+	fresh, err := s.store.GetRun(c.Request().Context(), r.ID)
+	if err != nil {
+		fresh = r.Clone()
 	}
-	if r.Live == run.LiveRunning && !s.live.Running(r.ID) {
-		r.Interrupt(s.cfg.HiAPIURL)
+	if fresh.Live == run.LiveRunning && !s.live.Running(fresh.ID) {
+		fresh.Interrupt(s.cfg.HiAPIURL)
 	}
-	return r
+	return fresh
 }
 
 // validRunID accepts what randomID makes: 22 URL-safe base64 characters.
