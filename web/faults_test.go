@@ -8,7 +8,9 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/keycheck/keycheck/internal/run"
 )
@@ -243,4 +245,36 @@ func TestPanicInAHandler(t *testing.T) {
 	// The process is alive and serving.
 	b.get("/").wantStatus(http.StatusOK)
 	b.postJSON("/api/v1/check", `{"key": "`+cleanKey+`"}`).wantStatus(http.StatusOK)
+}
+
+// A run page served from the cache still asks the store whether the run
+// changed; when the store cannot say, the page is an error, never the
+// cached copy, which may be stale.
+func TestRunPageWhenTheVersionReadFails(t *testing.T) {
+	t.Parallel()
+	busy := sqliteError(t, "busy")
+	var failing atomic.Bool
+	e := newEnv(t, func(su *setup) {
+		su.faults.RunUpdatedFn = func(ctx context.Context, id string) (time.Time, error) {
+			if failing.Load() {
+				return time.Time{}, busy
+			}
+			return su.faults.DB.RunUpdated(ctx, id)
+		}
+	})
+	b := e.browser()
+	id := b.createRun(url.Values{"key": {cleanKey}})
+	b.get("/runs/" + id).wantStatus(http.StatusOK)
+	b.get("/runs/" + id).wantStatus(http.StatusOK) // from the cache
+
+	failing.Store(true)
+	r := b.get("/runs/" + id).wantStatus(http.StatusServiceUnavailable)
+	if got := r.Header.Get("Retry-After"); got == "" {
+		t.Error("no Retry-After on db_busy")
+	}
+	if code := b.get("/api/v1/runs/" + id).wantStatus(http.StatusServiceUnavailable).apiErr().Error.Code; code != "db_busy" {
+		t.Errorf("API code %q, want db_busy", code)
+	}
+	failing.Store(false)
+	b.get("/runs/" + id).wantStatus(http.StatusOK)
 }
