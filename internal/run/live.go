@@ -128,7 +128,9 @@ func (lr *Runner) Start(runID, key string) error {
 	lr.wg.Add(1)
 	lr.mu.Unlock()
 
-	ctx, cancel := context.WithTimeout(lr.ctx, 10*time.Second)
+	// The first save waits as long as any save may: with many tests at
+	// once, writes queue for the database.
+	ctx, cancel := context.WithTimeout(lr.ctx, saveTimeout)
 	defer cancel()
 	r, err := lr.store.GetRun(ctx, runID)
 	if err == nil {

@@ -186,10 +186,13 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // fail wraps a failed operation's error for the store's callers, adding the
 // domain's error (run.ErrBusy, run.ErrFull) where the cause is one a person
-// can act on: callers look for those, never for SQLite's codes.
+// can act on: callers look for those, never for SQLite's codes. A caller's
+// deadline that ran out is busy too: the operation waited its turn for the
+// one write connection (or another process's lock) for as long as the
+// caller allowed.
 func fail(op string, err error) error {
 	switch {
-	case isBusy(err):
+	case isBusy(err) || errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("store: %s: %w: %w", op, run.ErrBusy, err)
 	case isFull(err):
 		return fmt.Errorf("store: %s: %w: %w", op, run.ErrFull, err)

@@ -340,3 +340,28 @@ func TestIsBusy(t *testing.T) {
 		}
 	}
 }
+
+// TestWaitingTooLongIsBusy: a write that waits behind the one write
+// connection until its caller's deadline runs out says the database is
+// busy (503, try again), not that something broke.
+func TestWaitingTooLongIsBusy(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTest(t)
+	// Hold the only write connection, as a long write would.
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	err = db.CreateRun(short, &run.Run{ID: "queued", Created: time.Now()})
+	if !errors.Is(err, run.ErrBusy) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("CreateRun behind a held write = %v; want run.ErrBusy over the deadline", err)
+	}
+	canceled, stop := context.WithCancel(ctx)
+	stop()
+	if err := db.CreateRun(canceled, &run.Run{ID: "gone", Created: time.Now()}); errors.Is(err, run.ErrBusy) {
+		t.Errorf("a canceled request reads busy: %v", err)
+	}
+}
