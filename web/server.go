@@ -42,6 +42,13 @@ type Config struct {
 	// PublicURL, when set, is the address people reach keycheck at
 	// (e.g. https://keycheck.example.com), used for permalinks in JSON.
 	PublicURL string
+	// StreamsPerIP and StreamsPerRun cap the open event streams (live
+	// updates) per client IP and per run; 0 is no cap.
+	StreamsPerIP  int
+	StreamsPerRun int
+	// RunsList is whether /runs lists the team's runs. Off, a run is seen
+	// only by whoever has its link.
+	RunsList bool
 	// Version is shown in /healthz.
 	Version string
 }

@@ -33,8 +33,15 @@ type serveConfig struct {
 	PublicURL       string
 	LivePerHour     int
 	ChecksPerMinute int
-	LogLevel        slog.Level
-	LogFormat       string
+	// StreamsPerIP and StreamsPerRun cap the open event streams; 0 is no
+	// cap.
+	StreamsPerIP  int
+	StreamsPerRun int
+	// RunsList is whether /runs lists the team's runs; off makes a run's
+	// URL a capability.
+	RunsList  bool
+	LogLevel  slog.Level
+	LogFormat string
 	// SessionKeys come from KEYCHECK_SESSION_KEYS only: a flag would show
 	// them in ps.
 	SessionKeys [][]byte
@@ -89,7 +96,7 @@ func parseServe(args []string, stderr io.Writer, getenv func(string) string) (se
 	fs := flag.NewFlagSet("keycheck serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	e := &envFlags{fs: fs, getenv: getenv}
-	var proxies, level string
+	var proxies, level, runsList string
 	e.str(&cfg.Addr, "addr", "KEYCHECK_ADDR", "127.0.0.1:8080", "address to listen on")
 	e.str(&cfg.DB, "db", "KEYCHECK_DB", "keycheck.db", "SQLite database file")
 	e.dur(&cfg.Retention, "retention", "KEYCHECK_RETENTION", 30*24*time.Hour, "delete runs older than this")
@@ -104,6 +111,9 @@ func parseServe(args []string, stderr io.Writer, getenv func(string) string) (se
 	e.str(&cfg.PublicURL, "public-url", "KEYCHECK_PUBLIC_URL", "", "address people reach keycheck at, for permalinks in JSON")
 	e.integer(&cfg.LivePerHour, "live-per-hour", "KEYCHECK_LIVE_PER_HOUR", 20, "live tests per session per hour (3x per client IP); 0 disables")
 	e.integer(&cfg.ChecksPerMinute, "checks-per-minute", "KEYCHECK_CHECKS_PER_MINUTE", 600, "checks per client IP per minute; 0 disables")
+	e.integer(&cfg.StreamsPerIP, "streams-per-ip", "KEYCHECK_STREAMS_PER_IP", 20, "open live-update streams per client IP; 0 disables the cap")
+	e.integer(&cfg.StreamsPerRun, "streams-per-run", "KEYCHECK_STREAMS_PER_RUN", 200, "open live-update streams per run; 0 disables the cap")
+	e.str(&runsList, "runs-list", "KEYCHECK_RUNS_LIST", "on", "on: /runs lists every run; off: only a run's link opens it")
 	e.str(&level, "log-level", "KEYCHECK_LOG_LEVEL", "info", "debug, info, warn or error")
 	e.str(&cfg.LogFormat, "log-format", "KEYCHECK_LOG_FORMAT", "text", "text or json")
 	if err := fs.Parse(args); err != nil {
@@ -111,6 +121,12 @@ func parseServe(args []string, stderr io.Writer, getenv func(string) string) (se
 	}
 	if fs.NArg() > 0 {
 		e.errs = append(e.errs, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
+	}
+	switch runsList {
+	case "on", "off":
+		cfg.RunsList = runsList == "on"
+	default:
+		e.errs = append(e.errs, fmt.Errorf("--runs-list: %q is not on or off", runsList))
 	}
 	errs := append(e.errs, cfg.finish(level, proxies, getenv("KEYCHECK_SESSION_KEYS"))...)
 	return cfg, errors.Join(errs...)
@@ -145,6 +161,9 @@ func (cfg *serveConfig) finish(level, proxies, sessionKeys string) []error {
 	}
 	if cfg.KeyTTL <= 0 {
 		errs = append(errs, errors.New("--key-ttl must be above zero"))
+	}
+	if cfg.StreamsPerIP < 0 || cfg.StreamsPerRun < 0 {
+		errs = append(errs, errors.New("--streams-per-ip and --streams-per-run must be 0 (no cap) or more"))
 	}
 	return errs
 }

@@ -116,6 +116,9 @@ func newApp(ctx context.Context, cfg serveConfig, log *slog.Logger) (*app, error
 		LivePerHour:     cfg.LivePerHour,
 		ChecksPerMinute: cfg.ChecksPerMinute,
 		PublicURL:       cfg.PublicURL,
+		StreamsPerIP:    cfg.StreamsPerIP,
+		StreamsPerRun:   cfg.StreamsPerRun,
+		RunsList:        cfg.RunsList,
 		Version:         version,
 	}, log, db, a.runner, a.keys, nil)
 	if err != nil {
