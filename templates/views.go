@@ -21,6 +21,9 @@ type Page struct {
 	Description string
 	// Nav names the current section: "check" or "runs".
 	Nav string
+	// RunsListOff hides every link to the team's list of runs, which
+	// answers 404 when keycheck runs with --runs-list off.
+	RunsListOff bool
 	// CSRF is the token for forms and htmx requests.
 	CSRF string
 	// Name is the person's display name.
