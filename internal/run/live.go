@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strconv"
 	"sync"
 	"time"
 
@@ -13,7 +14,9 @@ import (
 
 // Provider is what the live test needs of HiAPI, as plain answers: the
 // HiAPI client satisfies it through a small adapter, tests with a fake.
-// No method may retry a task creation: it spends credits.
+// No method may retry a task creation: it spends credits. Every method
+// returns by ctx's deadline, waits between retries included, and reports
+// a deadline that cut it short as checks.AnswerTimeout.
 type Provider interface {
 	// Probe asks HiAPI whether it accepts the key, for free.
 	Probe(ctx context.Context, key string) checks.Answer
@@ -40,7 +43,10 @@ type LiveConfig struct {
 	// is the top cause of HiAPI's 429s.
 	PollEvery time.Duration
 	PollMax   time.Duration
-	// Timeout bounds the polling (default 180 s, as HiAPI's own skill).
+	// Timeout is the deadline of the whole test (default 180 s, as HiAPI's
+	// own skill): the probe, the task's creation and the polling, with every
+	// wait between them, Retry-After included. A step the deadline cuts
+	// short reads unknown, never fail.
 	Timeout time.Duration
 }
 
@@ -232,12 +238,19 @@ type tester struct {
 	save func(*Run)
 }
 
+// test runs the steps under one deadline, the live test's time-out, so
+// no answer, retry or Retry-After keeps the key in memory and the run
+// "running" past it. ctx ending is keycheck stopping (the run is
+// interrupted); the deadline passing is an answer that came too late (the
+// step reads unknown).
 func (t tester) test(ctx context.Context, r *Run, key string) {
 	if r.Live != LiveRunning {
 		r.beginLive()
 		t.save(r)
 	}
-	answer := t.p.Probe(ctx, key)
+	dctx, cancel := context.WithTimeout(ctx, t.cfg.Timeout)
+	defer cancel()
+	answer := t.p.Probe(dctx, key)
 	answer.BaseURL = t.cfg.BaseURL
 	if ctx.Err() != nil {
 		t.interrupt(r)
@@ -251,10 +264,21 @@ func (t tester) test(ctx context.Context, r *Run, key string) {
 		t.end(r)
 		return
 	}
+	if dctx.Err() != nil {
+		// Nothing is sent: a task created now would spend credits with no
+		// time left to wait for it.
+		late := live(checks.StepModel, checks.StatusUnknown, "Not run: the live test's "+
+			strconv.FormatFloat(t.cfg.Timeout.Seconds(), 'f', -1, 64)+" s ran out before the test task was created, so nothing was spent.")
+		late.Fix = "Run the live test again."
+		r.SetStep(late)
+		r.SetStep(skipped(checks.StepResult, "Skipped: no test task was created."))
+		t.end(r)
+		return
+	}
 	r.SetStep(live(checks.StepModel, checks.StatusRunning, "Creating one test task with "+r.Model+"…"))
 	t.save(r)
 
-	taskID, answer := t.p.CreateTask(ctx, key, r.Model, r.Prompt)
+	taskID, answer := t.p.CreateTask(dctx, key, r.Model, r.Prompt)
 	answer.BaseURL = t.cfg.BaseURL
 	if ctx.Err() != nil && taskID == "" {
 		t.interrupt(r)
@@ -273,7 +297,7 @@ func (t tester) test(ctx context.Context, r *Run, key string) {
 	r.SetStep(running)
 	t.save(r)
 
-	res, ok := t.poll(ctx, r, key, taskID)
+	res, ok := t.poll(ctx, dctx, r, key, taskID)
 	if !ok {
 		t.interrupt(r)
 		return
@@ -282,28 +306,25 @@ func (t tester) test(ctx context.Context, r *Run, key string) {
 	t.end(r)
 }
 
-// poll reads the task until it ends, the time runs out, or keycheck
-// stops; ok is false in the last case. It waits PollEvery, backing off to
-// PollMax, and longer when HiAPI sends Retry-After; it never polls faster
-// than MinPoll.
-func (t tester) poll(ctx context.Context, r *Run, key, taskID string) (res checks.Result, ok bool) {
+// poll reads the task until it ends, the test's deadline (dctx) passes,
+// or keycheck stops (ctx); ok is false in the last case. It waits
+// PollEvery, backing off to PollMax, and longer when HiAPI sends
+// Retry-After; it never polls faster than MinPoll. The deadline bounds the
+// waits and the polls alike: a poll that hangs must not outlive it either.
+func (t tester) poll(ctx, dctx context.Context, r *Run, key, taskID string) (res checks.Result, ok bool) {
 	start := time.Now()
-	// The time-out bounds the waits and the polls alike: a poll that hangs
-	// must not outlive it either.
-	pctx, cancel := context.WithTimeout(ctx, t.cfg.Timeout)
-	defer cancel()
 	delay := t.cfg.PollEvery
 	last := checks.TaskView{TaskID: taskID, Status: "queued"}
 	var lastAnswer checks.Answer
 	for {
-		if wait.For(pctx, delay) != nil {
+		if wait.For(dctx, delay) != nil {
 			if ctx.Err() != nil {
 				return checks.Result{}, false
 			}
 			return t.timedOut(last, lastAnswer, time.Since(start)), true
 		}
 
-		task, answer, ok := t.p.GetTask(pctx, key, taskID)
+		task, answer, ok := t.p.GetTask(dctx, key, taskID)
 		lastAnswer = answer
 		delay = min(t.cfg.PollMax, delay+delay/4)
 		if !ok {

@@ -64,10 +64,14 @@ func (p *fakeProvider) counts() (creates int, polls []time.Time) {
 
 const testTask = "tk-hiapi-01HZTQ8BX2N3GM3YFK4Z9D7VQR"
 
-// untilCanceled answers as HiAPI's client does when keycheck stops before
-// the answer came: it blocks until ctx ends.
-func untilCanceled(ctx context.Context) checks.Answer {
+// noAnswer answers as HiAPI's client does when no answer comes: it blocks
+// until ctx ends, and says whether keycheck stopped (canceled) or the live
+// test's deadline passed (timeout).
+func noAnswer(ctx context.Context) checks.Answer {
 	<-ctx.Done()
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return checks.Answer{Kind: checks.AnswerTimeout, Message: "no answer within the time limit"}
+	}
 	return checks.Answer{Kind: checks.AnswerCanceled, Message: "canceled before HiAPI answered"}
 }
 
@@ -409,13 +413,13 @@ func TestLiveInterrupted(t *testing.T) {
 	}{
 		{
 			name:     "during the probe: no task can exist",
-			provider: &fakeProvider{ProbeFn: untilCanceled},
+			provider: &fakeProvider{ProbeFn: noAnswer},
 			auth:     unknown(running, rerun), model: unknown(pending, rerun), result: unknown(pending, rerun),
 		},
 		{
 			name: "during the create: the task may exist, its id unknown",
 			provider: &fakeProvider{CreateFn: func(ctx context.Context) (string, checks.Answer) {
-				return "", untilCanceled(ctx)
+				return "", noAnswer(ctx)
 			}},
 			auth: pass, model: unknown(running+mayStill, newest), result: unknown(pending+mayStill, newest),
 			creates: 1,
@@ -502,7 +506,7 @@ func TestStartAfterShutdown(t *testing.T) {
 func TestShutdownGivesUpSaving(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := newMemStore(newRun("r1"))
-		lr := NewRunner(s, &fakeProvider{ProbeFn: untilCanceled}, LiveConfig{}, quietLog(), nil)
+		lr := NewRunner(s, &fakeProvider{ProbeFn: noAnswer}, LiveConfig{}, quietLog(), nil)
 		if err := lr.Start("r1", "sk-key"); err != nil {
 			t.Fatal(err)
 		}
