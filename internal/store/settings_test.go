@@ -24,31 +24,23 @@ func TestSettings(t *testing.T) {
 	}
 }
 
+// TestSettingsFirstWriterWins: requests racing to generate a secret all
+// end up using the one stored first, and a restart keeps it. (Servers
+// starting at once on one file cannot race: Open is exclusive.)
 func TestSettingsFirstWriterWins(t *testing.T) {
-	// Servers starting at once on one file, each generating its own secret,
-	// must all end up using the same one.
 	ctx := context.Background()
-	first, path := openTest(t)
-	dbs := []*DB{first}
-	for range 3 {
-		db, err := Open(ctx, path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		dbs = append(dbs, db)
-	}
+	db, path := openTest(t)
 	const n = 40
 	got := make([]string, n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			got[i], errs[i] = dbs[i%len(dbs)].PutSettingIfAbsent(ctx, "session_key", fmt.Sprintf("secret-%d", i))
+			got[i], errs[i] = db.PutSettingIfAbsent(ctx, "session_key", fmt.Sprintf("secret-%d", i))
 		})
 	}
 	wg.Wait()
-	stored, _, err := first.Setting(ctx, "session_key")
+	stored, _, err := db.Setting(ctx, "session_key")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,5 +48,14 @@ func TestSettingsFirstWriterWins(t *testing.T) {
 		if errs[i] != nil || got[i] != stored {
 			t.Errorf("writer %d got %q, %v; the stored value is %q", i, got[i], errs[i], stored)
 		}
+	}
+	db.Close()
+	again, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if v, err := again.PutSettingIfAbsent(ctx, "session_key", "after a restart"); v != stored || err != nil {
+		t.Errorf("after a restart = %q, %v; want %q kept", v, err, stored)
 	}
 }

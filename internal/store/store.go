@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"runtime"
 	"strings"
 	"time"
@@ -45,6 +46,12 @@ type DB struct {
 	// getVersion reads only a run's last update (RunUpdated), so a cache
 	// above the store can tell whether its copy is current.
 	getVersion *sql.Stmt
+	// lock is held for the DB's life, so no other keycheck opens the file
+	// (see lock). path and opened are the file and its identity at open,
+	// for Ping.
+	lock   *os.File
+	path   string
+	opened os.FileInfo
 }
 
 // busyTimeout is how long a connection waits for another process's lock.
@@ -63,12 +70,16 @@ var pragmas = []string{
 
 // Open opens the database file at path, creating it if needed, and brings
 // its schema up to date. path must name a file: an in-memory database would
-// not be shared between the read and write connections.
+// not be shared between the read and write connections. The file is
+// keycheck's alone until Close: while a DB holds it, another Open of it, in
+// this process or another, returns an error wrapping ErrInUse. (A program
+// that bypasses the store, such as the sqlite3 shell, is not stopped: it
+// meets SQLite's own locks.)
 func Open(ctx context.Context, path string) (*DB, error) {
 	if path == "" || strings.HasPrefix(path, ":memory:") || strings.HasPrefix(path, "file:") || strings.Contains(path, "?") {
 		return nil, fmt.Errorf("store: open %q: want a plain file path", path)
 	}
-	db := &DB{}
+	db := &DB{path: path}
 	if err := db.open(ctx, path); err != nil {
 		db.closeOpened()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -78,7 +89,12 @@ func Open(ctx context.Context, path string) (*DB, error) {
 
 // open opens the connections and prepares the statements, in order; on an
 // error, what it opened is left for closeOpened.
-func (db *DB) open(ctx context.Context, path string) error {
+func (db *DB) open(ctx context.Context, path string) (err error) {
+	// The lock comes first: nothing may touch a file another keycheck
+	// holds, not even to turn WAL on or migrate.
+	if db.lock, err = lock(path); err != nil {
+		return err
+	}
 	q := url.Values{"_pragma": pragmas}
 	q.Set("_txlock", "immediate")
 	w, err := sql.Open("sqlite", path+"?"+q.Encode())
@@ -97,6 +113,9 @@ func (db *DB) open(ctx context.Context, path string) error {
 		return err
 	}
 	if err := db.migrate(ctx, migrationFS); err != nil {
+		return err
+	}
+	if db.opened, err = os.Stat(path); err != nil {
 		return err
 	}
 
@@ -129,6 +148,9 @@ func (db *DB) closeOpened() {
 		if c != nil {
 			c.Close()
 		}
+	}
+	if db.lock != nil {
+		db.lock.Close()
 	}
 }
 
@@ -169,14 +191,21 @@ func (db *DB) Close() error {
 	// https://sqlite.org/lang_analyze.html#pragopt.
 	_, _ = db.write.Exec("PRAGMA optimize")
 	werr := db.write.Close()
-	if err := errors.Join(serr, rerr, werr); err != nil {
+	// Last: the file is free for another keycheck only once this one is
+	// done with it.
+	lerr := db.lock.Close()
+	if err := errors.Join(serr, rerr, werr, lerr); err != nil {
 		return fmt.Errorf("store: close: %w", err)
 	}
 	return nil
 }
 
-// Ping reports whether the database answers a query, for /healthz.
+// Ping reports whether the database answers a query, and whether its file
+// is still the one opened, for /healthz.
 func (db *DB) Ping(ctx context.Context) error {
+	if err := checkFile(db.path, db.opened); err != nil {
+		return fail("ping", err)
+	}
 	var one int
 	if err := db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
 		return fail("ping", err)

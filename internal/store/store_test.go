@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -30,16 +32,42 @@ func openTest(t testing.TB) (*DB, string) {
 	return db, path
 }
 
-// openTwo opens two handles on one fresh file, as two processes would.
-func openTwo(t testing.TB) (a, b *DB) {
+// rawDB opens the file as a program that bypasses the store does (the
+// sqlite3 shell, a script): the store's lock does not stop it, SQLite's own
+// locks do. Its writes stand for another process's, which a cache above the
+// store must still see (RunUpdated).
+func rawDB(t testing.TB, path string) *sql.DB {
 	t.Helper()
-	a, path := openTest(t)
-	b, err := Open(context.Background(), path)
+	q := url.Values{"_pragma": pragmas}
+	q.Set("_txlock", "immediate")
+	raw, err := sql.Open("sqlite", path+"?"+q.Encode())
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { b.Close() })
-	return a, b
+	t.Cleanup(func() { raw.Close() })
+	return raw
+}
+
+// rawUpdate stores r over its run through raw, with the store's own SQL,
+// as another program would write it.
+func rawUpdate(t testing.TB, raw *sql.DB, r *run.Run) {
+	t.Helper()
+	ctx := context.Background()
+	steps, err := encode(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := raw.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if err := updateRun(ctx, tx, r, steps); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // countRuns counts the stored runs, straight from the file.
@@ -202,14 +230,15 @@ func TestMigrationsIdempotent(t *testing.T) {
 	}
 }
 
+// TestConcurrentOpen: of servers starting at once on a new file, one gets
+// it, with the schema applied once; every other is refused, naming the
+// file, until the first closes it.
 func TestConcurrentOpen(t *testing.T) {
-	// Servers starting at once on a new file all get the schema, once. The
-	// race is at the file's first switch to WAL, so it takes a few rounds.
 	want, err := migrations(migrationFS)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for round := range 20 {
+	for round := range 5 {
 		path := filepath.Join(t.TempDir(), "keycheck.db")
 		var wg sync.WaitGroup
 		dbs := make([]*DB, 8)
@@ -218,21 +247,76 @@ func TestConcurrentOpen(t *testing.T) {
 			wg.Go(func() { dbs[i], errs[i] = Open(context.Background(), path) })
 		}
 		wg.Wait()
+		var winner *DB
 		for i, err := range errs {
-			if err != nil {
-				t.Fatalf("round %d, open %d: %v", round, i, err)
+			switch {
+			case err == nil && winner == nil:
+				winner = dbs[i]
+			case err == nil:
+				t.Errorf("round %d: a second Open of one file succeeded", round)
+				dbs[i].Close()
+			case !errors.Is(err, ErrInUse) || !strings.Contains(err.Error(), path):
+				t.Errorf("round %d, open %d: %v; want ErrInUse naming %s", round, i, err, path)
 			}
 		}
+		if winner == nil {
+			t.Fatalf("round %d: no Open succeeded", round)
+		}
 		var n int
-		if err := dbs[0].read.QueryRow("SELECT count(*) FROM schema_migrations").Scan(&n); err != nil {
+		if err := winner.read.QueryRow("SELECT count(*) FROM schema_migrations").Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		if n != len(want) {
 			t.Errorf("round %d: %d migrations recorded, want %d", round, n, len(want))
 		}
-		for _, db := range dbs {
-			db.Close()
+		winner.Close()
+		again, err := Open(context.Background(), path)
+		if err != nil {
+			t.Fatalf("round %d: Open after the holder closed: %v", round, err)
 		}
+		again.Close()
+	}
+}
+
+// TestOpenIsExclusive: while a DB holds a file, a second Open of it, by
+// its path or through a symlink, is refused with an error that names the
+// file and says what to do; the first works on; once it closes, the file
+// opens again.
+func TestOpenIsExclusive(t *testing.T) {
+	ctx := context.Background()
+	first, path := openTest(t)
+	link := filepath.Join(t.TempDir(), "link.db")
+	if err := os.Symlink(path, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{path, link, filepath.Join(filepath.Dir(path), ".", "keycheck.db")} {
+		db, err := Open(ctx, p)
+		if err == nil {
+			db.Close()
+			t.Fatalf("a second Open of %s succeeded while the first holds it", p)
+		}
+		for _, want := range []string{path, "another keycheck is using this database file", "--db", "PostgreSQL"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("Open(%s) = %q; want it to say %q", p, err, want)
+			}
+		}
+		if !errors.Is(err, ErrInUse) {
+			t.Errorf("Open(%s) = %v; want ErrInUse", p, err)
+		}
+	}
+	if err := first.CreateRun(ctx, fullRun("r1", t0)); err != nil {
+		t.Fatalf("the holder cannot write after refused opens: %v", err)
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	second, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open after Close: %v", err)
+	}
+	defer second.Close()
+	if _, err := second.GetRun(ctx, "r1"); err != nil {
+		t.Errorf("the run written before the handover: %v", err)
 	}
 }
 
@@ -306,6 +390,48 @@ func TestPing(t *testing.T) {
 	db.Close()
 	if err := db.Ping(context.Background()); err == nil {
 		t.Error("Ping on a closed database succeeded")
+	}
+}
+
+// TestPingSeesTheFileGo: a database file deleted, moved or replaced under
+// a running keycheck still answers queries (SQLite keeps the old file
+// open), so Ping compares the file at the path with the one opened.
+func TestPingSeesTheFileGo(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name   string
+		change func(t *testing.T, path string)
+		want   string
+	}{
+		{"deleted", func(t *testing.T, path string) {
+			if err := os.Remove(path); err != nil {
+				t.Fatal(err)
+			}
+		}, "was deleted or moved"},
+		{"moved", func(t *testing.T, path string) {
+			if err := os.Rename(path, path+".old"); err != nil {
+				t.Fatal(err)
+			}
+		}, "was deleted or moved"},
+		{"replaced", func(t *testing.T, path string) {
+			other := filepath.Join(t.TempDir(), "other.db")
+			if err := os.WriteFile(other, nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Rename(other, path); err != nil {
+				t.Fatal(err)
+			}
+		}, "was replaced"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db, path := openTest(t)
+			tt.change(t, path)
+			err := db.Ping(ctx)
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), path) {
+				t.Errorf("Ping after the file was %s = %v; want it to say %q and name %s", tt.name, err, tt.want, path)
+			}
+		})
 	}
 }
 
