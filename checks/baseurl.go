@@ -220,7 +220,7 @@ func judgeScheme(st *state, u string, f *findings) (p urlParts, hostShown string
 		f.add(StatusFail, "Uses http://: the key would travel unencrypted, and when the server redirects to https many clients drop the Authorization header or turn the POST into a GET.", "Use https://: https://api.hiapi.ai/v1 (or https://api.hiapi.ai).")
 	case p.scheme != "https":
 		sc := "an unknown scheme"
-		if len(p.scheme) <= 8 && st.safeLower(p.scheme) {
+		if len(p.scheme) <= 8 && st.safe(p.scheme) {
 			sc = "‘" + Visible(p.scheme) + "://’"
 		}
 		f.add(StatusFail, "Uses "+sc+", not https://.", "Use https://api.hiapi.ai/v1 (or https://api.hiapi.ai).")
@@ -232,7 +232,7 @@ func judgeScheme(st *state, u string, f *findings) (p urlParts, hostShown string
 // fallback: the one rule for showing a host, in the base URL step and in
 // the header step's note on a curl command's URL.
 func shownHost(st *state, host, fallback string) string {
-	if host != "" && len(host) <= 100 && hostChars(host) && st.safeLower(host) {
+	if host != "" && len(host) <= 100 && hostChars(host) && st.safe(host) {
 		return host
 	}
 	return fallback

@@ -56,3 +56,33 @@ func BenchmarkCheckTypical(b *testing.B) {
 		Check(in)
 	}
 }
+
+// BenchmarkNewSecret is the cost of the one rule for each key: every
+// request that checks a field, and every call to HiAPI, makes one.
+func BenchmarkNewSecret(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		NewSecret(goodKey)
+	}
+}
+
+// BenchmarkSecretRedact searches a provider's message of 300 characters
+// that echoes a piece of the key.
+func BenchmarkSecretRedact(b *testing.B) {
+	s := NewSecret(goodKey)
+	msg := strings.Repeat("Incorrect API key provided. ", 9) + goodKey[:30] + "****" + goodKey[len(goodKey)-4:]
+	b.ReportAllocs()
+	for b.Loop() {
+		s.Redact(msg)
+	}
+}
+
+// BenchmarkFieldHoldingKey is what the as-you-type check adds to each
+// keystroke: the fields a form posts, against the key.
+func BenchmarkFieldHoldingKey(b *testing.B) {
+	fields := []Field{{"var_name", "HIAPI_API_KEY"}, {"model", "gpt-image-2"}, {"prompt", "a red apple on a white table"}, {"expected_last4", "wxyz"}}
+	b.ReportAllocs()
+	for b.Loop() {
+		FieldHoldingKey(goodKey+"\n", fields...)
+	}
+}

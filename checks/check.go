@@ -62,6 +62,9 @@ type state struct {
 	// name is the variable the commands in fixes refer to: the VarName given,
 	// when it is a valid name that is not part of the key, else HIAPI_API_KEY.
 	name string
+	// secret finds the key's pieces in what a step would show. It is made
+	// on first use: a clean key alone never needs it.
+	secret *Secret
 }
 
 func newState(in *Input) *state {
@@ -74,20 +77,20 @@ func newState(in *Input) *state {
 }
 
 // safe reports whether s, a piece of the input such as a variable name or
-// a host, may be shown: it must not look like a key, nor share 8
-// characters with the key (without its wrappers) or the key inside base64.
-// Wrapper text ("Bearer", a variable name) is not secret.
+// a host, may be shown: it must not look like a key, nor show a piece of
+// the key (the Secret rule: 8 characters in a row in any case, or the key
+// encoded). Wrapper text ("Bearer", a variable name) is not secret.
 func (st *state) safe(s string) bool {
-	k := &st.key
-	return !keyLike(s) && !overlaps(s, k.core) && !overlaps(s, k.decoded)
-}
-
-// safeLower is safe for text that was lower-cased (a URL's host and
-// scheme): it must not share 8 characters with the key in any letter case
-// either, or a host made of the key would show it, lower-cased.
-func (st *state) safeLower(s string) bool {
-	k := &st.key
-	return st.safe(s) && !overlapsFold(s, k.core) && !overlapsFold(s, k.decoded)
+	if keyLike(s) {
+		return false
+	}
+	if len(s) < Window {
+		return true
+	}
+	if st.secret == nil {
+		st.secret = st.key.secret()
+	}
+	return !st.secret.In(s)
 }
 
 // cmd rewrites a fix so its commands use the variable the person's code

@@ -272,12 +272,12 @@ func curlURLNote(st *state, url string, headers []shellWord) string {
 		return ""
 	}
 	host := shownHost(st, p.host, "another host")
-	if overlapsAny(p.host, headers) {
+	if wordsSecret(headers).In(p.host) {
 		host = "another host"
 	}
 	if p.host == hiapiHost {
 		scheme := p.scheme
-		if len(scheme) > 8 || !st.safeLower(scheme) {
+		if len(scheme) > 8 || !st.safe(scheme) {
 			scheme = "another scheme"
 		}
 		return "The command calls " + hiapiHost + " over " + scheme + ", not https (see the base URL step)."
@@ -288,13 +288,14 @@ func curlURLNote(st *state, url string, headers []shellWord) string {
 	return "The command calls " + host + ", not " + hiapiHost + ": see the base URL step."
 }
 
-func overlapsAny(s string, words []shellWord) bool {
-	for _, w := range words {
-		if overlaps(s, w.text) {
-			return true
-		}
+// wordsSecret finds the pieces of the command's header values, which may
+// hold a key other than the one pasted as the key.
+func wordsSecret(words []shellWord) *Secret {
+	texts := make([]string, len(words))
+	for i, w := range words {
+		texts[i] = w.text
 	}
-	return false
+	return NewSecret(texts...)
 }
 
 // checkAuthHeader judges the key header: its name, the end of its value,

@@ -42,6 +42,39 @@ func (k *keyInfo) analyse(raw string) {
 	k.decodeBase64()
 }
 
+// secret is the Secret of the key as the steps read it: without its
+// wrappers, and decoded from base64 when it is base64. A key that is only a
+// variable's name ($HIAPI_API_KEY) holds no secret, so any text may show
+// it: refusing a variable name equal to it would refuse the very mistake
+// the characters step explains.
+func (k *keyInfo) secret() *Secret {
+	if isVarReference(k.core) {
+		return &Secret{}
+	}
+	return NewSecret(k.core, k.decoded)
+}
+
+// isVarReference reports text that is only a reference to a variable, in
+// shell, cmd or PowerShell syntax: $NAME, ${NAME}, %NAME% or $env:NAME. A
+// default (${NAME:-...}) or a name that looks like a key does not count:
+// either may be a real key.
+func isVarReference(s string) bool {
+	var name string
+	switch {
+	case len(s) > 3 && s[:2] == "${" && s[len(s)-1] == '}':
+		name = s[2 : len(s)-1]
+	case len(s) > 5 && strings.EqualFold(s[:5], "$env:"):
+		name = s[5:]
+	case len(s) > 1 && s[0] == '$':
+		name = s[1:]
+	case len(s) > 2 && s[0] == '%' && s[len(s)-1] == '%':
+		name = s[1 : len(s)-1]
+	default:
+		return false
+	}
+	return isVarName(name) && !keyLike(name)
+}
+
 // trimmed is the key without surrounding invisible characters.
 func (k *keyInfo) trimmed() string { return k.raw[k.lo:k.hi] }
 

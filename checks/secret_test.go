@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 const canary = "sk-CANARYkey0123456789abcdefGHIJKLmnopqrstuv"
@@ -96,4 +97,115 @@ func FuzzSecret(f *testing.F) {
 			t.Fatalf("Redact(%q) = %q still shows the key", text, red)
 		}
 	})
+}
+
+// TestSecretRuns is the table the two overlap rules had before Secret
+// replaced them: a shared run of Window bytes in any letter case.
+func TestSecretRuns(t *testing.T) {
+	cases := []struct {
+		text, key string
+		want      bool
+	}{
+		{"abcdefgh", "xxabcdefghxx", true},
+		{"abcdefg", "abcdefgh", false},
+		{"HIAPI_API_KEY", "sk-abcdefghijkl", false},
+		{"zzzzabcdefghzz", "abcdefgh", true},
+		{"", "abcdefgh", false},
+		{"ааааааааа", "xаааааааа", true},
+		{"sc2wd8f2qnfh.example.com", "sk-bPlNFGdSC2wd8f2QnFhk5A84", true},
+		{"abcdefgh", "xxABCDEFGHxx", true},
+		{"abcdefg.example.com", "ABCDEFG", false},
+		{"api.hiapi.ai", "sk-" + randKey(1, 48), false},
+		{"abcdefgh", "abcdefgX", false},
+		{strings.Repeat("a", 200) + "zyxwvuts", "ZYXWVUTS", true},
+		{"HIAPI_API_KEY", "sk-" + strings.ToLower(randKey(2, 20)) + "hiapi_api_key", true},
+		{"UC1DQU5BUllrZXkw", "sk-CANARYkey0", true}, // base64, from the key's second byte
+	}
+	for _, c := range cases {
+		if got := NewSecret(c.key).In(c.text); got != c.want {
+			t.Errorf("NewSecret(%q).In(%q) = %v", c.key, c.text, got)
+		}
+	}
+}
+
+// TestSecretLanes checks the functions that look at eight bytes at once
+// against a byte at a time, for every byte value in every lane.
+func TestSecretLanes(t *testing.T) {
+	fold := func(c byte) byte {
+		if c >= 'A' && c <= 'Z' {
+			return c + 'a' - 'A'
+		}
+		return c
+	}
+	norm := func(c byte) byte {
+		switch c {
+		case '-':
+			return '+'
+		case '_':
+			return '/'
+		}
+		return c
+	}
+	for lane := range 8 {
+		for c := range 256 {
+			for _, fill := range []byte{0, 'A', 'z', '-', '_', 0x80, 0xff} {
+				var in, wantFold, wantNorm [8]byte
+				for i := range in {
+					in[i] = fill
+				}
+				in[lane] = byte(c)
+				for i, b := range in {
+					wantFold[i], wantNorm[i] = fold(b), norm(b)
+				}
+				v := load8(string(in[:]), 0)
+				if got := fold8(v); got != load8(string(wantFold[:]), 0) {
+					t.Fatalf("fold8(% x) = %016x, want % x", in, got, wantFold)
+				}
+				if got := norm8(v); got != load8(string(wantNorm[:]), 0) {
+					t.Fatalf("norm8(% x) = %016x, want % x", in, got, wantNorm)
+				}
+			}
+		}
+	}
+}
+
+// TestSecretHex finds the key hex-encoded at any alignment, in either
+// case, inside a longer run of hex digits.
+func TestSecretHex(t *testing.T) {
+	s := NewSecret(canary)
+	h := hex.EncodeToString([]byte(canary[9:17]))
+	for _, text := range []string{h, "0" + h, "deadbeef" + strings.ToUpper(h) + "f", "id=" + h + ";"} {
+		if !s.In(text) {
+			t.Errorf("In(%q) = false", text)
+		}
+	}
+	if s.In(h[:15]) || s.In(h[1:]) {
+		t.Error("a hex run shorter than eight bytes of the key matched")
+	}
+	if s.In(strings.Repeat("f0e1d2c3b4a59687", 8)) {
+		t.Error("hex that is not the key matched")
+	}
+}
+
+func TestSecretNilFindsNothing(t *testing.T) {
+	var s *Secret
+	if s.In(canary) || s.Redact(canary) != canary {
+		t.Error("a nil Secret found something")
+	}
+	if (&Secret{}).In(canary) {
+		t.Error("a zero Secret found something")
+	}
+}
+
+// TestSecretRedactWholeCharacters: a piece that starts or ends inside a
+// character takes the whole character, so what is left is still UTF-8.
+func TestSecretRedactWholeCharacters(t *testing.T) {
+	key := "sk-éééééééééé-end"
+	s := NewSecret(key)
+	for _, text := range []string{"x" + key[4:14] + "y", "é" + key[3:12] + "ü"} {
+		got := s.Redact(text)
+		if !utf8.ValidString(got) || s.In(got) || !strings.Contains(got, "‹key›") {
+			t.Errorf("Redact(%q) = %q", text, got)
+		}
+	}
 }
