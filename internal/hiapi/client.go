@@ -2,9 +2,12 @@
 // (list one task), creating a task, and reading a task.
 //
 // The key is passed to each call and never kept: not in the Client, not in
-// an error, not in a log. Every error is an *Error whose text is safe to
-// show. GETs are retried on 429, 503 and network errors; creating a task is
-// never retried, because it spends credits.
+// an error, not in a log. Every text an answer brings (message, code, type,
+// request id, task id, outputs, a page's title) has every piece of the key
+// masked by the rule of checks.Secret before it is cut short or returned.
+// Every error is an *Error whose text is safe to show. GETs are retried on
+// 429, 503 and network errors; creating a task is never retried, because it
+// spends credits.
 package hiapi
 
 import (
@@ -157,7 +160,7 @@ func New(baseURL string, opts Options) *Client {
 // Probe checks the key for free: GET /v1/tasks?page=1&size=1 lists the
 // account's newest task and spends no credits.
 func (c *Client) Probe(ctx context.Context, key string) (Reply, error) {
-	_, reply, err := c.do(ctx, http.MethodGet, "/v1/tasks", "page=1&size=1", key, nil)
+	_, reply, err := c.do(ctx, http.MethodGet, "/v1/tasks", "page=1&size=1", key, checks.NewSecret(key), nil)
 	return reply, err
 }
 
@@ -168,13 +171,14 @@ func (c *Client) CreateTask(ctx context.Context, key, model, prompt string) (str
 	if err != nil {
 		return "", Reply{BaseURL: c.base}, errorf(checks.AnswerRequest, "POST /v1/tasks", err, "cannot encode the request")
 	}
-	data, reply, err := c.do(ctx, http.MethodPost, "/v1/tasks", "", key, body)
+	sec := checks.NewSecret(key)
+	data, reply, err := c.do(ctx, http.MethodPost, "/v1/tasks", "", key, sec, body)
 	if err != nil {
 		return "", reply, err
 	}
 	id, ok := parseTaskID(data)
-	if masked := redact(id, key); masked != id {
-		id, ok = "", false // an id holding the key is no id
+	if sec.In(id) {
+		id, ok = "", false // an id holding a piece of the key is no id
 	}
 	if !ok {
 		e := errorf(checks.AnswerGarbled, "POST /v1/tasks", nil, "HiAPI answered %d without a usable taskId", reply.HTTPStatus)
@@ -186,21 +190,21 @@ func (c *Client) CreateTask(ctx context.Context, key, model, prompt string) (str
 
 // GetTask reads a task: GET /v1/tasks/{id}.
 func (c *Client) GetTask(ctx context.Context, key, id string) (Task, Reply, error) {
-	op := "GET /v1/tasks/" + clean(id, 128)
+	sec := checks.NewSecret(key)
+	op := "GET /v1/tasks/" + clean(sec, id, 128)
 	if strings.TrimSpace(id) == "" {
 		return Task{}, Reply{BaseURL: c.base}, errorf(checks.AnswerRequest, op, nil, "empty task id")
 	}
-	data, reply, err := c.do(ctx, http.MethodGet, "/v1/tasks/"+url.PathEscape(id), "", key, nil)
+	data, reply, err := c.do(ctx, http.MethodGet, "/v1/tasks/"+url.PathEscape(id), "", key, sec, nil)
 	if err != nil {
 		return Task{}, reply, err
 	}
-	t, perr := ParseTask(data)
+	t, perr := parseTask(data, sec)
 	if perr != nil {
 		e := errorf(checks.AnswerGarbled, op, perr, "HiAPI answered %d without a task", reply.HTTPStatus)
 		e.HTTPStatus, e.RequestID = reply.HTTPStatus, reply.RequestID
 		return Task{}, reply, e
 	}
-	t.redact(key)
 	if t.TaskID == "" {
 		t.TaskID = id
 	}
@@ -208,8 +212,9 @@ func (c *Client) GetTask(ctx context.Context, key, id string) (Task, Reply, erro
 }
 
 // do sends one request, retrying GETs, and returns the body of a success.
-// query is a raw query string.
-func (c *Client) do(ctx context.Context, method, path, query, key string, body []byte) ([]byte, Reply, error) {
+// query is a raw query string; sec finds the pieces of key in what comes
+// back.
+func (c *Client) do(ctx context.Context, method, path, query, key string, sec *checks.Secret, body []byte) ([]byte, Reply, error) {
 	op := method + " " + path
 	reply := Reply{BaseURL: c.base}
 	if c.baseErr != nil {
@@ -228,13 +233,12 @@ func (c *Client) do(ctx context.Context, method, path, query, key string, body [
 	}
 	for attempt := 0; ; attempt++ {
 		reply.Attempts = attempt + 1
-		data, e := c.once(ctx, method, target, key, body, &reply)
-		reply.RequestID = redact(reply.RequestID, key)
+		data, e := c.once(ctx, method, target, key, sec, body, &reply)
 		if e == nil {
 			return data, reply, nil
 		}
 		e.Op = op
-		e.redact(key)
+		e.redact(sec)
 		if attempt >= retries || !retryable(e) {
 			return nil, reply, e
 		}
@@ -253,8 +257,13 @@ func (c *Client) do(ctx context.Context, method, path, query, key string, body [
 }
 
 // once sends one attempt. On success it returns the body; reply is filled
-// from whatever answer came.
-func (c *Client) once(ctx context.Context, method, target, key string, body []byte, reply *Reply) ([]byte, *Error) {
+// from whatever answer came, with the pieces of the key sec finds masked.
+//
+// The Authorization header is a new string holding the key, made for each
+// attempt: Go strings cannot be wiped, so it lives until the collector
+// takes it, as the key passed in does; net/http copies it again into its
+// write buffer (and HTTP/2's header encoder into its own).
+func (c *Client) once(ctx context.Context, method, target, key string, sec *checks.Secret, body []byte, reply *Reply) ([]byte, *Error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	var rd io.Reader
@@ -273,16 +282,16 @@ func (c *Client) once(ctx context.Context, method, target, key string, body []by
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return nil, transportError(ctx, err)
+		return nil, transportError(ctx, err, sec)
 	}
 	defer resp.Body.Close()
 	reply.HTTPStatus = resp.StatusCode
-	reply.RequestID = headerRequestID(resp.Header)
+	reply.RequestID = headerRequestID(resp.Header, sec)
 	reply.RetryAfter, _ = parseRetryAfter(resp.Header.Get("Retry-After"), c.now())
 	reply.RateLimit = RateLimit{
 		Limit:     headerInt(resp.Header, "X-RateLimit-Limit"),
 		Remaining: headerInt(resp.Header, "X-RateLimit-Remaining"),
-		Reset:     clean(resp.Header.Get("X-RateLimit-Reset"), 40),
+		Reset:     clean(sec, resp.Header.Get("X-RateLimit-Reset"), 40),
 	}
 
 	tooLarge := func() *Error {
@@ -295,20 +304,20 @@ func (c *Client) once(ctx context.Context, method, target, key string, body []by
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
 	if err != nil {
-		e := transportError(ctx, err)
+		e := transportError(ctx, err, sec)
 		e.HTTPStatus, e.RequestID = resp.StatusCode, reply.RequestID
 		return nil, e
 	}
 	if int64(len(data)) > c.maxBody {
 		return nil, tooLarge()
 	}
-	if e := parseError(resp.StatusCode, resp.Header, data, c.now()); e != nil {
+	if e := parseError(resp.StatusCode, resp.Header, data, c.now(), sec); e != nil {
 		if e.RequestID != "" {
 			reply.RequestID = e.RequestID
 		}
 		return nil, e
 	}
-	if rid := requestIDInBody(data); rid != "" {
+	if rid := requestIDInBody(data, sec); rid != "" {
 		reply.RequestID = rid
 	}
 	return data, nil
@@ -336,7 +345,7 @@ func backoff(attempt int) time.Duration {
 
 // transportError classifies an error from sending a request or reading its
 // body.
-func transportError(ctx context.Context, err error) *Error {
+func transportError(ctx context.Context, err error, sec *checks.Secret) *Error {
 	var ue *url.Error
 	cause := err
 	if errors.As(err, &ue) {
@@ -348,7 +357,7 @@ func transportError(ctx context.Context, err error) *Error {
 	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
 		return errorf(checks.AnswerTimeout, "", err, "no answer within the time limit")
 	}
-	return errorf(checks.AnswerNetwork, "", err, "%s", clean(cause.Error(), 200))
+	return errorf(checks.AnswerNetwork, "", err, "%s", clean(sec, cause.Error(), 200))
 }
 
 func ctxError(op string, err error) *Error {
@@ -404,12 +413,12 @@ func parseTaskID(body []byte) (string, bool) {
 	return id, validTaskID(id)
 }
 
-func requestIDInBody(body []byte) string {
+func requestIDInBody(body []byte, sec *checks.Secret) string {
 	env, ok := parseEnvelope(body)
 	if !ok {
 		return ""
 	}
-	return clean(cmp.Or(scalar(env.RequestID), scalar(env.RequestID2)), 120)
+	return clean(sec, cmp.Or(scalar(env.RequestID), scalar(env.RequestID2)), 120)
 }
 
 func headerInt(h http.Header, k string) int {

@@ -10,8 +10,8 @@ import (
 )
 
 // Error is every error the client returns. Its fields and its Error string
-// are safe to show and store: they never hold the key (any echo of it in a
-// provider's message is masked).
+// are safe to show and store: they never hold a piece of the key (any echo
+// of one in a provider's answer is masked, by the rule of checks.Secret).
 type Error struct {
 	// Op is the request, e.g. "GET /v1/tasks".
 	Op string
@@ -120,26 +120,14 @@ func (e *Error) Answer() checks.Answer {
 	return a
 }
 
-// redact masks every copy of key in the error's provider-supplied text: a
-// gateway that echoes the key it refused must not make keycheck show it.
-func (e *Error) redact(key string) {
-	e.Code = redact(e.Code, key)
-	e.Type = redact(e.Type, key)
-	e.Message = redact(e.Message, key)
-	e.RequestID = redact(e.RequestID, key)
-}
-
-// minRedact is the shortest key masked in text. A shorter "key" (a single
-// character, a typo) would mangle every message while protecting nothing.
-const minRedact = 8
-
-func redact(s, key string) string {
-	for _, k := range []string{key, strings.TrimSpace(key)} {
-		if len(k) >= minRedact && strings.Contains(s, k) {
-			s = strings.ReplaceAll(s, k, "‹the key›")
-		}
-	}
-	return s
+// redact masks every piece of the key in the error's text once more, after
+// it is built: the parsers mask what they read before cutting it short,
+// and this catches what the client wrote itself (a network error's text).
+func (e *Error) redact(sec *checks.Secret) {
+	e.Code = sec.Redact(e.Code)
+	e.Type = sec.Redact(e.Type)
+	e.Message = sec.Redact(e.Message)
+	e.RequestID = sec.Redact(e.RequestID)
 }
 
 func errorf(kind checks.AnswerKind, op string, cause error, format string, args ...any) *Error {

@@ -71,24 +71,25 @@ func parseEnvelope(body []byte) (env envelope, ok bool) {
 // ParseError reads an answer's status, headers and body into an Error. It
 // returns nil when the answer is a success: a 2xx whose body is JSON and has
 // neither an "error" object nor a flat "code" outside 2xx. It never panics,
-// whatever the body.
+// whatever the body. It masks no key: the client's calls, which know the
+// key they sent, mask every piece of it.
 func ParseError(status int, header http.Header, body []byte) *Error {
-	return parseError(status, header, body, time.Now())
+	return parseError(status, header, body, time.Now(), nil)
 }
 
 // parseError is ParseError with the clock that reads an HTTP-date
-// Retry-After.
-func parseError(status int, header http.Header, body []byte, now time.Time) *Error {
+// Retry-After, masking the pieces of the key sec finds.
+func parseError(status int, header http.Header, body []byte, now time.Time, sec *checks.Secret) *Error {
 	e := &Error{Kind: checks.AnswerHTTP, HTTPStatus: status}
 	e.RetryAfter, _ = parseRetryAfter(header.Get("Retry-After"), now)
 	ok2xx := is2xx(status)
 	if env, isJSON := parseEnvelope(body); !isJSON {
-		e.readNotJSON(bytes.TrimSpace(body), header, ok2xx)
-	} else if !e.readJSON(env, ok2xx) {
+		e.readNotJSON(bytes.TrimSpace(body), header, ok2xx, sec)
+	} else if !e.readJSON(env, ok2xx, sec) {
 		return nil
 	}
 	if e.RequestID == "" {
-		e.RequestID = headerRequestID(header)
+		e.RequestID = headerRequestID(header, sec)
 	}
 	return e
 }
@@ -98,15 +99,15 @@ func is2xx(status int) bool { return status >= 200 && status < 300 }
 // readNotJSON describes a body that is not a JSON object: an error status
 // with no body, a page (a proxy's or a firewall's), or a success that makes
 // no sense.
-func (e *Error) readNotJSON(body []byte, header http.Header, ok2xx bool) {
+func (e *Error) readNotJSON(body []byte, header http.Header, ok2xx bool, sec *checks.Secret) {
 	switch {
 	case len(body) == 0 && !ok2xx:
-		e.Message = describeEmpty(e.HTTPStatus, header)
+		e.Message = describeEmpty(e.HTTPStatus, header, sec)
 	case looksHTML(body, header) || !ok2xx:
 		e.Kind = checks.AnswerNotJSON
-		e.Message = snippet(body)
+		e.Message = snippet(body, sec)
 		if ct := header.Get("Content-Type"); ct != "" && e.Message == "" {
-			e.Message = clean(ct, 60)
+			e.Message = clean(sec, ct, 60)
 		}
 	default:
 		e.Kind = checks.AnswerGarbled
@@ -117,7 +118,7 @@ func (e *Error) readNotJSON(body []byte, header http.Header, ok2xx bool) {
 // readJSON reads the error out of a JSON body, and reports false when the
 // body is a success: a 2xx with neither an "error" object nor a flat
 // "code" outside 2xx.
-func (e *Error) readJSON(env envelope, ok2xx bool) bool {
+func (e *Error) readJSON(env envelope, ok2xx bool, sec *checks.Secret) bool {
 	n, hasNested := parseNested(env.Error)
 	bodyCode, hasBodyCode := intOf(env.Code)
 	if ok2xx && !hasNested && (!hasBodyCode || is2xx(bodyCode)) {
@@ -130,13 +131,13 @@ func (e *Error) readJSON(env envelope, ok2xx bool) bool {
 	if hasNested {
 		e.readNested(n, env.Error)
 	}
-	e.Code = clean(cmp.Or(e.Code, scalar(env.ErrorCode)), 80)
+	e.Code = clean(sec, cmp.Or(e.Code, scalar(env.ErrorCode)), 80)
 	if t := scalar(env.Type); e.Type == "" && t != "error" { // Anthropic's top-level "type":"error" says nothing
 		e.Type = t
 	}
-	e.Type = clean(e.Type, 80)
-	e.Message = clean(cmp.Or(e.Message, scalar(env.Message), scalar(env.Msg)), maxMessage)
-	e.RequestID = clean(cmp.Or(e.RequestID, scalar(env.RequestID), scalar(env.RequestID2)), 120)
+	e.Type = clean(sec, e.Type, 80)
+	e.Message = clean(sec, cmp.Or(e.Message, scalar(env.Message), scalar(env.Msg)), maxMessage)
+	e.RequestID = clean(sec, cmp.Or(e.RequestID, scalar(env.RequestID), scalar(env.RequestID2)), 120)
 	return true
 }
 
@@ -180,10 +181,10 @@ func parseNested(raw json.RawMessage) (nested, bool) {
 	return n, set
 }
 
-func describeEmpty(status int, header http.Header) string {
+func describeEmpty(status int, header http.Header, sec *checks.Secret) string {
 	if status >= 300 && status < 400 {
 		if loc := header.Get("Location"); loc != "" {
-			return "redirected to " + clean(loc, 200)
+			return "redirected to " + clean(sec, loc, 200)
 		}
 	}
 	return ""
@@ -225,10 +226,10 @@ func intOf(raw json.RawMessage) (int, bool) {
 	return int(f), true
 }
 
-func headerRequestID(h http.Header) string {
+func headerRequestID(h http.Header, sec *checks.Secret) string {
 	for _, k := range requestIDHeaders {
 		if v := h.Get(k); v != "" {
-			return clean(v, 120)
+			return clean(sec, v, 120)
 		}
 	}
 	return ""
@@ -275,23 +276,41 @@ var (
 
 // snippet returns a short, safe description of a body that is not JSON: the
 // page's title or first heading, else its first words.
-func snippet(body []byte) string {
+func snippet(body []byte, sec *checks.Secret) string {
 	body = body[:min(len(body), 64<<10)]
 	for _, re := range []*regexp.Regexp{titleRE, h1RE} {
 		if m := re.FindSubmatch(body); m != nil {
-			if s := clean(html.UnescapeString(tagRE.ReplaceAllString(string(m[1]), " ")), 80); s != "" {
+			if s := clean(sec, html.UnescapeString(tagRE.ReplaceAllString(string(m[1]), " ")), 80); s != "" {
 				return s
 			}
 		}
 	}
 	text := tagRE.ReplaceAllString(string(body[:min(len(body), 4096)]), " ")
-	return clean(html.UnescapeString(text), 80)
+	return clean(sec, html.UnescapeString(text), 80)
 }
 
-// clean makes provider text safe to show on one line: invalid UTF-8 and
-// control characters dropped, runs of whitespace collapsed, at most max
-// runes.
-func clean(s string, max int) string {
+// clean makes provider text safe to show and store, on one line: invalid
+// UTF-8 and control characters dropped, runs of whitespace collapsed, every
+// piece of the key sec finds masked (nil masks nothing), and at most max
+// runes. The key is masked after the text is squashed, so a key split by a
+// control character is whole again, and before it is cut short, so a piece
+// is found whole wherever the cut falls.
+func clean(sec *checks.Secret, s string, max int) string {
+	out, _ := mask(sec, s, max)
+	return out
+}
+
+// mask is clean, also saying whether a piece of the key was masked.
+func mask(sec *checks.Secret, s string, max int) (string, bool) {
+	// Text past twice the length kept cannot reach the part kept.
+	full := squash(s, 2*max+checks.Window)
+	masked := sec.Redact(full)
+	return squash(masked, max), masked != full
+}
+
+// squash drops invalid UTF-8 and control characters, collapses runs of
+// whitespace and keeps at most max runes, marking a cut with "…".
+func squash(s string, max int) string {
 	var b strings.Builder
 	space := false
 	n := 0

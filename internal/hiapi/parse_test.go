@@ -291,16 +291,16 @@ func equalTask(a, b Task) bool {
 }
 
 func TestCleanAndSnippet(t *testing.T) {
-	if got := clean("a\x00b\u200b\n\n  c\td", 100); got != "ab c d" {
+	if got := clean(nil, "a\x00b\u200b\n\n  c\td", 100); got != "ab c d" {
 		t.Errorf("clean = %q", got)
 	}
-	if got := clean(strings.Repeat("é", 50), 10); got != strings.Repeat("é", 10)+"…" {
+	if got := clean(nil, strings.Repeat("é", 50), 10); got != strings.Repeat("é", 10)+"…" {
 		t.Errorf("clean cut = %q", got)
 	}
-	if got := snippet([]byte("<html><body><script>x()</script><p>Access   denied</p>")); got != "x() Access denied" {
+	if got := snippet([]byte("<html><body><script>x()</script><p>Access   denied</p>"), nil); got != "x() Access denied" {
 		t.Errorf("snippet without title = %q", got)
 	}
-	if got := snippet([]byte("<title>\xff\xfeBad</title>")); !utf8.ValidString(got) || got != "Bad" {
+	if got := snippet([]byte("<title>\xff\xfeBad</title>"), nil); !utf8.ValidString(got) || got != "Bad" {
 		t.Errorf("snippet of invalid UTF-8 = %q", got)
 	}
 }

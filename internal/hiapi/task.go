@@ -55,21 +55,6 @@ type TaskError struct {
 	Message string
 }
 
-// redact masks key wherever the provider's text could have echoed it.
-func (t *Task) redact(key string) {
-	t.TaskID = redact(t.TaskID, key)
-	t.Model = redact(t.Model, key)
-	t.Status = redact(t.Status, key)
-	for i := range t.Output {
-		t.Output[i].URL = redact(t.Output[i].URL, key)
-		t.Output[i].Type = redact(t.Output[i].Type, key)
-	}
-	if t.Error != nil {
-		t.Error.Code = redact(t.Error.Code, key)
-		t.Error.Message = redact(t.Error.Message, key)
-	}
-}
-
 // View returns the task as the result verdict reads it. The caller fills
 // in how the polling went (TimedOut, Waited, BaseURL).
 func (t Task) View() checks.TaskView {
@@ -109,8 +94,15 @@ var errNotTask = errors.New("not a task object")
 
 // ParseTask reads a task detail from the body of GET /v1/tasks/{id}: the
 // "data" member of HiAPI's envelope, or a bare task object. It never
-// panics, whatever the body.
+// panics, whatever the body. It masks no key: GetTask, which knows the key
+// it sent, masks every piece of it.
 func ParseTask(body []byte) (Task, error) {
+	return parseTask(body, nil)
+}
+
+// parseTask is ParseTask, masking the pieces of the key sec finds in every
+// text of the task. A task id that shows one is dropped: it is no id.
+func parseTask(body []byte, sec *checks.Secret) (Task, error) {
 	env, ok := parseEnvelope(body)
 	if !ok {
 		return Task{}, errNotTask
@@ -119,10 +111,10 @@ func ParseTask(body []byte) (Task, error) {
 	if len(data) == 0 || string(data) == "null" {
 		data = bytes.TrimSpace(body) // no envelope: the task itself
 	}
-	return parseTaskObject(data)
+	return parseTaskObject(data, sec)
 }
 
-func parseTaskObject(data []byte) (Task, error) {
+func parseTaskObject(data []byte, sec *checks.Secret) (Task, error) {
 	if len(data) == 0 || data[0] != '{' {
 		return Task{}, errNotTask
 	}
@@ -131,11 +123,13 @@ func parseTaskObject(data []byte) (Task, error) {
 		return Task{}, errNotTask
 	}
 	t := Task{
-		TaskID:    clean(cmp.Or(string(j.TaskID), string(j.TaskID2), string(j.ID)), 128),
-		Model:     clean(string(j.Model), 120),
-		Status:    strings.ToLower(clean(string(j.Status), 40)),
+		Model:     clean(sec, string(j.Model), 120),
+		Status:    strings.ToLower(clean(sec, string(j.Status), 40)),
 		Created:   int64(j.Created),
 		Completed: int64(j.Completed),
+	}
+	if id, masked := mask(sec, cmp.Or(string(j.TaskID), string(j.TaskID2), string(j.ID)), 128); !masked {
+		t.TaskID = id
 	}
 	if t.TaskID == "" && t.Status == "" {
 		return Task{}, errNotTask
@@ -144,14 +138,14 @@ func parseTaskObject(data []byte) (Task, error) {
 	if len(bytes.TrimSpace(out)) == 0 || string(bytes.TrimSpace(out)) == "null" {
 		out = j.Outputs
 	}
-	t.Output = parseOutputs(out)
-	t.Error = parseTaskError(j.Error)
+	t.Output = parseOutputs(out, sec)
+	t.Error = parseTaskError(j.Error, sec)
 	return t, nil
 }
 
 // parseOutputs reads an array of {url, type, expireAt}, a single such
 // object, or bare URL strings.
-func parseOutputs(raw json.RawMessage) []Output {
+func parseOutputs(raw json.RawMessage, sec *checks.Secret) []Output {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 {
 		return nil
@@ -174,7 +168,7 @@ func parseOutputs(raw json.RawMessage) []Output {
 			continue
 		}
 		if it[0] == '"' {
-			if u := clean(scalar(it), 2048); u != "" {
+			if u := clean(sec, scalar(it), 2048); u != "" {
 				outs = append(outs, Output{URL: u})
 			}
 			continue
@@ -187,18 +181,18 @@ func parseOutputs(raw json.RawMessage) []Output {
 		if exp == 0 {
 			exp = int64(o.ExpireAt2)
 		}
-		outs = append(outs, Output{URL: clean(string(o.URL), 2048), Type: strings.ToLower(clean(string(o.Type), 40)), ExpireAt: exp})
+		outs = append(outs, Output{URL: clean(sec, string(o.URL), 2048), Type: strings.ToLower(clean(sec, string(o.Type), 40)), ExpireAt: exp})
 	}
 	return outs
 }
 
-func parseTaskError(raw json.RawMessage) *TaskError {
+func parseTaskError(raw json.RawMessage, sec *checks.Secret) *TaskError {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil
 	}
 	if raw[0] == '"' {
-		if m := clean(scalar(raw), maxMessage); m != "" {
+		if m := clean(sec, scalar(raw), maxMessage); m != "" {
 			return &TaskError{Message: m}
 		}
 		return nil
@@ -210,7 +204,7 @@ func parseTaskError(raw json.RawMessage) *TaskError {
 	if raw[0] != '{' || json.Unmarshal(raw, &n) != nil {
 		return nil
 	}
-	te := &TaskError{Code: clean(string(n.Code), 80), Message: clean(string(n.Message), maxMessage)}
+	te := &TaskError{Code: clean(sec, string(n.Code), 80), Message: clean(sec, string(n.Message), maxMessage)}
 	if te.Code == "" && te.Message == "" {
 		return nil
 	}
