@@ -11,21 +11,32 @@ import (
 // the key without asking again. A key is never written anywhere: it leaves
 // this struct only to be sent to HiAPI.
 //
-// Go strings cannot be zeroed, so "wiped" means the last reference is
-// dropped: the key becomes unreachable and is reclaimed by the garbage
-// collector.
+// The holder keeps its own copy of each key as bytes, and zeroes them when
+// the key is forgotten, expires, is swept or is replaced. That wipes this
+// copy only. Go strings cannot be zeroed, so these copies live until the
+// garbage collector reuses their memory: the string Put was given (the
+// request's form value or JSON field, and the body it came from, in
+// net/http's buffers), each string Get returns (handed to the live test),
+// the live test's own, the Authorization header the HiAPI client builds
+// for each request, and net/http's and TLS's write buffers.
 type Keys struct {
 	ttl time.Duration
 	now func() time.Time
 
 	mu      sync.Mutex
-	entries map[string]keyEntry // by run id
+	entries map[string]*keyEntry // by run id
 }
 
 type keyEntry struct {
 	session string
-	key     string
+	key     []byte
 	expires time.Time
+}
+
+// wipe zeroes the entry's copy of the key.
+func (e *keyEntry) wipe() {
+	clear(e.key)
+	e.key = nil
 }
 
 // NewKeys returns a holder whose keys expire after ttl.
@@ -33,49 +44,73 @@ func NewKeys(ttl time.Duration, now func() time.Time) *Keys {
 	if now == nil {
 		now = time.Now
 	}
-	return &Keys{ttl: ttl, now: now, entries: map[string]keyEntry{}}
+	return &Keys{ttl: ttl, now: now, entries: map[string]*keyEntry{}}
 }
 
-// Put binds key to the session and run, replacing any key the run held.
+// Put binds a copy of key to the session and run, wiping any key the run
+// held.
 func (k *Keys) Put(session, runID, key string) {
 	if session == "" || runID == "" || key == "" {
 		return
 	}
+	e := &keyEntry{session: session, key: []byte(key)}
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	k.entries[runID] = keyEntry{session: session, key: key, expires: k.now().Add(k.ttl)}
+	e.expires = k.now().Add(k.ttl)
+	k.drop(runID)
+	k.entries[runID] = e
 }
 
 // Get returns the key of the run if the same session put it and it has
-// not expired.
+// not expired. The string is a new copy, which cannot be wiped: call it
+// only to use the key.
 func (k *Keys) Get(session, runID string) (string, bool) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	e, ok := k.entries[runID]
-	if !ok {
+	e := k.find(session, runID)
+	if e == nil {
 		return "", false
 	}
-	if !k.now().Before(e.expires) {
-		delete(k.entries, runID)
-		return "", false
-	}
-	if session == "" || subtle.ConstantTimeCompare([]byte(e.session), []byte(session)) != 1 {
-		return "", false
-	}
-	return e.key, true
+	return string(e.key), true
 }
 
-// Has reports whether Get would find a key.
+// Has reports whether Get would find a key, without copying it.
 func (k *Keys) Has(session, runID string) bool {
-	_, ok := k.Get(session, runID)
-	return ok
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.find(session, runID) != nil
+}
+
+// find returns the run's entry if session put it and it has not expired;
+// an expired one is wiped. k.mu is held.
+func (k *Keys) find(session, runID string) *keyEntry {
+	e, ok := k.entries[runID]
+	if !ok {
+		return nil
+	}
+	if !k.now().Before(e.expires) {
+		k.drop(runID)
+		return nil
+	}
+	if session == "" || subtle.ConstantTimeCompare([]byte(e.session), []byte(session)) != 1 {
+		return nil
+	}
+	return e
 }
 
 // Forget wipes the run's key, whoever put it.
 func (k *Keys) Forget(runID string) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	delete(k.entries, runID)
+	k.drop(runID)
+}
+
+// drop wipes and removes the run's entry, if any. k.mu is held.
+func (k *Keys) drop(runID string) {
+	if e, ok := k.entries[runID]; ok {
+		e.wipe()
+		delete(k.entries, runID)
+	}
 }
 
 // Sweep wipes every expired key and returns how many it wiped. The server
@@ -87,7 +122,7 @@ func (k *Keys) Sweep() int {
 	n := 0
 	for id, e := range k.entries {
 		if !now.Before(e.expires) {
-			delete(k.entries, id)
+			k.drop(id)
 			n++
 		}
 	}
