@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
@@ -60,6 +61,11 @@ func (r *checkRequest) validate(defaultModel, defaultPrompt string) error {
 		return errorf(http.StatusBadRequest, "key_too_long",
 			"The key is %d bytes; no API key is longer than 4 KiB. Paste only the key, not a whole file or log.", len(r.Key))
 	}
+	// As typed, before the defaults: a default that happens to share
+	// characters with a key is no fault of the person's.
+	if err := r.keyInFields(); err != nil {
+		return err
+	}
 	if r.ExpectedLength < 0 || r.ExpectedLength > maxKey {
 		return errorf(http.StatusBadRequest, "bad_expected_length", "expected_length must be a number of characters between 0 and 4096.")
 	}
@@ -81,6 +87,50 @@ func (r *checkRequest) validate(defaultModel, defaultPrompt string) error {
 		return errorf(http.StatusBadRequest, "bad_prompt", "The prompt must be text of at most %d bytes: the live test only needs a short one.", maxPrompt)
 	}
 	return nil
+}
+
+// keyFreeFields are the fields of a check that keycheck stores or shows,
+// which must hold no piece of the key, and how a message names each. The
+// key's own fields (key, env_file, header) are read, never kept. base_url
+// is not here: a URL may rightly carry a key (?key=), and keycheck only
+// quotes pieces of it that the key's Secret lets through, never the URL.
+var keyFreeFields = []struct{ name, shown string }{
+	{"var_name", "The variable name"},
+	{"expected_last4", "The last four characters"},
+	{"model", "The model"},
+	{"prompt", "The prompt"},
+}
+
+// keyInFields refuses a check whose fields other than the key's own hold a
+// piece of the key (checks.FieldHoldingKey, the one rule), naming the field
+// and never echoing it.
+func (r *checkRequest) keyInFields() error {
+	values := [...]string{r.VarName, r.ExpectedLast4, r.Model, r.Prompt}
+	fields := make([]checks.Field, len(keyFreeFields))
+	for i, f := range keyFreeFields {
+		fields[i] = checks.Field{Name: f.name, Value: values[i]}
+	}
+	name := checks.FieldHoldingKey(r.Key, fields...)
+	for _, f := range keyFreeFields {
+		if f.name == name {
+			return errorf(http.StatusBadRequest, "field_holds_key",
+				"%s (%s) holds part of the key: 8 or more of its characters in a row, in some letter case, or the key encoded. keycheck keeps and shows that field, so it refused the check. Put the key only in the key field, and clear it from %s.",
+				f.shown, f.name, f.name)
+		}
+	}
+	return nil
+}
+
+// errNameHoldsKey refuses a run whose author's name, which the run shows to
+// everyone who opens it, holds a piece of its key. proxy says the name came
+// from the sign-in proxy's header, which the person cannot change here.
+func errNameHoldsKey(proxy bool) *Error {
+	if proxy {
+		return errorf(http.StatusBadRequest, "field_holds_key",
+			"The user name your sign-in proxy sends holds part of this key, and a run shows it to everyone who opens it, so keycheck did not save the run. Ask whoever runs keycheck to fix the name the proxy sends; you can check the key without saving a run meanwhile.")
+	}
+	return errorf(http.StatusBadRequest, "field_holds_key",
+		"Your display name holds part of this key, and a run shows it to everyone who opens it, so keycheck did not save the run. Change your display name (at the top of the page) and try again.")
 }
 
 // parseForm reads a check from a form post, keeping the key's bytes exactly
@@ -105,6 +155,7 @@ func parseForm(c echo.Context) (checkRequest, error) {
 		Prompt:        f.Get("prompt"),
 		Live:          f.Get("live") != "",
 	}
+	dropKeyFields(c.Request())
 	if n := strings.TrimSpace(f.Get("expected_length")); n != "" {
 		v, err := strconv.Atoi(n)
 		if err != nil {
@@ -113,6 +164,19 @@ func parseForm(c echo.Context) (checkRequest, error) {
 		r.ExpectedLength = v
 	}
 	return r, nil
+}
+
+// dropKeyFields removes the fields that hold the key from the request's
+// parsed form once they are copied out, so the request carries no copy of
+// the key for the rest of its life. Go strings cannot be wiped: the values
+// themselves live until the garbage collector reuses their memory, as do
+// the body net/http read them from and its connection's buffer.
+func dropKeyFields(req *http.Request) {
+	for _, form := range []url.Values{req.PostForm, req.Form} {
+		for _, name := range [...]string{"key", "env_file", "header"} {
+			delete(form, name)
+		}
+	}
 }
 
 // normalizeFormNewlines undoes what the HTML spec does to a textarea: a
@@ -142,6 +206,10 @@ func parseJSON(c echo.Context, into any) error {
 		}
 		return errorf(http.StatusBadRequest, "bad_body", "The request body could not be read.")
 	}
+	// The body holds the key, and it is keycheck's own copy: zeroed once
+	// read. The decoder's buffer, a copy too, cannot be reached; it is
+	// garbage when this returns.
+	defer clear(body)
 	if !utf8.Valid(body) {
 		return errorf(http.StatusBadRequest, "invalid_utf8",
 			"The body is not valid UTF-8, and JSON must be. To check a key holding raw bytes, use the form or `keycheck check --stdin`.")

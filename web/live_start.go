@@ -23,6 +23,7 @@ func (s *Server) handleLiveStart(c echo.Context) error {
 	}
 	sess := s.session(c)
 	key := normalizeFormNewlines(c.Request().PostForm.Get("key"))
+	dropKeyFields(c.Request())
 	if key == "" {
 		held, ok := s.keys.Get(sess.id(), r.ID)
 		if !ok {

@@ -23,7 +23,11 @@ func (s *Server) handleRunCreate(c echo.Context) error {
 	if err := req.validate(s.cfg.DefaultModel, s.cfg.DefaultPrompt); err != nil {
 		return err
 	}
-	r, err := s.createRun(c, req)
+	by, err := s.author(c, req.Key)
+	if err != nil {
+		return err
+	}
+	r, err := s.createRun(c, req, by)
 	if err != nil {
 		return err
 	}
@@ -49,6 +53,10 @@ func (s *Server) handleAPIRunCreate(c echo.Context) error {
 	if err := req.validate(s.cfg.DefaultModel, s.cfg.DefaultPrompt); err != nil {
 		return err
 	}
+	by, err := s.author(c, req.Key)
+	if err != nil {
+		return err
+	}
 	if req.Live {
 		// Refuse before storing anything: a 4xx answer must mean no run.
 		if req.Key == "" {
@@ -58,7 +66,7 @@ func (s *Server) handleAPIRunCreate(c echo.Context) error {
 			return err
 		}
 	}
-	r, err := s.createRun(c, req)
+	r, err := s.createRun(c, req, by)
 	if err != nil {
 		return err
 	}
@@ -87,9 +95,10 @@ func savedWithoutLive(err error, at string) error {
 	return &saved
 }
 
-// createRun runs the offline checks and stores the run, redacted: the key
-// goes no further than checks.Check and the fingerprint.
-func (s *Server) createRun(c echo.Context, req checkRequest) (*run.Run, error) {
+// createRun runs the offline checks and stores the run, redacted, as by's
+// (see author): the key goes no further than checks.Check and the
+// fingerprint.
+func (s *Server) createRun(c echo.Context, req checkRequest, by string) (*run.Run, error) {
 	if err := s.limits.allowCheck(c.RealIP()); err != nil {
 		return nil, err
 	}
@@ -98,7 +107,7 @@ func (s *Server) createRun(c echo.Context, req checkRequest) (*run.Run, error) {
 		ID:          randomID(),
 		Created:     now,
 		Updated:     now,
-		By:          s.who(c),
+		By:          by,
 		Fingerprint: checks.FingerprintOf(req.Key),
 		Model:       req.Model,
 		Prompt:      req.Prompt,
@@ -111,13 +120,23 @@ func (s *Server) createRun(c echo.Context, req checkRequest) (*run.Run, error) {
 	return r, nil
 }
 
-// who names the person: the user a trusted proxy vouches for, else the
-// display name kept in the session.
-func (s *Server) who(c echo.Context) string {
-	if u := s.proxyUser(c); u != "" {
-		return u
+// author is who the run of key will say ran it, refused when the name holds
+// a piece of the key: a run shows it to everyone who opens it.
+func (s *Server) author(c echo.Context, key string) (string, error) {
+	by, proxy := s.who(c)
+	if key != "" && checks.FieldHoldingKey(key, checks.Field{Name: "by", Value: by}) != "" {
+		return "", errNameHoldsKey(proxy)
 	}
-	return s.session(c).name()
+	return by, nil
+}
+
+// who names the person: the user a trusted proxy vouches for (proxy is
+// then true), else the display name kept in the session.
+func (s *Server) who(c echo.Context) (name string, proxy bool) {
+	if u := s.proxyUser(c); u != "" {
+		return u, true
+	}
+	return s.session(c).name(), false
 }
 
 // proxyUser is the signed-in user from --user-header, read only when the
