@@ -32,6 +32,9 @@ Flags:
 // maxStdin bounds what --stdin reads: a key, not a file.
 const maxStdin = 64 << 10
 
+// defaultVar is the variable the key is read from without --var.
+const defaultVar = "HIAPI_API_KEY"
+
 type checkFlags struct {
 	varName     string
 	stdin       bool
@@ -58,6 +61,11 @@ func checkCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		fmt.Fprintf(stderr, "keycheck check: %v\n", err)
 		return 2
 	}
+	if flag := flagHoldingKey(f, in.Key); flag != "" {
+		// The flag's value is not echoed: it holds a piece of the key.
+		fmt.Fprintf(stderr, "keycheck check: %s holds part of the key (8 or more of its characters in a row, in some letter case, or the key encoded). Nothing was checked or sent. Give the key only through $%s or --stdin, never in a flag: it would land in your shell history.\n", flag, defaultVar)
+		return 2
+	}
 	results := checks.Check(in)
 	fp := checks.FingerprintOf(in.Key)
 	if f.live && fp.SHA256 != "" {
@@ -77,7 +85,7 @@ func parseCheck(args []string, stderr io.Writer, getenv func(string) string) (f 
 	fs := flag.NewFlagSet("keycheck check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, checkUsage); fs.PrintDefaults() }
-	fs.StringVar(&f.varName, "var", "HIAPI_API_KEY", "environment variable your code reads the key from")
+	fs.StringVar(&f.varName, "var", defaultVar, "environment variable your code reads the key from")
 	fs.BoolVar(&f.stdin, "stdin", false, "read the key from standard input, byte for byte (use printf '%s', not echo)")
 	fs.StringVar(&f.baseURL, "base-url", getenv("HIAPI_BASE_URL"), "base URL your client sends the key to (default $HIAPI_BASE_URL)")
 	fs.StringVar(&f.header, "header", "", "Authorization header line or curl command your code sends")
@@ -102,6 +110,21 @@ func parseCheck(args []string, stderr io.Writer, getenv func(string) string) (f 
 		return f, 2, false
 	}
 	return f, 0, true
+}
+
+// flagHoldingKey names the first flag that holds a piece of key, by the rule
+// every surface shares (checks.FieldHoldingKey), or returns "". These are
+// the flags keycheck prints, or sends to HiAPI; --header and --env-file
+// exist to hold the key, and --base-url is only ever quoted in pieces the
+// rule lets through, as on the page.
+func flagHoldingKey(f checkFlags, key string) string {
+	return checks.FieldHoldingKey(key,
+		checks.Field{Name: "--var", Value: f.varName},
+		checks.Field{Name: "--expected-last4", Value: f.last4},
+		checks.Field{Name: "--model", Value: f.model},
+		checks.Field{Name: "--prompt", Value: f.prompt},
+		checks.Field{Name: "--hiapi-url", Value: f.hiapiURL},
+	)
 }
 
 // checkInput gathers what the steps read: the key as this process sees it
