@@ -56,9 +56,15 @@ func (s *Server) page(c echo.Context, title, description string) templates.Page 
 	return p
 }
 
+// csrfToken is the token the page's forms and htmx send back (see
+// Server.csrf), for the viewer's session: asking for it makes sure the
+// session exists, so the token holds on the next post.
 func csrfToken(c echo.Context) string {
-	v, _ := c.Get("csrf").(string)
-	return v
+	token, ok := c.Get(csrfTokenKey).(func() string)
+	if !ok {
+		return ""
+	}
+	return token()
 }
 
 // redirect answers a form post with 303 See Other, so a reload does not

@@ -13,8 +13,9 @@ func (s *Server) routes() *echo.Echo {
 	e.IPExtractor = s.ipExtractor()
 
 	// recoverPanics sits inside logRequests, so a panic still gets its
-	// request line, with the 500 it became.
-	e.Use(s.logRequests, s.recoverPanics, s.securityHeaders, s.limitBody, s.csrf(), s.loadSession)
+	// request line, with the 500 it became. csrf comes after loadSession:
+	// its token is the session's.
+	e.Use(s.logRequests, s.recoverPanics, s.securityHeaders, s.limitBody, s.loadSession, s.csrf)
 
 	// Pages.
 	e.GET("/", s.handleHome)

@@ -61,6 +61,7 @@ func TestCSRF(t *testing.T) {
 		{"/runs", url.Values{"key": {cleanKey}, "live": {"1"}}},
 		{"/check", url.Values{"key": {cleanKey}}},
 		{"/runs/" + id + "/live", url.Values{"key": {cleanKey}}},
+		{"/runs/" + id + "/live", nil}, // with the key the session holds
 		{"/runs/" + id + "/forget", nil},
 		{"/name", url.Values{"name": {"Mallory"}}},
 	}
@@ -69,17 +70,27 @@ func TestCSRF(t *testing.T) {
 		secFetch string
 		token    bool
 		badToken bool
+		// planted is cookie tossing: a page on another port of the same
+		// host sets a _csrf cookie and posts the same value.
+		planted bool
 	}{
 		{name: "cross-site", secFetch: "cross-site", token: true},
 		{name: "same-site, no token", secFetch: "same-site"},
+		{name: "same-site, planted cookie", secFetch: "same-site", planted: true},
+		{name: "none, no token", secFetch: "none"},
 		{name: "old browser, no token"},
 		{name: "old browser, wrong token", badToken: true},
+		{name: "old browser, planted cookie", planted: true},
 	}
 	for _, f := range forms {
 		for _, tt := range refused {
 			t.Run(tt.name+" "+f.path, func(t *testing.T) {
-				b := e.browser()
+				// The owner's own browser, whose session holds the key: a
+				// forged post rides on the victim's cookie.
+				b := owner
+				saved := b.secFetch
 				b.secFetch = tt.secFetch
+				defer func() { b.secFetch = saved }()
 				form := url.Values{}
 				for k, v := range f.form {
 					form[k] = v
@@ -90,6 +101,12 @@ func TestCSRF(t *testing.T) {
 						tok = strings.ToUpper(tok) + "x"
 					}
 					form.Set("_csrf", tok)
+				}
+				if tt.planted {
+					u, _ := url.Parse(e.URL)
+					b.client.Jar.SetCookies(u, []*http.Cookie{{Name: "_csrf", Value: "tossed", Path: "/"}})
+					defer b.client.Jar.SetCookies(u, []*http.Cookie{{Name: "_csrf", Path: "/", MaxAge: -1}})
+					form.Set("_csrf", "tossed")
 				}
 				r := b.postForm(f.path, form).wantStatus(http.StatusForbidden)
 				if r.doc().Find(`[data-testid="error"]`).Length() != 1 {
@@ -106,6 +123,9 @@ func TestCSRF(t *testing.T) {
 	}
 	if got := liveForm(t, owner.get("/runs/"+id).doc()); got != "held" {
 		t.Error("a refused forget wiped the key")
+	}
+	if got := displayName(t, owner.get("/")); got != "" {
+		t.Errorf("a refused post renamed the owner to %q", got)
 	}
 
 	t.Run("token from the page", func(t *testing.T) {

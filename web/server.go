@@ -85,6 +85,7 @@ type Server struct {
 	live     LiveRunner
 	keys     *run.Keys
 	sessions *sessions.CookieStore
+	csrfKeys csrfKeys
 	assets   *static.Assets
 	limits   *limiters
 	// buffers pools page buffers (see render).
@@ -119,6 +120,7 @@ func New(cfg Config, log *slog.Logger, store RunStore, live LiveRunner, keys *ru
 		live:     live,
 		keys:     keys,
 		sessions: newSessionStore(cfg.SessionKeys),
+		csrfKeys: newCSRFKeys(cfg.SessionKeys),
 		assets:   assets,
 		limits:   newLimiters(cfg, now),
 		runs:     newRunCache(store),

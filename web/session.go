@@ -1,8 +1,10 @@
 package web
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base64"
 	"net/http"
 	"strings"
@@ -33,9 +35,7 @@ type session struct {
 func newSessionStore(secrets [][]byte) *sessions.CookieStore {
 	pairs := make([][]byte, 0, 2*len(secrets))
 	for _, s := range secrets {
-		hashKey := sha256.Sum256(append([]byte("keycheck session hash\x00"), s...))
-		blockKey := sha256.Sum256(append([]byte("keycheck session block\x00"), s...))
-		pairs = append(pairs, hashKey[:], blockKey[:])
+		pairs = append(pairs, deriveKey("session hash", s), deriveKey("session block", s))
 	}
 	store := sessions.NewCookieStore(pairs...)
 	// CookiesFromPairs makes *securecookie.SecureCookie codecs only, so
@@ -51,7 +51,61 @@ func newSessionStore(secrets [][]byte) *sessions.CookieStore {
 	return store
 }
 
-const sessionKey = "session"
+// deriveKey makes, from a session secret, the key for one purpose, so no
+// two uses share a key.
+func deriveKey(purpose string, secret []byte) []byte {
+	k := sha256.Sum256(append([]byte("keycheck "+purpose+"\x00"), secret...))
+	return k[:]
+}
+
+// csrfKeys sign and verify the token that proves a form post came from one
+// of keycheck's own pages, for the session that page was made for (see
+// Server.csrf). One key per session secret: the first signs, every one
+// verifies, so a page loaded before the secrets rotated still posts.
+type csrfKeys [][]byte
+
+func newCSRFKeys(secrets [][]byte) csrfKeys {
+	keys := make(csrfKeys, len(secrets))
+	for i, s := range secrets {
+		keys[i] = deriveKey("csrf", s)
+	}
+	return keys
+}
+
+// token is the session's CSRF token: base64url(HMAC-SHA256(key, "csrf" +
+// session id)). No cookie carries it, and no one without the session
+// secret can make one, so a cookie planted by a sibling site proves
+// nothing. A request with no session has no token.
+func (k csrfKeys) token(sid string) string {
+	if sid == "" {
+		return ""
+	}
+	return csrfMAC(k[0], sid)
+}
+
+// valid reports, in constant time, whether token is the session's under
+// any of the keys.
+func (k csrfKeys) valid(sid, token string) bool {
+	if sid == "" || token == "" {
+		return false
+	}
+	ok := 0
+	for _, key := range k {
+		ok |= subtle.ConstantTimeCompare([]byte(csrfMAC(key, sid)), []byte(token))
+	}
+	return ok == 1
+}
+
+func csrfMAC(key []byte, sid string) string {
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte("csrf" + sid))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}
+
+const (
+	sessionKey   = "session"
+	csrfTokenKey = "csrf"
+)
 
 // lazySession decodes the session cookie on first use: the as-you-type
 // check never reads the session, and decoding an encrypted cookie on every
@@ -61,9 +115,11 @@ type lazySession struct {
 }
 
 // loadSession attaches the person's session to the request, to be decoded
-// when a handler first asks for it, and saves it before the response is
-// written if it changed. A cookie that fails to decode (tampered, or signed
-// with a retired key) starts a new session: it is not an error.
+// when a handler first asks for it, with its CSRF token (csrfToken), made
+// when a page first renders it; and it saves the session before the
+// response is written if it changed. A cookie that fails to decode
+// (tampered, or signed with a retired key) starts a new session: it is not
+// an error.
 func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if strings.HasPrefix(c.Request().URL.Path, "/static/") || c.Request().URL.Path == "/healthz" {
@@ -71,6 +127,7 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		lazy := &lazySession{}
 		c.Set(sessionKey, lazy)
+		c.Set(csrfTokenKey, func() string { return s.csrfKeys.token(s.session(c).id()) })
 		// Save before the response is written: a header set after the body
 		// starts is lost.
 		c.Response().Before(func() {
