@@ -294,6 +294,11 @@ type RunPage struct {
 	CSRF  string
 	// KeyTTL says how long keycheck keeps a key, e.g. "15 minutes".
 	KeyTTL string
+	// Pushed is true for the copy pushed to every page watching the live
+	// test: rendered once for all, it holds nothing of one viewer (no
+	// CSRF token, no held key). Once the test has ended, its live box
+	// loads the viewer's own from the run's page.
+	Pushed bool
 }
 
 // StepPage is one step of a run, on its own page.
