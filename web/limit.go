@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -55,6 +56,71 @@ func tooMany(wait time.Duration, msg string) error {
 		secs = 1
 	}
 	return &Error{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: msg, RetryAfter: secs}
+}
+
+// streamRetryAfter is the Retry-After of a stream refused at a cap, in
+// seconds: a slot frees when a watched test ends or a page closes, so
+// there is no exact time to give.
+const streamRetryAfter = 10
+
+// streamSlots caps the open event streams per client IP and per run. A
+// stream holds a connection and a goroutine for as long as the run's live
+// test lasts, so without a cap a few thousand connections to one run would
+// take the server's memory. A cap of 0 is no cap. It is a count of what is
+// open, not a rate: that is why its refusal is too_many_streams, not
+// rate_limited; closing a stream is what frees a slot, not waiting.
+type streamSlots struct {
+	perIP, perRun int
+
+	mu    sync.Mutex
+	byIP  map[string]int
+	byRun map[string]int
+}
+
+func newStreamSlots(perIP, perRun int) *streamSlots {
+	return &streamSlots{perIP: perIP, perRun: perRun, byIP: map[string]int{}, byRun: map[string]int{}}
+}
+
+// take reserves a stream for ip on the run, or refuses it past a cap;
+// release gives the slot back (once, however often it is called). A count
+// that falls to zero leaves its map, so memory follows what is open.
+func (s *streamSlots) take(ip, runID string) (release func(), err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.perIP > 0 && s.byIP[ip] >= s.perIP {
+		return nil, tooManyStreams(fmt.Sprintf("%d live views of keycheck are already open from your address, the most it allows. Close some of its tabs, then reload this page.", s.perIP))
+	}
+	if s.perRun > 0 && s.byRun[runID] >= s.perRun {
+		return nil, tooManyStreams(fmt.Sprintf("%d pages are already watching this run's live test, the most keycheck allows. Reload in a little while: the result stays on this run's page.", s.perRun))
+	}
+	countIn(s.byIP, ip, s.perIP, 1)
+	countIn(s.byRun, runID, s.perRun, 1)
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			countIn(s.byIP, ip, s.perIP, -1)
+			countIn(s.byRun, runID, s.perRun, -1)
+		})
+	}, nil
+}
+
+// countIn adds delta to m[key] when the cap is on; a count of zero leaves
+// the map.
+func countIn(m map[string]int, key string, limit, delta int) {
+	if limit <= 0 {
+		return
+	}
+	if n := m[key] + delta; n > 0 {
+		m[key] = n
+	} else {
+		delete(m, key)
+	}
+}
+
+func tooManyStreams(msg string) error {
+	return &Error{Status: http.StatusTooManyRequests, Code: "too_many_streams", Message: msg, RetryAfter: streamRetryAfter}
 }
 
 // keyed is a token bucket per key (session or IP), forgetting keys idle

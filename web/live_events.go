@@ -1,33 +1,42 @@
 package web
 
 import (
-	"bytes"
-	"context"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
-
-	"github.com/keycheck/keycheck/internal/run"
-	"github.com/keycheck/keycheck/templates"
 )
 
 // heartbeat keeps idle proxies from closing an event stream.
 const heartbeat = 15 * time.Second
 
+// streamWriteTimeout bounds each write to an event stream: a page that
+// reads nothing for this long is let go, and its slot with it.
+const streamWriteTimeout = 30 * time.Second
+
+// doneEvent ends a stream: the page closes it on "done".
+var doneEvent = sseEvent("done", nil)
+
 // handleLiveEvents pushes the run's changing part to the page as
 // server-sent events while its live test runs: an event "run" with the
 // new HTML each time the run changes, then "done" when the test ends (the
 // page closes the stream on it). A page opened mid-test gets the current
-// state at once.
+// state at once. Streams are capped per client IP and per run (refused
+// before anything is read or rendered), and every page watching one test
+// shares its hub's renders (liveHub).
 func (s *Server) handleLiveEvents(c echo.Context) error {
-	r, err := s.loadRun(c)
+	if !validRunID(c.Param("id")) {
+		return errRunNotFound
+	}
+	release, err := s.streams.take(c.RealIP(), c.Param("id"))
 	if err != nil {
 		return err
 	}
-	updates, cancel := s.live.Subscribe(r.ID)
-	defer cancel()
+	defer release()
+	r, cached, err := s.readRun(c)
+	if err != nil {
+		return err
+	}
 
 	w := c.Response()
 	h := w.Header()
@@ -35,87 +44,75 @@ func (s *Server) handleLiveEvents(c echo.Context) error {
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
+	// The server sets no write deadline of its own (WriteTimeout is 0 for
+	// streams), so the next request on this connection must not inherit
+	// this stream's.
+	rc := http.NewResponseController(w)
+	defer rc.SetWriteDeadline(time.Time{})
 
-	// Read again after subscribing, so no change can fall between the two.
-	if fresh, err := s.store.GetRun(c.Request().Context(), r.ID); err == nil {
-		r = s.settle(c, fresh)
-	}
-	if err := s.sendRun(c, r); err != nil {
+	if !s.live.Running(r.ID) {
+		// No test changes the run: its state as stored, from the run
+		// cache, then done.
+		event, err := s.runEvent(c.Request().Context(), r, s.runParts(c, r, cached))
+		if err != nil {
+			s.log.Error("rendering live update", "run", r.ID, "err", err)
+			return nil
+		}
+		if writeEvent(rc, w, event) == nil {
+			_ = writeEvent(rc, w, doneEvent)
+		}
 		return nil
 	}
-	if !s.live.Running(r.ID) {
-		return s.sendEvent(c, "done", "")
-	}
-
-	s.streamUpdates(c, r.ID, updates)
+	hub := s.joinHub(r)
+	defer s.leaveHub(hub)
+	s.watch(c, rc, hub)
 	return nil
 }
 
-// streamUpdates sends each new state of the run until its live test ends
-// (then the final state as stored, and "done"), the page goes away, or
-// the server stops; a comment line every heartbeat keeps proxies from
-// closing the idle stream.
-func (s *Server) streamUpdates(c echo.Context, runID string, updates <-chan *run.Run) {
+// watch writes the hub's events to one page: the current one at once,
+// then each newer one, skipping those that came and went while this page
+// was still reading an older one, until the test ends ("done"), the page
+// goes away, or the server stops. A comment line every heartbeat keeps
+// proxies from closing the idle stream.
+func (s *Server) watch(c echo.Context, rc *http.ResponseController, hub *liveHub) {
 	tick := time.NewTicker(heartbeat)
 	defer tick.Stop()
 	ctx := c.Request().Context()
 	w := c.Response()
+	var sent uint64
 	for {
+		v := hub.view()
+		if v.version != sent && v.event != nil {
+			if writeEvent(rc, w, v.event) != nil {
+				return
+			}
+			sent = v.version
+		}
+		if v.ended {
+			_ = writeEvent(rc, w, doneEvent)
+			return
+		}
 		select {
+		case <-v.changed:
 		case <-ctx.Done():
 			return
 		case <-s.stop:
 			return
 		case <-tick.C:
-			if _, err := w.Write([]byte(": ping\n\n")); err != nil {
-				return
-			}
-			w.Flush()
-		case latest, ok := <-updates:
-			if !ok {
-				// The test ended: send the final state as stored.
-				if final, err := s.store.GetRun(context.WithoutCancel(ctx), runID); err == nil {
-					_ = s.sendRun(c, s.settle(c, final))
-				}
-				_ = s.sendEvent(c, "done", "")
-				return
-			}
-			if err := s.sendRun(c, latest); err != nil {
+			if writeEvent(rc, w, []byte(": ping\n\n")) != nil {
 				return
 			}
 		}
 	}
 }
 
-func (s *Server) sendRun(c echo.Context, r *run.Run) error {
-	v := s.runPage(c, r, newRunParts(r, s.cfg.HiAPIURL))
-	// The page's pushed copy drops the live form while the test runs, and
-	// shows it again once the runner has let go.
-	v.Running = r.Live == run.LiveRunning
-	var buf bytes.Buffer
-	if err := templates.RunBody(v).Render(c.Request().Context(), &buf); err != nil {
-		s.log.Error("rendering live update", "err", err)
+// writeEvent writes one framed event and flushes it, within
+// streamWriteTimeout.
+func writeEvent(rc *http.ResponseController, w *echo.Response, event []byte) error {
+	// A writer without deadlines (a test's recorder) just writes.
+	_ = rc.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
+	if _, err := w.Write(event); err != nil {
 		return err
 	}
-	return s.sendEvent(c, "run", buf.String())
-}
-
-// sendEvent writes one server-sent event; data may span lines.
-func (s *Server) sendEvent(c echo.Context, event, data string) error {
-	var b strings.Builder
-	b.WriteString("event: ")
-	b.WriteString(event)
-	b.WriteByte('\n')
-	for _, line := range strings.Split(data, "\n") {
-		b.WriteString("data: ")
-		b.WriteString(strings.TrimRight(line, "\r"))
-		b.WriteByte('\n')
-	}
-	b.WriteByte('\n')
-	w := c.Response()
-	if _, err := w.Write([]byte(b.String())); err != nil {
-		return err
-	}
-	w.Flush()
-	return nil
+	return rc.Flush()
 }

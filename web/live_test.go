@@ -288,7 +288,7 @@ func openEvents(t *testing.T, b *browser, id string) (*http.Response, <-chan sse
 }
 
 // nextEvent waits for the next event; ok is false when the stream ended.
-func nextEvent(t *testing.T, events <-chan sseEvent) (sseEvent, bool) {
+func nextEvent(t testing.TB, events <-chan sseEvent) (sseEvent, bool) {
 	t.Helper()
 	select {
 	case ev, ok := <-events:

@@ -88,6 +88,10 @@ type Server struct {
 	csrfKeys csrfKeys
 	assets   *static.Assets
 	limits   *limiters
+	// streams caps the open event streams; hubs share each live test's
+	// renders among the pages watching it.
+	streams *streamSlots
+	hubs    *liveHubs
 	// buffers pools page buffers (see render).
 	buffers sync.Pool
 	// runs caches the runs no live test is changing (see runCache).
@@ -123,6 +127,8 @@ func New(cfg Config, log *slog.Logger, store RunStore, live LiveRunner, keys *ru
 		csrfKeys: newCSRFKeys(cfg.SessionKeys),
 		assets:   assets,
 		limits:   newLimiters(cfg, now),
+		streams:  newStreamSlots(cfg.StreamsPerIP, cfg.StreamsPerRun),
+		hubs:     newLiveHubs(),
 		runs:     newRunCache(store),
 		csp:      contentSecurityPolicy(cfg.HiAPIURL),
 		keyTTL:   durationWords(cfg.KeyTTL),
