@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -43,8 +42,8 @@ func (lt *loadTest) idleMemory(ctx context.Context) error {
 func (lt *loadTest) pushLatency(ctx context.Context) error {
 	lt.progress("timing %d live tests from the fake's success to the page", pushTests)
 	shown := make([]time.Time, pushTests)
-	runs, keys, _, err := lt.liveTests(ctx, "good", pushTests, 150*time.Millisecond, func(i int, html string) {
-		if shown[i].IsZero() && resultPassed.MatchString(html) {
+	runs, keys, _, err := lt.liveTests(ctx, "good", pushTests, 150*time.Millisecond, func(i int, html []byte) {
+		if shown[i].IsZero() && resultPassed.Match(html) {
 			shown[i] = time.Now()
 		}
 	})
@@ -72,27 +71,18 @@ var resultPassed = regexp.MustCompile(`<li[^>]*\bid="step-result"[^>]*\bdata-sta
 // keycheck's RSS every 100 ms meanwhile.
 func (lt *loadTest) liveMemory(ctx context.Context) error {
 	lt.progress("holding %d live tests in flight for %s", memoryTests, hold)
-	sampling, stop := context.WithCancel(ctx)
-	peak := make(chan int64)
-	go func() {
-		var most int64
-		for wait.For(sampling, 100*time.Millisecond) == nil {
-			most = max(most, lt.srv.rss())
-		}
-		peak <- most
-	}()
-	_, _, inFlight, err := lt.liveTests(ctx, "never-finishes", memoryTests, 10*time.Millisecond, func(int, string) {})
-	stop()
-	lt.res.liveRSS, lt.res.inFlight = <-peak, inFlight
+	peak := sampleRSS(ctx, lt.srv)
+	_, _, inFlight, err := lt.liveTests(ctx, "never-finishes", memoryTests, 10*time.Millisecond, func(int, []byte) {})
+	lt.res.liveRSS, lt.res.inFlight = peak(), inFlight
 	return err
 }
 
 // liveTests starts n live tests of a fake scenario, one every gap, each
 // with a key of its own, and watches each on its event stream as its page
-// would until the test ends, passing each update's HTML to onRun. It
-// returns the runs, their keys (also kept for countTasks), and the most
-// tests in flight at once.
-func (lt *loadTest) liveTests(ctx context.Context, scenario string, n int, gap time.Duration, onRun func(i int, html string)) (runs, keys []string, most int, err error) {
+// would until the test ends, passing each update's HTML to onRun (see
+// watch). It returns the runs, their keys (also kept for countTasks), and
+// the most tests in flight at once.
+func (lt *loadTest) liveTests(ctx context.Context, scenario string, n int, gap time.Duration, onRun func(i int, html []byte)) (runs, keys []string, most int, err error) {
 	ctx, cancel := context.WithTimeout(ctx, hold+time.Minute)
 	defer cancel()
 	runs, keys, errs := make([]string, n), make([]string, n), make([]error, n)
@@ -103,7 +93,7 @@ func (lt *loadTest) liveTests(ctx context.Context, scenario string, n int, gap t
 		keys[i] = fmt.Sprintf(testKey, scenario, i)
 		wg.Go(func() {
 			if errs[i] = wait.For(ctx, time.Duration(i)*gap); errs[i] == nil {
-				runs[i], errs[i] = lt.createRun(ctx, keys[i])
+				runs[i], errs[i] = lt.createRun(ctx, lt.srv, keys[i])
 			}
 			if errs[i] != nil {
 				return
@@ -112,7 +102,7 @@ func (lt *loadTest) liveTests(ctx context.Context, scenario string, n int, gap t
 			running++
 			most = max(most, running)
 			mu.Unlock()
-			errs[i] = lt.watch(ctx, runs[i], func(html string) { onRun(i, html) })
+			errs[i] = lt.watch(ctx, lt.srv, runs[i], func(html []byte) { onRun(i, html) })
 			mu.Lock()
 			running--
 			mu.Unlock()
@@ -123,10 +113,11 @@ func (lt *loadTest) liveTests(ctx context.Context, scenario string, n int, gap t
 	return runs, keys, most, errors.Join(errs...)
 }
 
-// watch follows a run's event stream, passing the HTML of each "run"
-// event to onRun, until the "done" event.
-func (lt *loadTest) watch(ctx context.Context, id string, onRun func(html string)) error {
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, lt.srv.URL+"/runs/"+id+"/events", nil)
+// watch follows a run's event stream on srv, passing the HTML of each
+// "run" event to onRun, until the "done" event. The HTML is only valid
+// during the call: one buffer serves every event.
+func (lt *loadTest) watch(ctx context.Context, srv *server, id string, onRun func(html []byte)) error {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/runs/"+id+"/events", nil)
 	req.Header.Set("Accept", "text/event-stream")
 	resp, err := lt.stream.Do(req)
 	if err != nil {
@@ -135,16 +126,16 @@ func (lt *loadTest) watch(ctx context.Context, id string, onRun func(html string
 	defer resp.Body.Close()
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(nil, maxBytes)
-	data := ""
+	var data []byte
 	for resp.StatusCode == http.StatusOK && sc.Scan() {
-		switch line := sc.Text(); {
-		case line == "event: done":
+		switch line := sc.Bytes(); {
+		case string(line) == "event: done":
 			return nil
-		case strings.HasPrefix(line, "data: "):
-			data += line[len("data: "):] + "\n"
-		case line == "" && data != "":
+		case bytes.HasPrefix(line, []byte("data: ")):
+			data = append(append(data, line[len("data: "):]...), '\n')
+		case len(line) == 0 && len(data) > 0:
 			onRun(data)
-			data = ""
+			data = data[:0]
 		}
 	}
 	return cmp.Or(sc.Err(), fmt.Errorf("the event stream of run %s answered %s and ended without its done event", id, resp.Status))
@@ -198,10 +189,10 @@ func apiRequest(srv *server, key string, live bool) *http.Request {
 	return req
 }
 
-// createRun stores a check of key and starts its live test; it returns
-// the run's id.
-func (lt *loadTest) createRun(ctx context.Context, key string) (string, error) {
-	resp, err := (&http.Client{Transport: lt.load, Timeout: 30 * time.Second}).Do(apiRequest(lt.srv, key, true).WithContext(ctx))
+// createRun stores a check of key on srv and starts its live test; it
+// returns the run's id.
+func (lt *loadTest) createRun(ctx context.Context, srv *server, key string) (string, error) {
+	resp, err := (&http.Client{Transport: lt.load, Timeout: 30 * time.Second}).Do(apiRequest(srv, key, true).WithContext(ctx))
 	if err != nil {
 		return "", err
 	}

@@ -7,7 +7,7 @@
 // It exits non-zero only when the measurement went wrong (a build, a
 // start, a failed request), never for a missed target.
 //
-//	go run ./cmd/loadtest        # about 75 s on 2 cores
+//	go run ./cmd/loadtest        # about 90 s on 2 cores
 package main
 
 import (
@@ -18,7 +18,9 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -38,14 +40,19 @@ const (
 	personPace  = 250 * time.Millisecond // htmx sends the check 250 ms after typing pauses
 	memoryTests = 200                    // held in flight for the memory figure
 	pushTests   = 20                     // timing the result's way to the page; their pages are the run pages measured
+	watchers    = 2000                   // event streams on one run's live test
+	slowAnswer  = 5 * time.Second        // the fake's slow scenario: each answer this late, so one test has updates 5 s apart
 )
 
 // loadTest is one run: its knobs, what it starts, and what it found.
 type loadTest struct {
 	duration time.Duration // measured, per request and concurrency
 	started  time.Time
+	dir, bin string // the run's files, and keycheck built into them
 	fake     *fake.Server
+	fakeURL  string
 	srv      *server
+	watchSrv *server         // the keycheck that manyWatchers starts
 	load     *http.Transport // the connection pool of the measured requests
 	stream   *http.Client    // event streams, on a pool of their own
 	res      results
@@ -76,39 +83,61 @@ func main() {
 // run starts the fake HiAPI in this process (so its task records can be
 // read directly) and keycheck against it, then measures: idle memory
 // first, the live tests before the load (so their memory figure holds
-// none of the load's heap), the load last. A new measurement is a new
-// step here and a new row in targets.
-func (lt *loadTest) run(ctx context.Context) error {
-	dir, err := os.MkdirTemp("", "keycheck-loadtest-")
+// none of the load's heap), the 2,000 watchers on a keycheck of their own,
+// the load last. A new measurement is a new step here and a new row in
+// targets.
+func (lt *loadTest) run(ctx context.Context) (err error) {
+	lt.dir, err = os.MkdirTemp("", "keycheck-loadtest-")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
+	defer os.RemoveAll(lt.dir)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
-	lt.fake = fake.New(fake.Options{Step: step, RateLimit: -1}) // HiAPI's rate limit is not keycheck's speed
+	lt.fake = fake.New(fake.Options{Step: step, SlowDelay: slowAnswer, RateLimit: -1}) // HiAPI's rate limit is not keycheck's speed
+	lt.fakeURL = "http://" + ln.Addr().String()
 	fakeSrv := &http.Server{Handler: lt.fake, ReadHeaderTimeout: 5 * time.Second}
 	go fakeSrv.Serve(ln)
 	defer fakeSrv.Close()
 	lt.progress("building and starting keycheck")
-	lt.srv, err = startServer(ctx, dir, "--db", dir+"/lt.db", "--hiapi-url", "http://"+ln.Addr().String(),
-		"--poll-every", pollEvery.String(), "--live-timeout", hold.String(),
-		"--live-per-hour", "0", "--checks-per-minute", "0", "--log-level", "warn")
+	if lt.bin, err = buildKeycheck(ctx, lt.dir); err != nil {
+		return err
+	}
+	// Every stream of the load test comes from one address: no cap per
+	// address (the 200 live tests are each watched).
+	lt.srv, err = lt.startKeycheck(ctx, lt.dir, "--live-timeout", hold.String(), "--streams-per-ip", "0")
 	if err != nil {
 		return err
 	}
+	defer lt.keepLog("keycheck", lt.srv)
 	defer lt.srv.stop()
 	conns := slices.Max(levels) + 16
 	lt.load = &http.Transport{MaxIdleConns: conns, MaxIdleConnsPerHost: conns, DisableCompression: true}
 	lt.stream = &http.Client{Transport: &http.Transport{DisableCompression: true}}
-	for _, measure := range []func(context.Context) error{lt.idleMemory, lt.pushLatency, lt.liveMemory, lt.countTasks, lt.requests} {
+	for _, measure := range []func(context.Context) error{lt.idleMemory, lt.pushLatency, lt.liveMemory, lt.manyWatchers, lt.countTasks, lt.requests} {
 		if err := measure(ctx); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// startKeycheck starts a keycheck with its database and output in dir,
+// against the fake HiAPI, polling at pollEvery, with no rate limit of its
+// own (the load test measures speed, not limits), and extra.
+func (lt *loadTest) startKeycheck(ctx context.Context, dir string, extra ...string) (*server, error) {
+	args := append([]string{"--db", filepath.Join(dir, "keycheck.db"), "--hiapi-url", lt.fakeURL, "--poll-every", pollEvery.String(),
+		"--live-per-hour", "0", "--checks-per-minute", "0", "--log-level", "warn"}, extra...)
+	return startServer(ctx, lt.bin, dir, args...)
+}
+
+// keepLog keeps what srv logged for the report, before its files go.
+func (lt *loadTest) keepLog(name string, srv *server) {
+	if text := strings.TrimSpace(srv.logText()); text != "" {
+		lt.res.logs = append(lt.res.logs, serverLog{name, text})
+	}
 }
 
 func (lt *loadTest) progress(format string, args ...any) {

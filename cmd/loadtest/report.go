@@ -17,6 +17,9 @@ func (lt *loadTest) print(w io.Writer) {
 	p("- machine: %s, %d cores, GOMAXPROCS %d, %s/%s, %s", cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH, runtime.Version())
 	p("- run: %s, took %s; load average %s before, %s after", lt.started.UTC().Format("2006-01-02 15:04 UTC"), time.Since(lt.started).Round(time.Second), lt.res.loadBefore, loadAvg())
 	p("- keycheck: `keycheck %s`", strings.Join(lt.srv.Args, " "))
+	if lt.watchSrv != nil {
+		p("- keycheck for the %d watchers: `keycheck %s`", watchers, strings.Join(lt.watchSrv.Args, " "))
+	}
 	p("- **the load generator, the fake HiAPI (%s per task status, no rate limit) and keycheck share these %d cores**: absolute figures are what the load test's own share leaves; the ratios to the baseline, measured the same way in the same run, are what carry to another machine.", step, runtime.NumCPU())
 	p("\n## Requests\n")
 	p("Each row: %s measured after %s of warm-up. Closed loop: each client sends again the moment it is answered (the server's capacity). Paced: each sends one request per pace at a phase of its own, as people typing do. Browser requests keep cookies; API requests send none, as curl. The baseline is the same server's stylesheet at the same concurrency, measured just before the rows beside it. keycheck CPU/req is from /proc; other load is the share of the machine other programs took meanwhile.\n", lt.duration, warmup)
@@ -50,9 +53,9 @@ func (lt *loadTest) print(w io.Writer) {
 		}
 		p("| %s | %s | %s | %s | %s |", t.Name, t.Measures, t.Goal, measured, verdict)
 	}
-	if log := strings.TrimSpace(lt.srv.logText()); log != "" {
-		lines := strings.Split(log, "\n")
-		p("\nkeycheck logged %d warnings or errors meanwhile; the last:\n\n    %s", len(lines), strings.Join(lines[max(0, len(lines)-5):], "\n    "))
+	for _, l := range lt.res.logs {
+		lines := strings.Split(l.text, "\n")
+		p("\n%s logged %d warnings or errors meanwhile; the last:\n\n    %s", l.name, len(lines), strings.Join(lines[max(0, len(lines)-5):], "\n    "))
 	}
 }
 

@@ -27,15 +27,21 @@ type server struct {
 	done     chan struct{} // closed when it has exited
 }
 
-// startServer builds ./cmd/keycheck into dir, as a person would deploy
-// it, and starts `keycheck serve` on a port of the kernel's choosing,
-// read from the line it prints once it listens. Ending ctx, or stop,
-// sends it SIGTERM as production does; it is killed 15 s later.
-func startServer(ctx context.Context, dir string, args ...string) (*server, error) {
+// buildKeycheck builds ./cmd/keycheck into dir, as a person would deploy
+// it, and returns the binary's path.
+func buildKeycheck(ctx context.Context, dir string) (string, error) {
 	bin := filepath.Join(dir, "keycheck")
 	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/keycheck").CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("go build ./cmd/keycheck (run loadtest from the repository root): %w\n%s", err, out)
+		return "", fmt.Errorf("go build ./cmd/keycheck (run loadtest from the repository root): %w\n%s", err, out)
 	}
+	return bin, nil
+}
+
+// startServer starts `bin serve` on a port of the kernel's choosing, read
+// from the line it prints once it listens; its output goes to files in
+// dir. Ending ctx, or stop, sends it SIGTERM as production does; it is
+// killed 15 s later.
+func startServer(ctx context.Context, bin, dir string, args ...string) (*server, error) {
 	stdout, err1 := os.Create(filepath.Join(dir, "stdout"))
 	stderr, err2 := os.Create(filepath.Join(dir, "log"))
 	if err := errors.Join(err1, err2); err != nil {

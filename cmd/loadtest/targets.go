@@ -16,8 +16,13 @@ type results struct {
 	tasks            taskCount
 	finished         []string // the push tests' runs, finished live tests
 	liveKeys         []string // every live test's key
+	watch            watchFigures
 	loadBefore       string
+	logs             []serverLog // what each keycheck logged (warnings and errors)
 }
+
+// serverLog is what one keycheck of the run logged.
+type serverLog struct{ name, text string }
 
 // target is one promise about keycheck's performance. Judge reads a run's
 // results and says what it measured and whether the goal was met;
@@ -56,6 +61,7 @@ var targets = []target{
 		worst := r.push[len(r.push)-1]
 		return fmt.Sprintf("p50 %s, p99 %s, max %s over %d tests", ms(pct(r.push, 50)), ms(pct(r.push, 99)), ms(worst), len(r.push)), worst <= 500*time.Millisecond
 	}},
+	{"2,000 watchers", "one run's live test watched by 2,000 event streams, on a keycheck of its own with the stream caps off: its RSS above its idle; each update's arrival at every stream after its first arrival at any, and the result's after the fake answered the poll that saw it", "< 150 MB; p99 ≤ 1 s", judgeWatchers},
 	{"poll pacing", "the shortest gap between two polls of one task, keycheck at its fastest (--poll-every 1s)", "≥ 1 s", func(r *results) (string, bool) {
 		return fmt.Sprintf("%.2f s over %d polls", r.tasks.MinGap.Seconds(), r.tasks.Polls), r.tasks.MinGap >= time.Second
 	}},
@@ -115,4 +121,23 @@ func (r *results) find(name string, clients int, pace time.Duration) (sample, bo
 func (r *results) ratio(s sample) float64 {
 	base, _ := r.find(baseline, s.Clients, 0)
 	return s.RPS() / max(base.RPS(), 1e-9)
+}
+
+// judgeWatchers judges manyWatchers' figures: memory, and every update's
+// way to every stream.
+func judgeWatchers(r *results) (string, bool) {
+	w := r.watch
+	if w.Streams == 0 || w.IdleRSS == 0 {
+		return "", false
+	}
+	above := w.PeakRSS - w.IdleRSS
+	worst := func(d []time.Duration) time.Duration { return pct(d, 100) }
+	measured := fmt.Sprintf("%s above idle (%s, peak %s); updates p99 %s, max %s over %d updates × %d streams; the result p99 %s, max %s",
+		mb(above), mb(w.IdleRSS), mb(w.PeakRSS), ms(pct(w.Spread, 99)), ms(worst(w.Spread)), w.Updates, w.Streams, ms(pct(w.Result, 99)), ms(worst(w.Result)))
+	if w.Skipped+w.Missed > 0 {
+		measured += fmt.Sprintf("; %d arrivals skipped to a newer state, %d never came", w.Skipped, w.Missed)
+	}
+	met := w.Streams == watchers && w.Updates > 0 && w.Missed == 0 && len(w.Result) == w.Streams &&
+		above < 150e6 && pct(w.Spread, 99) <= time.Second && pct(w.Result, 99) <= time.Second
+	return measured, met
 }
