@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -135,7 +136,15 @@ func TestBrowserSameSiteCSRF(t *testing.T) {
 		t.Errorf("HiAPI saw %d requests: the attacker started a live test", len(reqs))
 	}
 
-	// The planted cookie is still there, and the victim's own forms work.
+	// The planted cookie is still in the victim's browser, and their own
+	// forms work.
+	cookies, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{env.URL + "/"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(cookies.Cookies, func(c *network.Cookie) bool { return c.Name == "_csrf" && c.Value == planted }) {
+		t.Errorf("the planted cookie is gone; the browser holds %d cookies for keycheck", len(cookies.Cookies))
+	}
 	within(t, ctx, 15*time.Second, "the victim renames themselves",
 		chromedp.Navigate(env.URL+"/"),
 		chromedp.SetValue(chromedp.CSS(`#display-name`), "Victoria"),
