@@ -35,6 +35,7 @@ func Check(in Input) []Result {
 		r.ID, r.Title = s.ID, s.Title
 		out[i] = r
 	}
+	st.secret.Wipe()
 	return out
 }
 

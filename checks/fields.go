@@ -18,6 +18,7 @@ type Field struct {
 // never echoing it.
 func FieldHoldingKey(key string, fields ...Field) string {
 	var sec *Secret
+	defer func() { sec.Wipe() }()
 	for _, f := range fields {
 		if len(f.Value) < Window {
 			continue

@@ -14,8 +14,8 @@ import (
 // fills in, and everything a provider echoes back.
 //
 // A Secret holds the key's runs, folded to lower case: that is a copy of
-// the key in memory, so build one per key, use it, drop it. A nil or zero
-// Secret finds nothing.
+// the key in memory, so build one per key, use it, and Wipe it. A nil or
+// zero Secret finds nothing.
 type Secret struct {
 	// slots is a set of Window-byte runs, each read as a little-endian
 	// uint64 (eight bytes fit exactly), by open addressing: its length is
@@ -114,6 +114,17 @@ func NewSecret(keys ...string) *Secret {
 	clear(rawBuf[:])
 	clear(encBuf[:])
 	return s
+}
+
+// Wipe zeroes the Secret's copy of the key; it finds nothing after. Call it
+// once the Secret has done its work, so the copy does not wait for the
+// garbage collector.
+func (s *Secret) Wipe() {
+	if s == nil {
+		return
+	}
+	clear(s.slots)
+	s.slots, s.zero = nil, false
 }
 
 // addFolded adds every Window-byte run of text, lower-cased.

@@ -209,3 +209,19 @@ func TestSecretRedactWholeCharacters(t *testing.T) {
 		}
 	}
 }
+
+func TestSecretWipe(t *testing.T) {
+	s := NewSecret(canary)
+	slots := s.slots
+	s.Wipe()
+	for i, v := range slots {
+		if v != 0 {
+			t.Fatalf("slot %d still holds %016x", i, v)
+		}
+	}
+	if s.In(canary) {
+		t.Error("a wiped Secret still finds the key")
+	}
+	var none *Secret
+	none.Wipe()
+}

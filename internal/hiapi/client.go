@@ -160,7 +160,9 @@ func New(baseURL string, opts Options) *Client {
 // Probe checks the key for free: GET /v1/tasks?page=1&size=1 lists the
 // account's newest task and spends no credits.
 func (c *Client) Probe(ctx context.Context, key string) (Reply, error) {
-	_, reply, err := c.do(ctx, http.MethodGet, "/v1/tasks", "page=1&size=1", key, checks.NewSecret(key), nil)
+	sec := checks.NewSecret(key)
+	defer sec.Wipe()
+	_, reply, err := c.do(ctx, http.MethodGet, "/v1/tasks", "page=1&size=1", key, sec, nil)
 	return reply, err
 }
 
@@ -172,6 +174,7 @@ func (c *Client) CreateTask(ctx context.Context, key, model, prompt string) (str
 		return "", Reply{BaseURL: c.base}, errorf(checks.AnswerRequest, "POST /v1/tasks", err, "cannot encode the request")
 	}
 	sec := checks.NewSecret(key)
+	defer sec.Wipe()
 	data, reply, err := c.do(ctx, http.MethodPost, "/v1/tasks", "", key, sec, body)
 	if err != nil {
 		return "", reply, err
@@ -191,6 +194,7 @@ func (c *Client) CreateTask(ctx context.Context, key, model, prompt string) (str
 // GetTask reads a task: GET /v1/tasks/{id}.
 func (c *Client) GetTask(ctx context.Context, key, id string) (Task, Reply, error) {
 	sec := checks.NewSecret(key)
+	defer sec.Wipe()
 	op := "GET /v1/tasks/" + clean(sec, id, 128)
 	if strings.TrimSpace(id) == "" {
 		return Task{}, Reply{BaseURL: c.base}, errorf(checks.AnswerRequest, op, nil, "empty task id")
