@@ -243,6 +243,7 @@ func newEnv(t testing.TB, opts ...func(*setup)) *env {
 		DefaultModel:  testModel,
 		DefaultPrompt: "a red apple on a white table",
 		SessionKeys:   [][]byte{testSessionKey()},
+		RunsList:      true,
 		Version:       "test",
 	}, provider: &fakeProvider{}}
 	for _, o := range opts {

@@ -43,6 +43,7 @@ func (s *Server) page(c echo.Context, title, description string) templates.Page 
 		Description: description,
 		CSRF:        csrfToken(c),
 		Name:        sess.name(),
+		RunsListOff: !s.cfg.RunsList,
 		Asset:       s.assets.URL,
 		Path:        c.Request().URL.Path,
 		Now:         s.now(),

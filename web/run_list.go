@@ -43,9 +43,18 @@ type runList struct {
 	older string
 }
 
+// errRunsListOff answers the list under --runs-list off: there, a run's
+// link is the only way to it, so no page lists the ids.
+var errRunsListOff = &Error{Status: http.StatusNotFound, Code: "runs_list_off",
+	Message: "This keycheck does not list runs: a run is seen only by whoever has its link. Ask the person who ran the check for the run's link."}
+
 // listRuns reads the page of runs the query asks for (?failed=STEP,
-// ?before=CURSOR).
+// ?before=CURSOR). The page and the API both list through it, so
+// --runs-list off closes both.
 func (s *Server) listRuns(c echo.Context) (runList, error) {
+	if !s.cfg.RunsList {
+		return runList{}, errRunsListOff
+	}
 	f, err := parseListFilter(c)
 	if err != nil {
 		return runList{}, err
