@@ -102,7 +102,7 @@ func parseServe(args []string, stderr io.Writer, getenv func(string) string) (se
 	e.dur(&cfg.Retention, "retention", "KEYCHECK_RETENTION", 30*24*time.Hour, "delete runs older than this")
 	e.dur(&cfg.KeyTTL, "key-ttl", "KEYCHECK_KEY_TTL", 15*time.Minute, "how long a key stays in memory for the live test")
 	e.str(&cfg.HiAPIURL, "hiapi-url", "KEYCHECK_HIAPI_URL", checks.HiAPIOrigin, "the HiAPI the live test calls (and the only URL it calls)")
-	e.dur(&cfg.LiveTimeout, "live-timeout", "KEYCHECK_LIVE_TIMEOUT", 180*time.Second, "how long the live test polls its task")
+	e.dur(&cfg.LiveTimeout, "live-timeout", "KEYCHECK_LIVE_TIMEOUT", 180*time.Second, "how long the whole live test may take: probe, task creation and polling, every wait included")
 	e.dur(&cfg.PollEvery, "poll-every", "KEYCHECK_POLL_EVERY", 3*time.Second, "first delay between polls of the test task (at least 1s)")
 	e.str(&cfg.Model, "model", "KEYCHECK_MODEL", defaultModel, "default model of the live test")
 	e.str(&cfg.Prompt, "prompt", "KEYCHECK_PROMPT", defaultPrompt, "default prompt of the live test")
