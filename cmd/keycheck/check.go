@@ -32,9 +32,6 @@ Flags:
 // maxStdin bounds what --stdin reads: a key, not a file.
 const maxStdin = 64 << 10
 
-// defaultVar is the variable the key is read from without --var.
-const defaultVar = "HIAPI_API_KEY"
-
 type checkFlags struct {
 	varName     string
 	stdin       bool
@@ -63,7 +60,7 @@ func checkCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	if flag := flagHoldingKey(f, in.Key); flag != "" {
 		// The flag's value is not echoed: it holds a piece of the key.
-		fmt.Fprintf(stderr, "keycheck check: %s holds part of the key (8 or more of its characters in a row, in some letter case, or the key encoded). Nothing was checked or sent. Give the key only through $%s or --stdin, never in a flag: it would land in your shell history.\n", flag, defaultVar)
+		fmt.Fprintf(stderr, "keycheck check: %s holds part of the key (8 or more of its characters in a row, in some letter case, or the key encoded). Nothing was checked or sent. Give the key only through the environment or --stdin, never in a flag: it would land in your shell history.\n", flag)
 		return 2
 	}
 	results := checks.Check(in)
@@ -85,7 +82,7 @@ func parseCheck(args []string, stderr io.Writer, getenv func(string) string) (f 
 	fs := flag.NewFlagSet("keycheck check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, checkUsage); fs.PrintDefaults() }
-	fs.StringVar(&f.varName, "var", defaultVar, "environment variable your code reads the key from")
+	fs.StringVar(&f.varName, "var", "HIAPI_API_KEY", "environment variable your code reads the key from")
 	fs.BoolVar(&f.stdin, "stdin", false, "read the key from standard input, byte for byte (use printf '%s', not echo)")
 	fs.StringVar(&f.baseURL, "base-url", getenv("HIAPI_BASE_URL"), "base URL your client sends the key to (default $HIAPI_BASE_URL)")
 	fs.StringVar(&f.header, "header", "", "Authorization header line or curl command your code sends")
