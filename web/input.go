@@ -221,7 +221,7 @@ func parseJSON(c echo.Context, into any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(into); err != nil {
-		return jsonError(err, into)
+		return jsonError(err, into, body)
 	}
 	// dec.More would miss a stray "}" or "]": it reports only whether a
 	// list goes on. Anything but whitespace after the object is refused.
@@ -231,9 +231,9 @@ func parseJSON(c echo.Context, into any) error {
 	return nil
 }
 
-// jsonError says what is wrong with a body that did not decode into into,
-// a pointer to the endpoint's request struct.
-func jsonError(err error, into any) error {
+// jsonError says what is wrong with body, which did not decode into into, a
+// pointer to the endpoint's request struct.
+func jsonError(err error, into any, body []byte) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
@@ -246,8 +246,12 @@ func jsonError(err error, into any) error {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return errorf(http.StatusBadRequest, "invalid_json", "The body ends in the middle of a JSON value.")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return errorf(http.StatusBadRequest, "unknown_field", "%s. Known fields: %s.",
-			unknownField(strings.TrimPrefix(err.Error(), "json: unknown field ")), knownFields(into))
+		quoted := strings.TrimPrefix(err.Error(), "json: unknown field ")
+		said := unknownField(quoted)
+		if name, _ := strconv.Unquote(quoted); keyInName(body, name) {
+			said = unknownField("")
+		}
+		return errorf(http.StatusBadRequest, "unknown_field", "%s. Known fields: %s.", said, knownFields(into))
 	}
 	return errorf(http.StatusBadRequest, "invalid_json", "The body is not a JSON object of a check.")
 }
@@ -263,6 +267,17 @@ func unknownField(quoted string) string {
 		return "The body has an unknown field"
 	}
 	return "Unknown field \"" + name + "\""
+}
+
+// keyInName reports whether name, a field name of body, holds a piece of the
+// body's key (the one rule, checks.FieldHoldingKey): a name made of a key's
+// letters looks like a misspelt field, and must not be echoed either.
+func keyInName(body []byte, name string) bool {
+	var k struct {
+		Key string `json:"key"`
+	}
+	_ = json.NewDecoder(bytes.NewReader(body)).Decode(&k)
+	return checks.FieldHoldingKey(k.Key, checks.Field{Name: "field name", Value: name}) != ""
 }
 
 // knownFields lists the JSON fields of the struct into points to, in its

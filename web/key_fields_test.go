@@ -231,3 +231,31 @@ func TestBaseURLHoldingKeyIsOnlyQuotedSafely(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownFieldHoldingKeyIsNotEchoed: an unknown field is named back
+// when it looks like a misspelt field name; a name made of letters of the
+// key looks like one, and is not named, wherever the key stands.
+func TestUnknownFieldHoldingKeyIsNotEchoed(t *testing.T) {
+	t.Parallel()
+	key := "sk-QwErTyUiOpAs1" + randomAlnum(30)
+	e := newEnv(t)
+	b := e.browser()
+	for _, body := range []string{
+		`{"key": "` + key + `", "QwErTyUiOpAs": 1}`,
+		`{"qwertyuiopas": 1, "key": "` + key + `"}`,
+	} {
+		for _, path := range []string{"/api/v1/check", "/api/v1/runs"} {
+			ae := b.postJSON(path, body).wantStatus(http.StatusBadRequest).apiErr()
+			if ae.Error.Code != "unknown_field" || !strings.Contains(ae.Error.Message, "The body has an unknown field") {
+				t.Errorf("%s %s: %+v", path, body, ae.Error)
+			}
+			if w := keyShown(ae.Error.Message, key); w != "" {
+				t.Errorf("%s %s: the message echoes %q", path, body, w)
+			}
+		}
+	}
+	// A misspelt field is still named.
+	if ae := b.postJSON("/api/v1/check", `{"key": "`+key+`", "modle": "x"}`).wantStatus(http.StatusBadRequest).apiErr(); !strings.Contains(ae.Error.Message, `"modle"`) {
+		t.Errorf("a misspelt field is not named: %+v", ae.Error)
+	}
+}
