@@ -94,7 +94,7 @@ func parseCheck(args []string, stderr io.Writer, getenv func(string) string) (f 
 	fs.StringVar(&f.hiapiURL, "hiapi-url", cmp.Or(getenv("KEYCHECK_HIAPI_URL"), checks.HiAPIOrigin), "the HiAPI the live steps call ($KEYCHECK_HIAPI_URL)")
 	fs.StringVar(&f.model, "model", defaultModel, "model of the live test task")
 	fs.StringVar(&f.prompt, "prompt", defaultPrompt, "prompt of the live test task")
-	fs.DurationVar(&f.liveTimeout, "live-timeout", 180*time.Second, "how long to poll the test task")
+	fs.DurationVar(&f.liveTimeout, "live-timeout", 180*time.Second, "how long the whole live test may take: probe, task creation and polling, every wait included")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return f, 0, false

@@ -79,6 +79,7 @@ func startEnv(t *testing.T, dbPath string, opts ...envOption) *testEnv {
 		Prompt:          defaultPrompt,
 		LivePerHour:     1000,
 		ChecksPerMinute: 100000,
+		RunsList:        true, // the default of --runs-list
 		LogLevel:        slog.LevelDebug,
 	}
 	for _, o := range opts {
