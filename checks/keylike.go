@@ -1,5 +1,7 @@
 package checks
 
+import "strings"
+
 // keyLike reports text that looks like a key rather than a name: another
 // provider's key shape, or a long run mixing upper and lower case and
 // digits, which variable names and hosts never are.
@@ -25,4 +27,16 @@ func keyLike(s string) bool {
 		}
 	}
 	return len(s) >= 24 && lower && upper && digit
+}
+
+// HoldsKeyLike reports whether any word of s looks like a key: a display
+// name, for instance, that is really a pasted key. keycheck keeps such
+// text nowhere, since it cannot tell whose key it is.
+func HoldsKeyLike(s string) bool {
+	for _, w := range strings.Fields(s) {
+		if keyLike(w) {
+			return true
+		}
+	}
+	return false
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/keycheck/keycheck/checks"
 )
 
 // handleNameSet keeps the display name shown on this person's runs.
@@ -14,13 +16,20 @@ func (s *Server) handleNameSet(c echo.Context) error {
 	}
 	name := cleanName(c.Request().PostForm.Get("name"))
 	sess := s.session(c)
+	back := localPath(c.Request().PostForm.Get("back"))
+	if checks.HoldsKeyLike(name) {
+		// A name is shown on every run to the whole team: a pasted key
+		// must not become one, nor sit in the session cookie.
+		sess.flash("That looks like an API key, not a name, so keycheck did not keep it. Type your name instead.", true)
+		return redirect(c, back)
+	}
 	sess.setName(name)
 	if name == "" {
 		sess.flash("Your runs will show as made by someone.", false)
 	} else {
 		sess.flash("Your runs will show as made by "+name+".", false)
 	}
-	return redirect(c, localPath(c.Request().PostForm.Get("back")))
+	return redirect(c, back)
 }
 
 // localPath keeps a redirect on this site: a path that starts with exactly

@@ -144,3 +144,33 @@ func TestCookieAttributes(t *testing.T) {
 		})
 	}
 }
+
+// TestNameThatIsAKeyIsNotKept: a key pasted into the name field would be
+// shown on every run to the whole team and kept in the session cookie. It
+// is refused, the name before it stays, and the person is told why.
+func TestNameThatIsAKeyIsNotKept(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	b := e.browser()
+	b.postForm("/name", url.Values{"name": {"Grace"}}).wantStatus(http.StatusSeeOther)
+	const key = "sk-proj-Zq8Rt2Lm9Xc4Vb7Nn1Kp3Ws6Yd0Gh5Jf8Ta2Eu4Io6"
+	for _, name := range []string{key, "Grace " + key, "sk-Zz9Qq8Ww7Ee6Rr5Tt4Yy3Uu2Ii1Oo0"} {
+		r := b.postForm("/name", url.Values{"name": {name}})
+		r.wantStatus(http.StatusSeeOther)
+		if c := r.Cookie("keycheck"); c != nil && strings.Contains(c.Value, key[8:20]) {
+			t.Fatalf("the cookie carries the key in clear")
+		}
+		page := b.get("/")
+		if got := displayName(t, page); got != "Grace" {
+			t.Errorf("after the name %q, the name is %q; want the old one kept", name, got)
+		}
+		if !strings.Contains(page.doc().Find(`[role="alert"], .flash`).Text(), "looks like an API key") {
+			t.Errorf("after the name %q, no message says why it was not kept", name)
+		}
+	}
+	// Ordinary long names are names.
+	b.postForm("/name", url.Values{"name": {"Ana Lopez, Data Platform Team 2024"}}).wantStatus(http.StatusSeeOther)
+	if got := displayName(t, b.get("/")); got != "Ana Lopez, Data Platform Team 2024" {
+		t.Errorf("a long ordinary name became %q", got)
+	}
+}
