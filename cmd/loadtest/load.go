@@ -25,7 +25,7 @@ import (
 const baseline = "GET /static/…/app.css"
 
 // endpoint is one request measured under load, on Server. Browser clients
-// keep cookies (a session, the CSRF cookie) as a browser does; API
+// keep their session cookie as a browser does; API
 // clients, as curl, do not. Paced ones are also measured at a person's
 // pace.
 type endpoint struct {
