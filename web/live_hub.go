@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -164,9 +163,7 @@ func (s *Server) endHub(ctx context.Context, h *liveHub, last *run.Run) {
 	defer s.retire(h)
 	rctx, cancel := context.WithTimeout(ctx, hubReadTimeout)
 	defer cancel()
-	// settle reads the store with its request's context: the hub has no
-	// request, so it lends settle one that carries its own context.
-	final := s.settle(s.echo.NewContext((&http.Request{}).WithContext(rctx), nil), last)
+	final := s.settle(rctx, last)
 	var event []byte
 	if final != last {
 		event = s.hubEvent(ctx, final)

@@ -66,7 +66,7 @@ func (s *Server) listRuns(c echo.Context) (runList, error) {
 		return l, storeError("list the runs", err)
 	}
 	for i, r := range runs {
-		runs[i] = s.settle(c, r)
+		runs[i] = s.settle(c.Request().Context(), r)
 	}
 	if len(runs) <= runsPerPage {
 		l.runs = runs

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -91,7 +92,7 @@ func (s *Server) readRun(c echo.Context) (*run.Run, *cachedRun, error) {
 	if err != nil {
 		return nil, nil, storeError("read the run", err)
 	}
-	if settled := s.settle(c, r); settled != r {
+	if settled := s.settle(c.Request().Context(), r); settled != r {
 		return settled, nil, nil
 	}
 	return r, cached, nil
@@ -106,11 +107,11 @@ func (s *Server) readRun(c echo.Context) (*run.Run, *cachedRun, error) {
 // been saved) and, if still so, shown as interrupted: the key lived only
 // in this process, so no one else can be running it. r is left as it is
 // (it may be shared, see runCache): a changed run is a new one.
-func (s *Server) settle(c echo.Context, r *run.Run) *run.Run {
+func (s *Server) settle(ctx context.Context, r *run.Run) *run.Run {
 	if r.Live != run.LiveRunning || s.live.Running(r.ID) {
 		return r
 	}
-	fresh, err := s.store.GetRun(c.Request().Context(), r.ID)
+	fresh, err := s.store.GetRun(ctx, r.ID)
 	if err != nil {
 		fresh = r.Clone()
 	}
