@@ -41,7 +41,7 @@ func (s *Server) page(c echo.Context, title, description string) templates.Page 
 	p := templates.Page{
 		Title:       title,
 		Description: description,
-		CSRF:        csrfToken(c),
+		CSRF:        s.csrfToken(c),
 		Name:        sess.name(),
 		RunsListOff: !s.cfg.RunsList,
 		Asset:       s.assets.URL,
@@ -60,12 +60,8 @@ func (s *Server) page(c echo.Context, title, description string) templates.Page 
 // csrfToken is the token the page's forms and htmx send back (see
 // Server.csrf), for the viewer's session: asking for it makes sure the
 // session exists, so the token holds on the next post.
-func csrfToken(c echo.Context) string {
-	token, ok := c.Get(csrfTokenKey).(func() string)
-	if !ok {
-		return ""
-	}
-	return token()
+func (s *Server) csrfToken(c echo.Context) string {
+	return s.csrfKeys.token(s.session(c).id())
 }
 
 // redirect answers a form post with 303 See Other, so a reload does not

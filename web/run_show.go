@@ -49,7 +49,7 @@ func (s *Server) runPage(c echo.Context, r *run.Run, parts runParts) templates.R
 		Running:       running,
 		Curl:          parts.curl,
 		Model:         r.Model,
-		CSRF:          csrfToken(c),
+		CSRF:          s.csrfToken(c),
 		KeyTTL:        s.keyTTL,
 	}
 }

@@ -102,10 +102,7 @@ func csrfMAC(key []byte, sid string) string {
 	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
 }
 
-const (
-	sessionKey   = "session"
-	csrfTokenKey = "csrf"
-)
+const sessionKey = "session"
 
 // lazySession decodes the session cookie on first use: the as-you-type
 // check never reads the session, and decoding an encrypted cookie on every
@@ -115,9 +112,8 @@ type lazySession struct {
 }
 
 // loadSession attaches the person's session to the request, to be decoded
-// when a handler first asks for it, with its CSRF token (csrfToken), made
-// when a page first renders it; and it saves the session before the
-// response is written if it changed. A cookie that fails to decode
+// when a handler first asks for it, and saves it before the response is
+// written if it changed. A cookie that fails to decode
 // (tampered, or signed with a retired key) starts a new session: it is not
 // an error.
 func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
@@ -127,7 +123,6 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		lazy := &lazySession{}
 		c.Set(sessionKey, lazy)
-		c.Set(csrfTokenKey, func() string { return s.csrfKeys.token(s.session(c).id()) })
 		// Save before the response is written: a header set after the body
 		// starts is lost.
 		c.Response().Before(func() {
