@@ -421,6 +421,29 @@ func TestBrowserLiveTest(t *testing.T) {
 	screenshot(t, ctx, "09-live-image")
 	noCSPViolations(t, ctx)
 
+	// The pushed copy holds nothing of this viewer; once the test ends the
+	// page loads its own live form, whose token must be this session's, or
+	// running the test again would be refused as a forged post.
+	within(t, ctx, 10*time.Second, "the page's own live form comes back",
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="live-key"]`)),
+	)
+	formToken := eval[string](t, ctx, `document.querySelector('[data-testid="live"] input[name=_csrf]').value`)
+	pageToken := eval[string](t, ctx, `document.querySelector('meta[name="csrf-token"]').content`)
+	if formToken == "" || formToken != pageToken {
+		t.Fatalf("the live form's token %q is not the page's %q", formToken, pageToken)
+	}
+	within(t, ctx, 15*time.Second, "run the live test again from that form",
+		chromedp.SendKeys(chromedp.CSS(`[data-testid="live-key"]`), goodKey),
+		chromedp.Click(chromedp.CSS(`[data-testid="live-button"]`)),
+	)
+	// The second test got through the CSRF check if HiAPI sees its task.
+	for deadline := time.Now().Add(30 * time.Second); env.Fake.Count("POST", "/v1/tasks", goodKey) < 2; {
+		if time.Now().After(deadline) {
+			t.Fatalf("running the live test again from the page's own form created no task (HiAPI saw %d)", env.Fake.Count("POST", "/v1/tasks", goodKey))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
 	// A key without the model: model red, request_id shown.
 	within(t, ctx, 15*time.Second, "run the live test with a key lacking the model",
 		chromedp.Navigate(env.URL+"/"),
