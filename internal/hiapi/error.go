@@ -30,8 +30,8 @@ type Error struct {
 	// Type is the nested error.type (hiapi_error, authentication_error).
 	Type string
 	// Message is the provider's message, sanitized and cut short; for
-	// checks.AnswerNotJSON a snippet of the page (its <title>); for the kinds where
-	// no answer came, what went wrong.
+	// checks.AnswerNotJSON a snippet of the page (its <title>); for the
+	// kinds where no answer came, what went wrong.
 	Message string
 	// RequestID identifies the request for HiAPI support: from the body, or
 	// from a header such as X-Request-Id.
@@ -108,7 +108,8 @@ func (e *Error) Status() int {
 
 // Answer converts the error to the plain value the live verdicts read.
 func (e *Error) Answer() checks.Answer {
-	a := checks.Answer{
+	return checks.Answer{
+		Kind:       e.Kind,
 		HTTPStatus: e.Status(),
 		Code:       e.Code,
 		Type:       e.Type,
@@ -116,8 +117,6 @@ func (e *Error) Answer() checks.Answer {
 		RequestID:  e.RequestID,
 		RetryAfter: int((e.RetryAfter + time.Second - 1) / time.Second),
 	}
-	a.Kind = e.Kind
-	return a
 }
 
 // redact masks every piece of the key in the error's text once more, after
