@@ -9,6 +9,7 @@ const defaultVarName = "HIAPI_API_KEY"
 func Check(in Input) []Result {
 	st := newState(&in)
 	out := make([]Result, len(catalogue))
+	var plan *LivePlan
 	for i := range catalogue {
 		s := &catalogue[i]
 		var r Result
@@ -30,7 +31,10 @@ func Check(in Input) []Result {
 		case StepHeader:
 			r = checkHeader(st)
 		default:
-			r = pendingResult(s.ID)
+			if plan == nil {
+				plan = planOf(st, out[:i])
+			}
+			r = pendingResult(s.ID, plan)
 		}
 		r.ID, r.Title = s.ID, s.Title
 		out[i] = r
@@ -39,8 +43,23 @@ func Check(in Input) []Result {
 	return out
 }
 
-// pendingResult is what a live step says before the live test runs.
-func pendingResult(id ID) Result {
+// planOf is the live plan from the key-reading steps' results so far.
+func planOf(st *state, done []Result) *LivePlan {
+	res := make(map[ID]Result, len(done))
+	for _, r := range done {
+		res[r.ID] = r
+	}
+	p := planFor(st, res)
+	p.Key = "" // Check only says what the live test will do
+	return &p
+}
+
+// pendingResult is what a live step says before the live test runs: what
+// it will do, or, when the plan sends nothing, why it will not run.
+func pendingResult(id ID, plan *LivePlan) Result {
+	if !plan.Send {
+		return plan.NotSent(id)
+	}
 	r := Result{Status: StatusPending}
 	switch id {
 	case StepAuth:
@@ -51,6 +70,9 @@ func pendingResult(id ID) Result {
 		r.Detail = "Not run yet: the live test polls the test task until it returns an image."
 	default:
 		r.Detail = "Not run yet."
+	}
+	if plan.Removed != "" {
+		r.Detail += " It sends the key with " + plan.Removed + " removed, to prove that is the whole problem."
 	}
 	return r
 }

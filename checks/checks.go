@@ -80,6 +80,11 @@ type Result struct {
 	// Fix says what to do, with the command to run. Empty when nothing is to
 	// be done.
 	Fix string `json:"fix"`
+	// Headline is what this step would say as the whole answer, in one
+	// sentence ("Your key ends with a newline: HiAPI would reject it"),
+	// when it fails or warns; the verdict (VerdictOf) takes it from the
+	// cause step.
+	Headline string `json:"headline,omitempty"`
 	// Live holds what the provider answered, for the live steps only.
 	Live *LiveEvidence `json:"live,omitempty"`
 }
@@ -95,6 +100,10 @@ type LiveEvidence struct {
 	TaskID     string   `json:"task_id,omitempty"`
 	TaskStatus string   `json:"task_status,omitempty"`
 	Outputs    []Output `json:"outputs,omitempty"`
+	// Cleaned names what the live test removed from the key before sending
+	// it (LivePlan.Removed), e.g. "the trailing newline"; "" when the key
+	// went as given.
+	Cleaned string `json:"cleaned,omitempty"`
 }
 
 // Output is one file a finished task returned.

@@ -358,8 +358,14 @@ func quoted(s string) string {
 	return "“" + s + "”"
 }
 
+// lowerFirst lowers the first letter of a sentence to go on after a
+// colon or comma, unless its first word is a name (HiAPI, OpenAI).
 func lowerFirst(s string) string {
-	if s == "" {
+	if s == "" || s[0] < 'A' || s[0] > 'Z' {
+		return s
+	}
+	word, _, _ := strings.Cut(s, " ")
+	if strings.ToLower(word[1:]) != word[1:] {
 		return s
 	}
 	return strings.ToLower(s[:1]) + s[1:]

@@ -118,6 +118,9 @@ func NewRunner(store Store, provider Provider, cfg LiveConfig, log *slog.Logger,
 // saved. The key lives only in the test's goroutine and is dropped when the
 // test ends.
 func (lr *Runner) Start(runID, key string) error {
+	if plan := checks.PlanLive(key); !plan.Send {
+		return &NotSentError{Reason: plan.Reason, Cause: plan.Cause}
+	}
 	// Reserve the run's slot under the lock, and do the database work
 	// outside it: Running, Subscribe and every other run's updates must not
 	// wait behind this run's writes.
@@ -244,6 +247,16 @@ type tester struct {
 // interrupted); the deadline passing is an answer that came too late (the
 // step reads unknown).
 func (t tester) test(ctx context.Context, r *Run, key string) {
+	plan := checks.PlanLive(key)
+	if !plan.Send {
+		// The diagnosis says HiAPI cannot accept this key: nothing is sent.
+		for _, id := range [...]checks.ID{checks.StepAuth, checks.StepModel, checks.StepResult} {
+			r.SetStep(plan.NotSent(id))
+		}
+		t.end(r)
+		return
+	}
+	key = plan.Key
 	if r.Live != LiveRunning {
 		r.beginLive()
 		t.save(r)
@@ -256,11 +269,11 @@ func (t tester) test(ctx context.Context, r *Run, key string) {
 		t.interrupt(r)
 		return
 	}
-	auth := checks.AuthVerdict(answer)
+	auth := plan.Annotate(checks.AuthVerdict(answer))
 	r.SetStep(auth)
 	if auth.Status != checks.StatusPass {
-		r.SetStep(skipped(checks.StepModel, "Skipped: the auth step did not pass, so no task was created and nothing was spent."))
-		r.SetStep(skipped(checks.StepResult, "Skipped: no test task was created."))
+		r.SetStep(plan.Annotate(skipped(checks.StepModel, "Skipped: the auth step did not pass, so no task was created and nothing was spent.")))
+		r.SetStep(plan.Annotate(skipped(checks.StepResult, "Skipped: no test task was created.")))
 		t.end(r)
 		return
 	}

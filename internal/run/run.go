@@ -32,6 +32,17 @@ var ErrShuttingDown = errors.New("shutting down")
 // second press must not create a second task.
 var ErrLiveBusy = errors.New("live test already running")
 
+// NotSentError is returned when a live test would send a key the offline
+// steps showed HiAPI cannot accept (checks.LivePlan): nothing is sent.
+type NotSentError struct {
+	// Reason is why, e.g. "this is an OpenAI key".
+	Reason string
+	// Cause is the step that stops the test.
+	Cause checks.ID
+}
+
+func (e *NotSentError) Error() string { return "not sent: " + e.Reason }
+
 // LiveState is where a run's live test stands.
 type LiveState string
 

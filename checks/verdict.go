@@ -1,0 +1,149 @@
+package checks
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Verdict is the answer of a check or a run: what a person reads first.
+// The steps are its evidence.
+type Verdict struct {
+	// Status is pass, warn, fail, unknown or pending (the live test has
+	// not run, or is running).
+	Status Status `json:"status"`
+	// Step is the step that is the cause; "" when there is none (a pass,
+	// or nothing decided yet).
+	Step ID `json:"step,omitempty"`
+	// Headline names the cause in one sentence, in a person's words.
+	Headline string `json:"headline"`
+	// Fix is the one fix that matters: the cause step's.
+	Fix string `json:"fix,omitempty"`
+}
+
+// causalOrder is the order in which causes explain each other: a key that
+// is not there, then whose it is and whether it is whole (no cleaning
+// helps those), then its bytes, then where the process gets it and where
+// it sends it, then what HiAPI says. The first failure in this order is
+// the cause; catalogue order is the guide's reading order, not this.
+var causalOrder = [...]ID{
+	StepPresent, StepProvider, StepComplete, StepCharacters, StepWhitespace,
+	StepVariable, StepBaseURL, StepHeader,
+	StepAuth, StepModel, StepResult,
+}
+
+// VerdictOf decides the verdict from the results alone, so a stored run
+// and a fresh check read the same.
+func VerdictOf(results []Result) Verdict {
+	byID := make(map[ID]*Result, len(results))
+	for i := range results {
+		byID[results[i].ID] = &results[i]
+	}
+	first := func(s Status) *Result {
+		for _, id := range causalOrder {
+			if r := byID[id]; r != nil && r.Status == s {
+				return r
+			}
+		}
+		return nil
+	}
+	if len(results) == 0 {
+		return Verdict{Status: StatusPending, Headline: "Paste a key to check it."}
+	}
+	if r := first(StatusFail); r != nil {
+		return failVerdict(r, byID)
+	}
+	if r := first(StatusUnknown); r != nil {
+		return Verdict{Status: StatusUnknown, Step: r.ID, Headline: headlineOf(r), Fix: r.Fix}
+	}
+	if r := first(StatusRunning); r != nil {
+		return Verdict{Status: StatusPending, Step: r.ID, Headline: "The live test is running: " + lowerFirst(firstSentence(r.Detail))}
+	}
+	liveDone := true
+	for _, id := range [...]ID{StepAuth, StepModel, StepResult} {
+		if r := byID[id]; r == nil || r.Status != StatusPass {
+			liveDone = false
+		}
+	}
+	if r := first(StatusWarn); r != nil {
+		h := headlineOf(r)
+		if liveDone {
+			h = "The key works end to end, but: " + lowerFirst(h)
+		}
+		return Verdict{Status: StatusWarn, Step: r.ID, Headline: h, Fix: r.Fix}
+	}
+	if liveDone {
+		r := byID[StepResult]
+		return Verdict{Status: StatusPass, Headline: headlineOf(r)}
+	}
+	return Verdict{Status: StatusPending, Headline: "Nothing wrong offline: run the live test to hear it from HiAPI."}
+}
+
+// failVerdict is the verdict when a step failed. When the live test sent a
+// cleaned key (LiveEvidence.Cleaned), its answer is the proof: a cleaned
+// key HiAPI accepts makes the removed fault the whole problem; a cleaned
+// key HiAPI refuses makes HiAPI's answer the deeper cause.
+func failVerdict(cause *Result, byID map[ID]*Result) Verdict {
+	v := Verdict{Status: StatusFail, Step: cause.ID, Headline: headlineOf(cause), Fix: cause.Fix}
+	auth := byID[StepAuth]
+	if auth == nil || auth.Live == nil || auth.Live.Cleaned == "" {
+		return v
+	}
+	removed := auth.Live.Cleaned
+	for _, id := range [...]ID{StepAuth, StepModel, StepResult} {
+		if r := byID[id]; r != nil && r.Status == StatusFail {
+			v.Step, v.Fix = r.ID, r.Fix
+			v.Headline = "Even with " + removed + " removed, " + lowerFirst(headlineOf(r))
+			return v
+		}
+	}
+	if auth.Status == StatusPass {
+		v.Headline = "HiAPI accepts the key once " + removed + " is removed: " + removed + " is the whole problem."
+	}
+	return v
+}
+
+// headlineOf is the step's own headline, or one made from its title and
+// the first sentence of its detail (runs stored before steps had
+// headlines, and findings without one).
+func headlineOf(r *Result) string {
+	if r.Headline != "" {
+		return r.Headline
+	}
+	if h, ok := failHeadlines[r.ID]; ok && r.Status == StatusFail {
+		return h
+	}
+	s := firstSentence(r.Detail)
+	if s == "" {
+		return r.Title + "."
+	}
+	return s
+}
+
+// failHeadlines say what a failed step means when the step gave no
+// headline of its own.
+var failHeadlines = map[ID]string{
+	StepPresent:    "There is no key: the field or variable is empty.",
+	StepWhitespace: "Your key carries hidden whitespace: HiAPI would reject it.",
+	StepCharacters: "Your key carries characters that are not part of it: HiAPI would reject it.",
+	StepComplete:   "This is not the whole key: it was cut short or masked.",
+	StepProvider:   "This is not a HiAPI key: HiAPI has never seen it.",
+	StepVariable:   "Your code does not read the variable that holds this key.",
+	StepBaseURL:    "Your client sends the key somewhere other than HiAPI.",
+	StepHeader:     "The Authorization header is not `Bearer <key>` with this key.",
+	StepAuth:       "HiAPI does not accept this key.",
+	StepModel:      "HiAPI refused the test task for this key.",
+	StepResult:     "The test task failed at HiAPI.",
+}
+
+// firstSentence is text up to its first full stop followed by a space or
+// the end, cut to about 200 characters.
+func firstSentence(text string) string {
+	text = strings.TrimSpace(text)
+	if i := strings.Index(text, ". "); i >= 0 {
+		text = text[:i+1]
+	}
+	if utf8.RuneCountInString(text) > 200 {
+		text = string([]rune(text)[:199]) + "…"
+	}
+	return text
+}
