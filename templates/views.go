@@ -80,6 +80,15 @@ func (c Checklist) Summary() string {
 	return checks.Summary(c.Results)
 }
 
+// Verdict is the checklist's answer; before anything was typed, an
+// invitation to paste.
+func (c Checklist) Verdict() checks.Verdict {
+	if c.Idle {
+		return checks.Verdict{Status: checks.StatusPending, Headline: "Paste a key: the answer shows here as you type."}
+	}
+	return checks.VerdictOf(c.Results)
+}
+
 // SummaryClass colours the summary line.
 func (c Checklist) SummaryClass() string {
 	if c.Idle {
