@@ -66,7 +66,19 @@ type Input struct {
 	// ExpectedLength is the key length the person reads off the dashboard;
 	// 0 means not given.
 	ExpectedLength int
+	// Surface is where the input was typed, so a hint names what the
+	// person can fill in there: a form field, or a CLI flag.
+	Surface Surface
 }
+
+// Surface is where a check's input comes from.
+type Surface uint8
+
+// The surfaces: the page and the JSON API (the zero value), or the CLI.
+const (
+	SurfaceWeb Surface = iota
+	SurfaceCLI
+)
 
 // Result is the verdict of one step, safe to store and show: its Detail and
 // Fix never hold the whole key, only redacted evidence.
