@@ -62,12 +62,18 @@ func storedRun(t *testing.T, path, id string) *run.Run {
 // createRun creates a run of goodKey through the API and returns its id.
 func createRun(t *testing.T, env *testEnv, live bool) string {
 	t.Helper()
-	resp, body := (&recorder{}).do(t, newClient(t), jsonReq(t, http.MethodPost, env.URL+"/api/v1/runs", map[string]any{"key": goodKey, "live": live}))
+	return storeRun(t, env, map[string]any{"key": goodKey, "live": live})
+}
+
+// storeRun creates a run through the API and returns its id.
+func storeRun(t *testing.T, env *testEnv, body map[string]any) string {
+	t.Helper()
+	resp, b := (&recorder{}).do(t, newClient(t), jsonReq(t, http.MethodPost, env.URL+"/api/v1/runs", body))
 	if resp.StatusCode != http.StatusCreated {
-		t.Fatalf("POST /api/v1/runs: %d %s", resp.StatusCode, body)
+		t.Fatalf("POST /api/v1/runs: %d %s", resp.StatusCode, b)
 	}
 	var r apiRun
-	if err := json.Unmarshal([]byte(body), &r); err != nil {
+	if err := json.Unmarshal([]byte(b), &r); err != nil {
 		t.Fatal(err)
 	}
 	return r.ID
