@@ -53,7 +53,7 @@ func checkCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if !ok {
 		return code
 	}
-	in, source, err := checkInput(f, stdin, environ)
+	in, src, err := checkInput(f, stdin, environ)
 	if err != nil {
 		fmt.Fprintf(stderr, "keycheck check: %v\n", err)
 		return 2
@@ -71,7 +71,7 @@ func checkCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if f.jsonOut {
 		printJSON(stdout, fp, results)
 	} else {
-		printDoctor(stdout, source, fp, results, f.live)
+		printDoctor(stdout, src, fp, results, styled(stdout, getenv))
 	}
 	return exitCode(results)
 }
@@ -124,10 +124,16 @@ func flagHoldingKey(f checkFlags, key string) string {
 	)
 }
 
+// keySource says where the key came from: name completes "checking the
+// key in …", and note, when not empty, says more on the line under it.
+type keySource struct {
+	name, note string
+}
+
 // checkInput gathers what the steps read: the key as this process sees it
 // (from its environment, or standard input with --stdin), and the files
-// and values the flags name. source says where the key came from.
-func checkInput(f checkFlags, stdin io.Reader, environ []string) (in checks.Input, source string, err error) {
+// and values the flags name.
+func checkInput(f checkFlags, stdin io.Reader, environ []string) (in checks.Input, src keySource, err error) {
 	in = checks.Input{
 		VarName:        f.varName,
 		Environ:        environ,
@@ -135,29 +141,30 @@ func checkInput(f checkFlags, stdin io.Reader, environ []string) (in checks.Inpu
 		Header:         f.header,
 		ExpectedLast4:  f.last4,
 		ExpectedLength: f.length,
+		Surface:        checks.SurfaceCLI,
 	}
-	source = "$" + f.varName
+	src.name = "$" + f.varName
 	if f.stdin {
 		b, err := io.ReadAll(io.LimitReader(stdin, maxStdin+1))
 		if err != nil {
-			return in, source, fmt.Errorf("reading standard input: %w", err)
+			return in, src, fmt.Errorf("reading standard input: %w", err)
 		}
 		if len(b) > maxStdin {
-			return in, source, errors.New("standard input is over 64 KiB; pipe in only the key")
+			return in, src, errors.New("standard input is over 64 KiB; pipe in only the key")
 		}
 		// The variable check compares the environment with this key.
-		in.Key, source = string(b), "standard input"
+		in.Key, src.name = string(b), "standard input"
 	} else {
-		in.Key = lookupEnv(environ, f.varName)
+		in.Key, _ = lookupEnv(environ, f.varName)
 	}
 	if f.envFile != "" {
 		b, err := readSmallFile(f.envFile)
 		if err != nil {
-			return in, source, fmt.Errorf("--env-file: %w", err)
+			return in, src, fmt.Errorf("--env-file: %w", err)
 		}
 		in.EnvFile = b
 	}
-	return in, source, nil
+	return in, src, nil
 }
 
 // checkLive runs the live steps against --hiapi-url, saying on stderr (not
@@ -188,9 +195,10 @@ func printJSON(w io.Writer, fp checks.Fingerprint, results []checks.Result) {
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(struct {
 		Fingerprint checks.Fingerprint `json:"fingerprint"`
+		Verdict     checks.Verdict     `json:"verdict"`
 		Summary     string             `json:"summary"`
 		Steps       []checks.Result    `json:"steps"`
-	}{fp, checks.Summary(results), results})
+	}{fp, checks.VerdictOf(results), checks.Summary(results), results})
 }
 
 // exitCode: 1 if a step failed, else 2 if one could not be decided, else 0.
@@ -210,83 +218,15 @@ func exitCode(results []checks.Result) int {
 	return 0
 }
 
-// printDoctor prints the checklist as a doctor command does: a mark per
-// step, the detail and fix under every step that needs attention.
-func printDoctor(w io.Writer, source string, fp checks.Fingerprint, results []checks.Result, live bool) {
-	fmt.Fprintf(w, "keycheck: checking the key in %s\n", source)
-	if fp.SHA256 != "" {
-		fmt.Fprintf(w, "  fingerprint %s…%s, %d chars, %s\n", fp.Prefix, fp.Suffix, fp.Length, fp.SHA256)
-		fmt.Fprintf(w, "  compare where the key is deployed: %s\n", checks.HashCommand)
-	}
-	fmt.Fprintln(w)
-	width := 0
-	for _, r := range results {
-		width = max(width, len(r.ID))
-	}
-	for _, r := range results {
-		if r.Status == checks.StatusPending && !live {
-			continue
-		}
-		printStep(w, r, width)
-	}
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, checks.Summary(results))
-	if !live {
-		fmt.Fprintln(w, "Add --live to ask HiAPI itself (a free probe, then one test task that spends credits).")
-	}
-}
-
-// printStep prints one step's line, its image, and, when it needs
-// attention, its detail, request id and fix, indented under it.
-func printStep(w io.Writer, r checks.Result, width int) {
-	fmt.Fprintf(w, "%s %-*s  %s\n", mark(r.Status), width, r.ID, r.Title)
-	indent := strings.Repeat(" ", width+4)
-	if img, ok := r.Image(); ok && r.ID == checks.StepResult {
-		fmt.Fprintf(w, "%simage: %s\n", indent, img.URL)
-	}
-	switch r.Status {
-	case checks.StatusPass, checks.StatusPending:
-		return
-	}
-	for _, line := range strings.Split(strings.TrimSpace(r.Detail), "\n") {
-		fmt.Fprintf(w, "%s%s\n", indent, line)
-	}
-	if r.Live != nil && r.Live.RequestID != "" {
-		fmt.Fprintf(w, "%srequest_id: %s\n", indent, r.Live.RequestID)
-	}
-	if r.Fix != "" && r.Status != checks.StatusSkip {
-		for i, line := range strings.Split(strings.TrimSpace(r.Fix), "\n") {
-			prefix := "fix: "
-			if i > 0 {
-				prefix = "     "
-			}
-			fmt.Fprintf(w, "%s%s%s\n", indent, prefix, line)
-		}
-	}
-}
-
-func mark(s checks.Status) string {
-	switch s {
-	case checks.StatusPass:
-		return "✓"
-	case checks.StatusWarn, checks.StatusUnknown:
-		return "!"
-	case checks.StatusFail:
-		return "✗"
-	case checks.StatusSkip:
-		return "-"
-	}
-	return "·"
-}
-
-// lookupEnv finds name in environ exactly as the process has it.
-func lookupEnv(environ []string, name string) string {
+// lookupEnv finds name in environ exactly as the process has it, and
+// reports whether it is set at all.
+func lookupEnv(environ []string, name string) (string, bool) {
 	for _, kv := range environ {
 		if k, v, ok := strings.Cut(kv, "="); ok && k == name {
-			return v
+			return v, true
 		}
 	}
-	return ""
+	return "", false
 }
 
 func readSmallFile(path string) (string, error) {
