@@ -126,8 +126,9 @@ func flagHoldingKey(f checkFlags, key string) string {
 
 // keySource says where the key came from: name completes "checking the
 // key in …", and note, when not empty, says more on the line under it.
+// varName is the variable the code reads, for the commands shown.
 type keySource struct {
-	name, note string
+	name, note, varName string
 }
 
 // checkInput gathers what the steps read: the key as this process sees it
@@ -143,7 +144,14 @@ func checkInput(f checkFlags, stdin io.Reader, environ []string) (in checks.Inpu
 		ExpectedLength: f.length,
 		Surface:        checks.SurfaceCLI,
 	}
-	src.name = "$" + f.varName
+	if f.envFile != "" {
+		b, err := readSmallFile(f.envFile)
+		if err != nil {
+			return in, src, fmt.Errorf("--env-file: %w", err)
+		}
+		in.EnvFile = b
+	}
+	src.name, src.varName = "$"+f.varName, f.varName
 	if f.stdin {
 		b, err := io.ReadAll(io.LimitReader(stdin, maxStdin+1))
 		if err != nil {
@@ -154,16 +162,9 @@ func checkInput(f checkFlags, stdin io.Reader, environ []string) (in checks.Inpu
 		}
 		// The variable check compares the environment with this key.
 		in.Key, src.name = string(b), "standard input"
-	} else {
-		in.Key, _ = lookupEnv(environ, f.varName)
+		return in, src, nil
 	}
-	if f.envFile != "" {
-		b, err := readSmallFile(f.envFile)
-		if err != nil {
-			return in, src, fmt.Errorf("--env-file: %w", err)
-		}
-		in.EnvFile = b
-	}
+	in.Key, _ = lookupEnv(environ, f.varName)
 	return in, src, nil
 }
 

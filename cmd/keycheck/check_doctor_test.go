@@ -111,7 +111,7 @@ func TestCheckPrintsVerdictFirstAndLast(t *testing.T) {
 		{"an OpenAI key", "sk-proj-" + strings.Repeat("Ab3dE", 20), nil, 1, checks.StatusFail, checks.StepProvider, "", true},
 		{"clean key, offline", goodKey, nil, 0, checks.StatusPending, "", "", false},
 		{"working key, live", goodKey, live, 0, checks.StatusPass, "", "", false},
-		{"trailing newline, live", goodKey + "\n", live, 1, checks.StatusFail, checks.StepWhitespace, "the whole problem", true},
+		{"trailing newline, live", goodKey + "\n", live, 1, checks.StatusFail, checks.StepWhitespace, "newline removed", true},
 		{"HiAPI down, live", downKey, live, 2, checks.StatusUnknown, checks.StepAuth, "", true},
 	}
 	for _, tt := range tests {
@@ -252,7 +252,7 @@ func TestCheckPrintsNoMarkdown(t *testing.T) {
 			t.Errorf("%q: the code %q is cut across lines:\n%s", in.environ, s, d.stdout)
 		}
 		for _, l := range lines {
-			if utf8.RuneCountInString(l) <= lineWidth || strings.Contains(l, checks.HashCommand) {
+			if utf8.RuneCountInString(l) <= lineWidth {
 				continue
 			}
 			long := false
@@ -305,5 +305,17 @@ func TestCheckCodePoints(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestCheckHashCommandNamesTheVariable: the command that prints the key's
+// hash where it is deployed reads the variable the code reads, on a line
+// of its own, ready to copy.
+func TestCheckHashCommandNamesTheVariable(t *testing.T) {
+	t.Parallel()
+	d := runCheck(t, []string{"MY_KEY=" + goodKey}, "", "--var", "MY_KEY")
+	want := "\n    " + `printf '%s' "$MY_KEY" | sha256sum | cut -c1-12` + "\n"
+	if d.code != 0 || !strings.Contains(d.stdout, want) {
+		t.Errorf("exit %d; no line %q:\n%s", d.code, want, d.stdout)
 	}
 }

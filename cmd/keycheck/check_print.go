@@ -57,7 +57,8 @@ func printDoctor(w io.Writer, src keySource, fp checks.Fingerprint, results []ch
 	}
 	if fp.SHA256 != "" {
 		fmt.Fprintf(w, "  fingerprint %s…%s, %d chars, %s\n", fp.Prefix, fp.Suffix, fp.Length, fp.SHA256)
-		fmt.Fprintf(w, "  compare where the key is deployed: %s\n", checks.HashCommand)
+		fmt.Fprintln(w, "  compare it where the key is deployed:")
+		d.text(4, "", "`"+checks.HashCommandFor(src.varName)+"`")
 	}
 	fmt.Fprintln(w)
 	d.paragraph(0, mark(v.Status)+" ", v.Headline)
