@@ -1,7 +1,48 @@
-// keycheck's only script of its own: copy buttons. Everything else is htmx.
-// No inline script anywhere, so the Content-Security-Policy can forbid it.
+// keycheck's only script of its own: copy buttons, Enter in the key field,
+// the demo's keys. Everything else is htmx. No inline script anywhere, so
+// the Content-Security-Policy can forbid it.
+//
+// A control that needs this script is rendered `hidden data-needs-js`; the
+// script shows it, on load and in every fragment htmx swaps in. Without
+// JavaScript it stays hidden, so no page offers a button that does nothing.
 (function () {
   "use strict";
+
+  function showJSControls(root) {
+    if (root.matches && root.matches("[data-needs-js]")) root.hidden = false;
+    if (!root.querySelectorAll) return;
+    root.querySelectorAll("[data-needs-js]").forEach(function (el) {
+      el.hidden = false;
+    });
+  }
+  showJSControls(document);
+  document.addEventListener("htmx:load", function (ev) {
+    showJSControls(ev.target);
+  });
+
+  // Enter in a field marked data-enter-submits presses the button it names,
+  // instead of typing a newline the whitespace step would then blame on the
+  // key. A pasted newline is kept, and Shift+Enter still types one.
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Enter" || ev.shiftKey || ev.altKey || ev.ctrlKey || ev.metaKey || ev.isComposing) return;
+    var field = ev.target;
+    if (!field.matches || !field.matches("[data-enter-submits]")) return;
+    var button = document.getElementById(field.getAttribute("data-enter-submits"));
+    if (!button) return;
+    ev.preventDefault();
+    button.click();
+  });
+
+  // A demo key fills the key field and checks it at once ("change" is the
+  // form's undelayed trigger).
+  document.addEventListener("click", function (ev) {
+    var btn = ev.target.closest("[data-demo-key]");
+    if (!btn) return;
+    var field = document.getElementById("key");
+    if (!field) return;
+    field.value = btn.getAttribute("data-demo-key");
+    field.dispatchEvent(new Event("change", { bubbles: true }));
+  });
 
   function copyText(text) {
     if (navigator.clipboard && window.isSecureContext) {
