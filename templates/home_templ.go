@@ -12,7 +12,7 @@ import templruntime "github.com/a-h/templ/runtime"
 import "github.com/keycheck/keycheck/internal/run"
 
 // Home is the checklist page: the form on one side, the steps on the other.
-func Home(p Page, f FormValues, c Checklist, recent []*run.Run) templ.Component {
+func Home(p Page, f FormValues, c Checklist, recent []*run.Run, demo Demo) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -41,20 +41,26 @@ func Home(p Page, f FormValues, c Checklist, recent []*run.Run) templ.Component 
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>Why does this key fail?</h1><p class=\"lede\">Paste the key exactly as your code sees it. Each step lights up as you type; a red step says what is wrong and the command that fixes it.</p><div class=\"grid\"><form id=\"check-form\" class=\"panel\" method=\"post\" action=\"/runs\" hx-post=\"/check\" hx-trigger=\"input delay:250ms, change\" hx-target=\"#checklist\" hx-swap=\"innerHTML\" hx-sync=\"this:replace\" autocomplete=\"off\"><input type=\"hidden\" name=\"_csrf\" value=\"")
+			if demo.On() {
+				templ_7745c5c3_Err = DemoBanner(demo).Render(ctx, templ_7745c5c3_Buffer)
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, " <h1>Why does this key fail?</h1><p class=\"lede\">Paste the key exactly as your code sees it. Each step lights up as you type; a red step says what is wrong and the command that fixes it.</p><div class=\"grid\"><form id=\"check-form\" class=\"panel\" method=\"post\" action=\"/runs\" hx-post=\"/check\" hx-trigger=\"input delay:250ms, change\" hx-target=\"#checklist\" hx-swap=\"innerHTML\" hx-sync=\"this:replace\" autocomplete=\"off\"><input type=\"hidden\" name=\"_csrf\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var3 string
 			templ_7745c5c3_Var3, templ_7745c5c3_Err = templruntime.NewAttributeExpression(p.CSRF).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/home.templ`, Line: 23, Col: 52}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/home.templ`, Line: 26, Col: 52}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var3)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "\"><div class=\"field\"><label for=\"key\">API key <span class=\"hint\">(kept as pasted, newlines and spaces included)</span></label> <textarea id=\"key\" name=\"key\" class=\"key\" rows=\"3\" spellcheck=\"false\" autocapitalize=\"off\" autocorrect=\"off\" data-testid=\"key\" aria-describedby=\"key-hint\"></textarea><p id=\"key-hint\" class=\"hint\">Never stored: it stays in this server's memory for the live test only.</p><label class=\"check\" for=\"show-key\"><input type=\"checkbox\" id=\"show-key\"> Show key</label></div><div id=\"verdict\" data-testid=\"verdict-slot\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "\"><div class=\"field\"><label for=\"key\">API key <span class=\"hint\">(kept as pasted, newlines and spaces included)</span></label> <textarea id=\"key\" name=\"key\" class=\"key\" rows=\"3\" spellcheck=\"false\" autocapitalize=\"off\" autocorrect=\"off\" autofocus enterkeyhint=\"go\" data-enter-submits=\"save-button\" data-testid=\"key\" aria-describedby=\"key-hint\"></textarea><p id=\"key-hint\" class=\"hint\">Never stored: it stays in this server's memory for the live test only. <span hidden data-needs-js>Enter saves it as a run (Shift+Enter types a newline); a pasted newline is kept and checked.</span></p><label class=\"check\" for=\"show-key\"><input type=\"checkbox\" id=\"show-key\" data-testid=\"show-key\"> Show key <span class=\"hint\">(here and in the fields below)</span></label></div><div id=\"verdict\" data-testid=\"verdict-slot\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -69,33 +75,33 @@ func Home(p Page, f FormValues, c Checklist, recent []*run.Run) templ.Component 
 			var templ_7745c5c3_Var4 string
 			templ_7745c5c3_Var4, templ_7745c5c3_Err = templruntime.NewAttributeExpression(f.VarName).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/home.templ`, Line: 37, Col: 72}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/home.templ`, Line: 40, Col: 72}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var4)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "\" placeholder=\"HIAPI_API_KEY\" spellcheck=\"false\"></div><div class=\"field\"><label for=\"env_file\">Your .env file or <code>env</code> output <span class=\"hint\">(checked, never stored)</span></label> <textarea id=\"env_file\" name=\"env_file\" rows=\"4\" spellcheck=\"false\" placeholder=\"HIAPI_API_KEY=sk-...\"></textarea></div><div class=\"field\"><label for=\"base_url\">Base URL your client uses</label> <input id=\"base_url\" type=\"text\" name=\"base_url\" value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "\" placeholder=\"HIAPI_API_KEY\" spellcheck=\"false\"></div><div class=\"field\"><label for=\"env_file\">Your .env file or <code>env</code> output <span class=\"hint\">(masked like the key; checked, never stored)</span></label> <textarea id=\"env_file\" name=\"env_file\" class=\"secret\" rows=\"4\" spellcheck=\"false\" autocapitalize=\"off\" autocorrect=\"off\" placeholder=\"HIAPI_API_KEY=sk-...\" data-testid=\"env-file\"></textarea></div><div class=\"field\"><label for=\"base_url\">Base URL your client uses</label> <input id=\"base_url\" type=\"text\" name=\"base_url\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var5 string
 			templ_7745c5c3_Var5, templ_7745c5c3_Err = templruntime.NewAttributeExpression(f.BaseURL).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/home.templ`, Line: 45, Col: 72}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/home.templ`, Line: 48, Col: 72}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var5)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "\" placeholder=\"https://api.hiapi.ai\" spellcheck=\"false\"></div><div class=\"field\"><label for=\"header\">Authorization header or curl command <span class=\"hint\">(checked, never stored)</span></label> <textarea id=\"header\" name=\"header\" rows=\"3\" spellcheck=\"false\" placeholder=\"Authorization: Bearer sk-...\"></textarea></div><div class=\"row\"><div class=\"field\"><label for=\"expected_last4\">Last 4 on the dashboard</label> <input id=\"expected_last4\" type=\"text\" name=\"expected_last4\" value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "\" placeholder=\"https://api.hiapi.ai\" spellcheck=\"false\"></div><div class=\"field\"><label for=\"header\">Authorization header or curl command <span class=\"hint\">(masked like the key; checked, never stored)</span></label> <textarea id=\"header\" name=\"header\" class=\"secret\" rows=\"3\" spellcheck=\"false\" autocapitalize=\"off\" autocorrect=\"off\" placeholder=\"Authorization: Bearer sk-...\" data-testid=\"header\"></textarea></div><div class=\"row\"><div class=\"field\"><label for=\"expected_last4\">Last 4 on the dashboard</label> <input id=\"expected_last4\" type=\"text\" name=\"expected_last4\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var6 string
 			templ_7745c5c3_Var6, templ_7745c5c3_Err = templruntime.NewAttributeExpression(f.ExpectedLast4).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/home.templ`, Line: 54, Col: 91}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/home.templ`, Line: 57, Col: 91}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var6)
 			if templ_7745c5c3_Err != nil {
@@ -108,7 +114,7 @@ func Home(p Page, f FormValues, c Checklist, recent []*run.Run) templ.Component 
 			var templ_7745c5c3_Var7 string
 			templ_7745c5c3_Var7, templ_7745c5c3_Err = templruntime.NewAttributeExpression(f.ExpectedLength).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/home.templ`, Line: 58, Col: 96}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/home.templ`, Line: 61, Col: 96}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var7)
 			if templ_7745c5c3_Err != nil {
@@ -121,7 +127,7 @@ func Home(p Page, f FormValues, c Checklist, recent []*run.Run) templ.Component 
 			var templ_7745c5c3_Var8 string
 			templ_7745c5c3_Var8, templ_7745c5c3_Err = templruntime.NewAttributeExpression(f.Model).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/home.templ`, Line: 66, Col: 64}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/home.templ`, Line: 69, Col: 64}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var8)
 			if templ_7745c5c3_Err != nil {
@@ -134,13 +140,13 @@ func Home(p Page, f FormValues, c Checklist, recent []*run.Run) templ.Component 
 			var templ_7745c5c3_Var9 string
 			templ_7745c5c3_Var9, templ_7745c5c3_Err = templruntime.NewAttributeExpression(f.Prompt).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/home.templ`, Line: 70, Col: 67}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/home.templ`, Line: 73, Col: 67}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var9)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "\"></div></details><div class=\"actions\"><button type=\"submit\" name=\"live\" value=\"1\" class=\"primary\" data-testid=\"live-button\">Run live test</button> <button type=\"submit\" data-testid=\"save-button\">Save as a run</button></div><p class=\"cost\">The live test asks HiAPI whether it accepts the key (free), then creates one image task with the model above, which spends credits. Either button gives you a link to share.</p><noscript><p class=\"hint\">JavaScript is off: press “Save as a run” to see the checklist.</p></noscript>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "\"></div></details><div class=\"actions\"><button type=\"submit\" name=\"live\" value=\"1\" class=\"primary\" data-testid=\"live-button\">Run live test</button> <button type=\"submit\" id=\"save-button\" data-testid=\"save-button\">Save as a run</button></div><p class=\"cost\">The live test asks HiAPI whether it accepts the key (free), then creates one image task with the model above, which spends credits. Either button gives you a link to share.</p><noscript><p class=\"hint\">JavaScript is off: press “Save as a run” to see the checklist.</p></noscript>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -157,7 +163,7 @@ func Home(p Page, f FormValues, c Checklist, recent []*run.Run) templ.Component 
 					var templ_7745c5c3_Var10 string
 					templ_7745c5c3_Var10, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.URL(RunURL(r.ID))).ResolveURL(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/home.templ`, Line: 85, Col: 42}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/home.templ`, Line: 88, Col: 42}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var10)
 					if templ_7745c5c3_Err != nil {
@@ -170,7 +176,7 @@ func Home(p Page, f FormValues, c Checklist, recent []*run.Run) templ.Component 
 					var templ_7745c5c3_Var11 string
 					templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(When(r.Created, p.Now))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/home.templ`, Line: 85, Col: 69}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/home.templ`, Line: 88, Col: 69}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var11))
 					if templ_7745c5c3_Err != nil {
@@ -183,7 +189,7 @@ func Home(p Page, f FormValues, c Checklist, recent []*run.Run) templ.Component 
 					var templ_7745c5c3_Var12 string
 					templ_7745c5c3_Var12, templ_7745c5c3_Err = templ.JoinStringErrs(r.Fingerprint.Prefix)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/home.templ`, Line: 86, Col: 50}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/home.templ`, Line: 89, Col: 50}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var12))
 					if templ_7745c5c3_Err != nil {
@@ -196,7 +202,7 @@ func Home(p Page, f FormValues, c Checklist, recent []*run.Run) templ.Component 
 					var templ_7745c5c3_Var13 string
 					templ_7745c5c3_Var13, templ_7745c5c3_Err = templ.JoinStringErrs(r.Fingerprint.Suffix)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/home.templ`, Line: 86, Col: 77}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/home.templ`, Line: 89, Col: 77}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var13))
 					if templ_7745c5c3_Err != nil {
@@ -214,7 +220,7 @@ func Home(p Page, f FormValues, c Checklist, recent []*run.Run) templ.Component 
 						var templ_7745c5c3_Var14 string
 						templ_7745c5c3_Var14, templ_7745c5c3_Err = templ.JoinStringErrs(string(f))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/home.templ`, Line: 88, Col: 43}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/home.templ`, Line: 91, Col: 43}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var14))
 						if templ_7745c5c3_Err != nil {

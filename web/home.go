@@ -16,7 +16,8 @@ func (s *Server) handleHome(c echo.Context) error {
 	p.Nav = "check"
 	form := templates.FormValues{Model: s.cfg.DefaultModel, Prompt: s.cfg.DefaultPrompt}
 	list := templates.Checklist{Idle: true, Results: checks.Check(checks.Input{})}
-	return s.render(c, http.StatusOK, templates.Home(p, form, list, s.recentRuns(c)))
+	demo := templates.Demo{HiAPIURL: s.cfg.HiAPIURL, Keys: s.cfg.DemoKeys}
+	return s.render(c, http.StatusOK, templates.Home(p, form, list, s.recentRuns(c), demo))
 }
 
 // maxRecentShown is how many of their own runs the home page lists.

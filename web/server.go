@@ -16,6 +16,7 @@ import (
 
 	"github.com/keycheck/keycheck/internal/run"
 	"github.com/keycheck/keycheck/static"
+	"github.com/keycheck/keycheck/templates"
 )
 
 // Config is what the server needs from the command line, as plain values.
@@ -49,6 +50,10 @@ type Config struct {
 	// RunsList is whether /runs lists the team's runs. Off, a run is seen
 	// only by whoever has its link.
 	RunsList bool
+	// DemoKeys, under "keycheck serve --demo", are the scenario keys of the
+	// fake HiAPI at HiAPIURL: the home page says it is a demo and offers
+	// them to click. Empty otherwise.
+	DemoKeys []templates.DemoKey
 	// Version is shown in /healthz.
 	Version string
 }
