@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,7 +40,10 @@ type serveConfig struct {
 	StreamsPerRun int
 	// RunsList is whether /runs lists the team's runs; off makes a run's
 	// URL a capability.
-	RunsList  bool
+	RunsList bool
+	// Demo runs the live test against a fake HiAPI inside this process and
+	// offers its scenario keys on the home page.
+	Demo      bool
 	LogLevel  slog.Level
 	LogFormat string
 	// SessionKeys come from KEYCHECK_SESSION_KEYS only: a flag would show
@@ -90,6 +94,19 @@ func (e *envFlags) integer(p *int, name, env string, def int, help string) {
 	e.fs.IntVar(p, name, def, help+" ($"+env+")")
 }
 
+func (e *envFlags) boolean(p *bool, name, env string, help string) {
+	def := false
+	if v := e.getenv(env); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			e.errs = append(e.errs, fmt.Errorf("$%s: %q is not true or false (1 or 0)", env, v))
+		} else {
+			def = b
+		}
+	}
+	e.fs.BoolVar(p, name, def, help+" ($"+env+")")
+}
+
 // parseServe reads the flags and environment of "keycheck serve".
 func parseServe(args []string, stderr io.Writer, getenv func(string) string) (serveConfig, error) {
 	var cfg serveConfig
@@ -114,6 +131,7 @@ func parseServe(args []string, stderr io.Writer, getenv func(string) string) (se
 	e.integer(&cfg.StreamsPerIP, "streams-per-ip", "KEYCHECK_STREAMS_PER_IP", 20, "open live-update streams per client IP; 0 disables the cap")
 	e.integer(&cfg.StreamsPerRun, "streams-per-run", "KEYCHECK_STREAMS_PER_RUN", 200, "open live-update streams per run; 0 disables the cap")
 	e.str(&runsList, "runs-list", "KEYCHECK_RUNS_LIST", "on", "on: /runs lists every run; off: only a run's link opens it")
+	e.boolean(&cfg.Demo, "demo", "KEYCHECK_DEMO", "try every path offline: the live test calls a fake HiAPI run inside keycheck, the home page offers its scenario keys, and the live-test and check limits default to 0 (off)")
 	e.str(&level, "log-level", "KEYCHECK_LOG_LEVEL", "info", "debug, info, warn or error")
 	e.str(&cfg.LogFormat, "log-format", "KEYCHECK_LOG_FORMAT", "text", "text or json")
 	if err := fs.Parse(args); err != nil {
@@ -121,6 +139,9 @@ func parseServe(args []string, stderr io.Writer, getenv func(string) string) (se
 	}
 	if fs.NArg() > 0 {
 		e.errs = append(e.errs, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
+	}
+	if cfg.Demo {
+		e.errs = append(e.errs, demoDefaults(&cfg, fs, getenv)...)
 	}
 	switch runsList {
 	case "on", "off":
@@ -130,6 +151,24 @@ func parseServe(args []string, stderr io.Writer, getenv func(string) string) (se
 	}
 	errs := append(e.errs, cfg.finish(level, proxies, getenv("KEYCHECK_SESSION_KEYS"))...)
 	return cfg, errors.Join(errs...)
+}
+
+// demoDefaults adjusts a --demo config: no limits unless asked for, since
+// every live test goes to the fake and costs nothing, and no --hiapi-url,
+// since the fake is the only HiAPI a demo may call.
+func demoDefaults(cfg *serveConfig, fs *flag.FlagSet, getenv func(string) string) []error {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	if !given["live-per-hour"] && getenv("KEYCHECK_LIVE_PER_HOUR") == "" {
+		cfg.LivePerHour = 0
+	}
+	if !given["checks-per-minute"] && getenv("KEYCHECK_CHECKS_PER_MINUTE") == "" {
+		cfg.ChecksPerMinute = 0
+	}
+	if given["hiapi-url"] || getenv("KEYCHECK_HIAPI_URL") != "" {
+		return []error{errors.New("--demo calls its own fake HiAPI: drop --hiapi-url (or unset KEYCHECK_HIAPI_URL), or drop --demo to call that URL")}
+	}
+	return nil
 }
 
 // finish reads the values that need parsing (the log level, the proxy

@@ -12,11 +12,15 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
+	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/keycheck/keycheck/internal/hiapi"
+	"github.com/keycheck/keycheck/internal/hiapi/fake"
 	"github.com/keycheck/keycheck/internal/run"
 	"github.com/keycheck/keycheck/internal/store"
+	"github.com/keycheck/keycheck/templates"
 	"github.com/keycheck/keycheck/web"
 )
 
@@ -36,6 +40,19 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		// spends the CPU on requests instead; $GOGC still wins.
 		debug.SetGCPercent(200)
 	}
+	hiapiWords := cfg.HiAPIURL
+	if cfg.Demo {
+		// The fake stops last (deferred first): the shutdown of live tests
+		// in flight may still ask it.
+		f, err := serveFake("127.0.0.1:0", fake.Options{Step: fakeStep, SlowDelay: fakeSlow})
+		if err != nil {
+			log.Error("starting the demo's fake HiAPI", "err", err)
+			return 1
+		}
+		defer f.stop()
+		cfg.HiAPIURL = f.URL
+		hiapiWords = "the demo's fake at " + f.URL + "; try its scenario keys on the home page"
+	}
 	a, err := newApp(ctx, cfg, log)
 	if err != nil {
 		log.Error("starting", "err", err)
@@ -44,15 +61,30 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	defer a.close()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		log.Error("listening", "addr", cfg.Addr, "err", err)
+		fmt.Fprintf(stderr, "keycheck serve: %v\n", listenError(err, cfg.Addr, "KEYCHECK_ADDR"))
 		return 1
 	}
-	fmt.Fprintf(stdout, "keycheck is running at http://%s (HiAPI: %s)\n", ln.Addr(), cfg.HiAPIURL)
+	fmt.Fprintf(stdout, "keycheck is running at http://%s (HiAPI: %s)\n", ln.Addr(), hiapiWords)
 	if err := a.serve(ctx, ln); err != nil {
 		log.Error("serving", "err", err)
 		return 1
 	}
 	return 0
+}
+
+// listenError says what to do when addr is taken, naming the next port
+// and the environment variable that moves the server there.
+func listenError(err error, addr, env string) error {
+	if !errors.Is(err, syscall.EADDRINUSE) {
+		return err
+	}
+	hint := "set " + env + " to another address"
+	if host, port, perr := net.SplitHostPort(addr); perr == nil {
+		if n, nerr := strconv.Atoi(port); nerr == nil && n > 0 && n < 65535 {
+			hint = "set " + env + "=" + net.JoinHostPort(host, strconv.Itoa(n+1))
+		}
+	}
+	return fmt.Errorf("%s is in use: stop the other server or %s", addr, hint)
 }
 
 func newLogger(w io.Writer, level slog.Level, format string) *slog.Logger {
@@ -105,6 +137,10 @@ func newApp(ctx context.Context, cfg serveConfig, log *slog.Logger) (*app, error
 		Timeout:   cfg.LiveTimeout,
 	}, log, nil)
 	a.keys = run.NewKeys(cfg.KeyTTL, nil)
+	var demo []templates.DemoKey
+	if cfg.Demo {
+		demo = demoKeys()
+	}
 	a.web, err = web.New(web.Config{
 		HiAPIURL:        cfg.HiAPIURL,
 		KeyTTL:          cfg.KeyTTL,
@@ -119,6 +155,7 @@ func newApp(ctx context.Context, cfg serveConfig, log *slog.Logger) (*app, error
 		StreamsPerIP:    cfg.StreamsPerIP,
 		StreamsPerRun:   cfg.StreamsPerRun,
 		RunsList:        cfg.RunsList,
+		DemoKeys:        demo,
 		Version:         version,
 	}, log, db, a.runner, a.keys, nil)
 	if err != nil {
