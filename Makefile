@@ -1,9 +1,12 @@
-# keycheck: make run, make demo, make test. Go 1.26 and, for the browser
-# tests, Debian's chromium (scripts/setup.sh installs both's missing parts).
+# keycheck: make demo (offline, against a fake HiAPI), make run (the real
+# HiAPI), make test. Go 1.26 and, for the browser tests, Debian's chromium
+# (scripts/setup.sh installs both's missing parts).
+
+# Settings of keycheck itself come from the environment (KEYCHECK_ADDR,
+# KEYCHECK_DB...: the README's configuration table); no target passes a flag
+# that would override them.
 
 GO       ?= go
-ADDR     ?= 127.0.0.1:8080
-FAKE     ?= 127.0.0.1:8089
 BIN      := bin/keycheck
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X main.version=$(VERSION)
@@ -16,11 +19,11 @@ setup: ## install what a fresh machine lacks (Chromium for the browser tests)
 build: ## build bin/keycheck
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/keycheck
 
-run: build ## run the dashboard against the real HiAPI at http://$(ADDR)
-	$(BIN) serve --addr $(ADDR)
+demo: build ## the dashboard against a fake HiAPI inside it, no limits, runs kept in .demo/ (FRESH=1 starts over)
+	FRESH=$(FRESH) ./scripts/demo.sh $(BIN)
 
-demo: build ## run a fake HiAPI and the dashboard pointed at it: every path offline
-	./scripts/demo.sh $(BIN) $(ADDR) $(FAKE)
+run: build ## the dashboard against the real HiAPI, at $$KEYCHECK_ADDR (default 127.0.0.1:8080)
+	$(BIN) serve
 
 test: setup generate-check lint ## what CI runs: generated code, vet, every test with -race, browser included
 	$(GO) test -race -count=1 -timeout 12m ./...
@@ -60,4 +63,4 @@ fuzz: ## 30 s of fuzzing per parser of outside input, and a minute of key pieces
 	$(GO) test ./web -run '^$$' -fuzz '^FuzzKeyPiecesNeverLeave$$' -fuzztime 60s
 
 clean:
-	rm -rf bin testdata-out
+	rm -rf bin testdata-out .demo

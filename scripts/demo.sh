@@ -1,21 +1,29 @@
 #!/usr/bin/env bash
-# make demo: a fake HiAPI and the dashboard pointed at it, so every path
-# (good key, revoked, no model, rate limits, HiAPI down...) can be tried
-# offline. Ctrl-C stops both.
+# make demo: keycheck with the fake HiAPI running inside it (serve --demo),
+# so every path (a good key, a revoked one, no model, rate limits, HiAPI
+# down...) can be tried offline; the home page offers the scenario keys.
+# Its runs are kept in .demo/keycheck.db from one demo to the next; FRESH=1
+# starts over. Every KEYCHECK_* setting in the environment still applies
+# (KEYCHECK_ADDR=127.0.0.1:8081 make demo). Ctrl-C stops it.
 set -euo pipefail
 bin=${1:-bin/keycheck}
-addr=${2:-127.0.0.1:8080}
-fake=${3:-127.0.0.1:8089}
-db=${KEYCHECK_DEMO_DB:-$(mktemp -d)/keycheck-demo.db}
+own_db=.demo/keycheck.db
 
-"$bin" fake-hiapi --addr "$fake" &
-fake_pid=$!
-trap 'kill $fake_pid 2>/dev/null; wait $fake_pid 2>/dev/null || true' EXIT
+if [ -n "${FRESH:-}" ]; then
+  if [ -n "${KEYCHECK_DB:-}" ] && [ "$KEYCHECK_DB" != "$own_db" ]; then
+    echo "demo: FRESH=1 deletes only the demo's own $own_db, not KEYCHECK_DB=$KEYCHECK_DB" >&2
+    exit 2
+  fi
+  # keycheck holds an flock on <db>.lock while it runs.
+  if command -v flock >/dev/null 2>&1 && [ -e "$own_db.lock" ] && ! flock -n "$own_db.lock" true; then
+    echo "demo: a keycheck is still running on $own_db: stop it before FRESH=1" >&2
+    exit 1
+  fi
+  rm -f "$own_db" "$own_db-wal" "$own_db-shm"
+  echo "demo: starting over with an empty $own_db"
+fi
 
-echo
-echo "Try these keys (keycheck fake-hiapi -h lists them all):"
-echo "  sk-fake-good-7Qm2Xv9LpR4tK8wN3bZ6hJ1c      works, returns an image"
-echo "  sk-fake-revoked-7Qm2Xv9LpR4tK8wN3bZ6hJ1c   HiAPI says 401"
-echo "  sk-fake-no-model-7Qm2Xv9LpR4tK8wN3bZ6hJ1c  the key may not use the model"
-echo
-"$bin" serve --addr "$addr" --hiapi-url "http://$fake" --db "$db" --poll-every 1s
+export KEYCHECK_DB=${KEYCHECK_DB:-$own_db}
+export KEYCHECK_POLL_EVERY=${KEYCHECK_POLL_EVERY:-1s}
+mkdir -p "$(dirname "$KEYCHECK_DB")"
+exec "$bin" serve --demo
