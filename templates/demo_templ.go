@@ -42,7 +42,7 @@ func DemoBanner(d Demo) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "</code>, never the real one, so nothing is spent. Each key picks how the fake answers.</p><div class=\"demo-keys\" hidden data-needs-js><span id=\"demo-try\">Try a key:</span><ul aria-labelledby=\"demo-try\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "</code>, never the real one: nothing is spent, and each key below picks how it answers.</p><div class=\"demo-keys\" hidden data-needs-js><span id=\"demo-try\">Try a key:</span><ul aria-labelledby=\"demo-try\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
