@@ -92,6 +92,19 @@ func TestBrowserKeyFieldFocusedAndEnterSaves(t *testing.T) {
 	if ring := eval[string](t, ctx, `getComputedStyle(document.activeElement).outlineStyle`); ring == "none" {
 		t.Error("the key field, focused on load, shows no focus ring")
 	}
+	// From the top, the skip link is first, and the next Tab after it is
+	// the key field.
+	if got := eval[string](t, ctx, `document.querySelector('a[href], button, input:not([type=hidden]), textarea, select, summary').className`); got != "skip-link" {
+		t.Errorf("the first control on the page is %q, want the skip link", got)
+	}
+	within(t, ctx, 5*time.Second, "follow the skip link and Tab",
+		chromedp.Focus(chromedp.CSS(`.skip-link`)),
+		chromedp.KeyEvent("\r"),
+		chromedp.KeyEvent("\t"),
+	)
+	if got := eval[string](t, ctx, `document.activeElement.id`); got != "key" {
+		t.Errorf("the first Tab after the skip link reaches %q, want the key field", got)
+	}
 	if hint := text(t, ctx, `#key-hint`); !strings.Contains(hint, "Enter saves it as a run") {
 		t.Errorf("the key's hint does not say what Enter does: %q", hint)
 	}
@@ -134,6 +147,21 @@ func TestBrowserKeyFieldFocusedAndEnterSaves(t *testing.T) {
 		t.Errorf("Enter sent the key to HiAPI %d times", n)
 	}
 	screenshot(t, ctx, "h3-01-enter-saved-run")
+
+	// Enter in any other field of the form submits it as the browser does,
+	// with the form's first button: that must be "Save as a run" too, never
+	// the live test, which spends credits.
+	within(t, ctx, 15*time.Second, "type a key and a base URL, and press Enter in the base URL",
+		chromedp.Navigate(env.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="key"]`)),
+		pasteInto(`#key`, goodKey),
+		chromedp.Click(chromedp.CSS(`[data-testid="more"] > summary`)),
+		chromedp.SendKeys(chromedp.CSS(`#base_url`), "https://api.hiapi.ai\r"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="copy-run-link"]`)),
+	)
+	if n := env.Fake.Count("", "", goodKey); n != 0 {
+		t.Errorf("Enter in the base URL field started the live test: HiAPI saw the key %d times", n)
+	}
 }
 
 func TestBrowserEverySecretFieldMasked(t *testing.T) {
