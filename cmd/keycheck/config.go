@@ -71,40 +71,36 @@ func (e *envFlags) str(p *string, name, env, def, help string) {
 }
 
 func (e *envFlags) dur(p *time.Duration, name, env string, def time.Duration, help string) {
-	if v := e.getenv(env); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			e.errs = append(e.errs, fmt.Errorf("$%s: %q is not a duration like 15m or 180s", env, v))
-		} else {
-			def = d
-		}
-	}
+	def = fromEnv(e, env, def, time.ParseDuration, "a duration like 15m or 180s")
 	e.fs.DurationVar(p, name, def, help+" ($"+env+")")
 }
 
 func (e *envFlags) integer(p *int, name, env string, def int, help string) {
-	if v := e.getenv(env); v != "" {
-		var n int
-		if _, err := fmt.Sscan(v, &n); err != nil {
-			e.errs = append(e.errs, fmt.Errorf("$%s: %q is not a whole number", env, v))
-		} else {
-			def = n
-		}
-	}
+	def = fromEnv(e, env, def, func(v string) (n int, err error) {
+		_, err = fmt.Sscan(v, &n)
+		return n, err
+	}, "a whole number")
 	e.fs.IntVar(p, name, def, help+" ($"+env+")")
 }
 
 func (e *envFlags) boolean(p *bool, name, env string, help string) {
-	def := false
-	if v := e.getenv(env); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			e.errs = append(e.errs, fmt.Errorf("$%s: %q is not true or false (1 or 0)", env, v))
-		} else {
-			def = b
-		}
-	}
+	def := fromEnv(e, env, false, strconv.ParseBool, "true or false (1 or 0)")
 	e.fs.BoolVar(p, name, def, help+" ($"+env+")")
+}
+
+// fromEnv is env's value read by parse, or def when env is unset; a value
+// parse refuses is an error saying what it should be, and def stands.
+func fromEnv[T any](e *envFlags, env string, def T, parse func(string) (T, error), want string) T {
+	v := e.getenv(env)
+	if v == "" {
+		return def
+	}
+	x, err := parse(v)
+	if err != nil {
+		e.errs = append(e.errs, fmt.Errorf("$%s: %q is not %s", env, v, want))
+		return def
+	}
+	return x
 }
 
 // parseServe reads the flags and environment of "keycheck serve".

@@ -41,6 +41,8 @@ func TestServeDemoFlag(t *testing.T) {
 		{name: "a limit given as a flag stays", args: []string{"--demo", "--live-per-hour", "7"}, demo: true, live: 7},
 		{name: "a limit given in the environment stays", args: []string{"--demo"}, env: []string{"KEYCHECK_CHECKS_PER_MINUTE", "50"}, demo: true, checks: 50},
 		{name: "a bad KEYCHECK_DEMO", env: []string{"KEYCHECK_DEMO", "yes please"}, err: `$KEYCHECK_DEMO: "yes please" is not true or false`},
+		{name: "a bad number in the environment", env: []string{"KEYCHECK_LIVE_PER_HOUR", "lots"}, err: `$KEYCHECK_LIVE_PER_HOUR: "lots" is not a whole number`},
+		{name: "a bad duration in the environment", env: []string{"KEYCHECK_KEY_TTL", "15"}, err: `$KEYCHECK_KEY_TTL: "15" is not a duration like 15m or 180s`},
 		{name: "--demo with --hiapi-url", args: []string{"--demo", "--hiapi-url", "https://api.hiapi.ai"}, err: "--demo calls its own fake HiAPI: drop --hiapi-url"},
 		{name: "--demo with KEYCHECK_HIAPI_URL", args: []string{"--demo"}, env: []string{"KEYCHECK_HIAPI_URL", "http://127.0.0.1:8089"}, err: "unset KEYCHECK_HIAPI_URL"},
 	}
