@@ -173,15 +173,15 @@ func checkInput(f checkFlags, stdin io.Reader, environ []string) (in checks.Inpu
 func checkLive(ctx context.Context, f checkFlags, key string, fp checks.Fingerprint, results []checks.Result, stderr io.Writer) []checks.Result {
 	r := &run.Run{Fingerprint: fp, Model: f.model, Prompt: f.prompt, Steps: results}
 	client := hiapi.New(f.hiapiURL, hiapi.Options{Version: version})
-	progress := stderr
+	progress := &doctor{w: stderr}
 	if f.jsonOut {
-		progress = io.Discard
+		progress.w = io.Discard
 	}
 	last := map[checks.ID]checks.Status{}
 	run.Test(ctx, hiapi.NewLive(client), run.LiveConfig{BaseURL: f.hiapiURL, Timeout: f.liveTimeout}, r, key, func(r *run.Run) {
 		for _, s := range r.Steps {
 			if s.Status == checks.StatusRunning && last[s.ID] != checks.StatusRunning {
-				fmt.Fprintf(progress, "… %s: %s\n", s.ID, s.Detail)
+				progress.text(0, "… "+string(s.ID)+": ", s.Detail)
 			}
 			last[s.ID] = s.Status
 		}
