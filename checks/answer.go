@@ -71,10 +71,10 @@ type TaskView struct {
 	Outputs      []Output
 	// TimedOut means the runner stopped polling before the task ended.
 	TimedOut bool
-	// Waited is how long the runner polled, in seconds.
+	// Waited is how long the live test had run when the task was last
+	// seen, in seconds, from the probe on: how long the person waited for
+	// the image, or for nothing. 0 when not known.
 	Waited int
-	// Interrupted means keycheck stopped (or the person left) mid-poll.
-	Interrupted bool
 	// BaseURL is where the task lives; "" means https://api.hiapi.ai.
 	BaseURL string
 }

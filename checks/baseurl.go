@@ -129,17 +129,18 @@ func checkBaseURL(st *state) Result {
 	raw := st.in.BaseURL
 	lo, hi := trimHidden(raw, 0, len(raw))
 	if lo == hi {
-		return skip("Skipped: no base URL given. Paste the base URL your client uses (e.g. the value of HIAPI_BASE_URL or OPENAI_BASE_URL, or base_url in your code) to check it.", "")
+		return skip(askBaseURL[st.in.Surface], "")
 	}
 	var f findings
 	u := unwrapURL(st, raw, lo, hi, &f)
 	if looksLikeKey(u) {
-		f.add(StatusFail, "This is an API key, not a URL. "+whichBase, "Put the key in the key field and the base URL (https://api.hiapi.ai/v1 or https://api.hiapi.ai) here.")
+		f.addHeadline(StatusFail, "Your base URL is an API key, not a URL.", "This is an API key, not a URL. "+whichBase,
+			capitalise(st.give("the base URL (https://api.hiapi.ai/v1 or https://api.hiapi.ai) instead", inputBaseURL))+", and the key in "+st.field(inputKey)+".")
 		return f.result("")
 	}
 	p, hostShown := judgeScheme(st, u, &f)
 	if p.userinfo {
-		f.add(StatusFail, "The URL carries credentials (user:password@ before the host). Never put a key in a URL: it ends up in logs. HiAPI reads the key only from the Authorization header.", "Remove the part before @, and rotate the key if it was a real one.")
+		f.addHeadline(StatusFail, "Your base URL carries credentials before the host: a key in a URL ends up in logs.", "The URL carries credentials (user:password@ before the host). Never put a key in a URL: it ends up in logs. HiAPI reads the key only from the Authorization header.", "Remove the part before @, and rotate the key if it was a real one.")
 	}
 	// Only a host that means HiAPI's API can pass, so base is read only
 	// then.
@@ -153,7 +154,7 @@ func checkBaseURL(st *state) Result {
 		if meant {
 			qs = StatusFail
 		}
-		f.add(qs, "The URL has a query string (?…): clients add their paths after the base, so it lands in the wrong place, and a key in a URL ends up in logs.", "Remove everything from the ?; the key goes in the Authorization header.")
+		f.addHeadline(qs, "Your base URL has a query string, which lands in the wrong place.", "The URL has a query string (?…): clients add their paths after the base, so it lands in the wrong place, and a key in a URL ends up in logs.", "Remove everything from the ?; the key goes in the Authorization header.")
 	}
 	if p.fragment {
 		f.add(StatusWarn, "The URL has a fragment (#…), which clients drop or mangle.", "Remove everything from the #.")
@@ -181,7 +182,8 @@ func unwrapURL(st *state, raw string, lo, hi int, f *findings) string {
 		if hi < len(raw) {
 			parts = append(parts, "ends with "+describeRun(raw[hi:], runeCount(raw[hi:])))
 		}
-		f.add(StatusFail, "The base URL "+strings.Join(parts, " and ")+": clients send it as part of the URL or refuse it.",
+		f.addHeadline(StatusFail, "Your base URL has whitespace around it: clients send it as part of the URL or refuse it.",
+			"The base URL "+strings.Join(parts, " and ")+": clients send it as part of the URL or refuse it.",
 			"Trim it where it is set: `HIAPI_BASE_URL=\"$(printf '%s' \"$HIAPI_BASE_URL\" | tr -d '[:space:]')\"`, or `.strip()` / `.trim()` in code.")
 	}
 	if w, rest, ok := assignPrefix(u); ok {
@@ -193,11 +195,11 @@ func unwrapURL(st *state, raw string, lo, hi int, f *findings) string {
 		u = u[rest:]
 	}
 	if len(u) >= 2 && isQuote(rune(u[0])) && u[len(u)-1] == u[0] {
-		f.add(StatusFail, "The base URL is wrapped in quotes, which become part of it.", "Remove the quotes around the URL.")
+		f.addHeadline(StatusFail, "Your base URL is wrapped in quotes, which become part of it.", "The base URL is wrapped in quotes, which become part of it.", "Remove the quotes around the URL.")
 		u = u[1 : len(u)-1]
 	}
 	if i := strings.IndexFunc(u, hidden); i >= 0 {
-		f.add(StatusFail, "A blank or invisible character inside the URL at position "+itoa(runeCount(raw[:lo])+runeCount(u[:i])+1)+": the URL was split or pasted with extra text.", "Paste the URL as one piece, without spaces.")
+		f.addHeadline(StatusFail, "Your base URL has a blank inside it: it was split or pasted with extra text.", "A blank or invisible character inside the URL at position "+itoa(runeCount(raw[:lo])+runeCount(u[:i])+1)+": the URL was split or pasted with extra text.", "Paste the URL as one piece, without spaces.")
 	}
 	return u
 }
@@ -211,19 +213,19 @@ func judgeScheme(st *state, u string, f *findings) (p urlParts, hostShown string
 	lower := strings.ToLower(u)
 	switch {
 	case !p.hasScheme && (strings.HasPrefix(lower, "https:/") || strings.HasPrefix(lower, "http:/") || strings.HasPrefix(lower, "https//")):
-		f.add(StatusFail, "The scheme is malformed (it needs exactly ‘https://’).", "Write it as https://api.hiapi.ai/v1 (or https://api.hiapi.ai).")
+		f.addHeadline(StatusFail, "Your base URL's scheme is malformed: it needs exactly https://.", "The scheme is malformed (it needs exactly ‘https://’).", "Write it as https://api.hiapi.ai/v1 (or https://api.hiapi.ai).")
 		p = splitURL(strings.TrimLeft(strings.TrimPrefix(strings.TrimPrefix(lower, "https"), "http"), ":/"))
 		hostShown = shownHost(st, p.host, hostShown)
 	case !p.hasScheme:
-		f.add(StatusFail, "No scheme: the URL does not start with https://, so most clients refuse it or read it as a path.", "Write https:// in front: https://api.hiapi.ai/v1 (or https://api.hiapi.ai).")
+		f.addHeadline(StatusFail, "Your base URL has no https:// in front: most clients refuse it.", "No scheme: the URL does not start with https://, so most clients refuse it or read it as a path.", "Write https:// in front: https://api.hiapi.ai/v1 (or https://api.hiapi.ai).")
 	case p.scheme == "http":
-		f.add(StatusFail, "Uses http://: the key would travel unencrypted, and when the server redirects to https many clients drop the Authorization header or turn the POST into a GET.", "Use https://: https://api.hiapi.ai/v1 (or https://api.hiapi.ai).")
+		f.addHeadline(StatusFail, "Your base URL uses http://: the key would travel unencrypted.", "Uses http://: the key would travel unencrypted, and when the server redirects to https many clients drop the Authorization header or turn the POST into a GET.", "Use https://: https://api.hiapi.ai/v1 (or https://api.hiapi.ai).")
 	case p.scheme != "https":
 		sc := "an unknown scheme"
 		if len(p.scheme) <= 8 && st.safe(p.scheme) {
 			sc = "‘" + Visible(p.scheme) + "://’"
 		}
-		f.add(StatusFail, "Uses "+sc+", not https://.", "Use https://api.hiapi.ai/v1 (or https://api.hiapi.ai).")
+		f.addHeadline(StatusFail, "Your base URL does not use https://.", "Uses "+sc+", not https://.", "Use https://api.hiapi.ai/v1 (or https://api.hiapi.ai).")
 	}
 	return p, hostShown
 }
@@ -246,26 +248,30 @@ func judgeHost(st *state, p urlParts, hostShown string, f *findings) (meant bool
 	switch {
 	case p.host == hiapiHost:
 		if p.port != "" && p.port != "443" {
-			f.add(StatusFail, "Port :"+shortText(st, p.port, 6)+" on api.hiapi.ai: HiAPI answers on the standard https port.", "Drop the port: https://api.hiapi.ai/v1.")
+			f.addHeadline(StatusFail, "Your base URL adds a port to api.hiapi.ai: HiAPI answers on the standard one.", "Port :"+shortText(st, p.port, 6)+" on api.hiapi.ai: HiAPI answers on the standard https port.", "Drop the port: https://api.hiapi.ai/v1.")
 		}
 		return true
 	case p.host == "":
-		f.add(StatusFail, "There is no host in the URL.", fixBase)
+		f.addHeadline(StatusFail, "Your base URL has no host.", "There is no host in the URL.", fixBase)
 	case hostProvider(p.host) != "":
 		name := hostProvider(p.host)
-		f.add(StatusFail, "Sends the key to "+name+" ("+hostShown+"), not HiAPI: "+name+" has never seen HiAPI keys, so it always answers that the key is invalid.", fixBase)
+		h := "Your client sends the key to " + name + " (" + hostShown + "), not HiAPI: " + name + " has never seen HiAPI keys."
+		if p.host == "api.openai.com" {
+			h = "Your client is left at OpenAI's default base URL: it sends the key to OpenAI, not HiAPI."
+		}
+		f.addHeadline(StatusFail, h, "Sends the key to "+name+" ("+hostShown+"), not HiAPI: "+name+" has never seen HiAPI keys, so it always answers that the key is invalid.", fixBase)
 	case p.host == "hiapi.ai" || p.host == "www.hiapi.ai":
-		f.add(StatusFail, hostShown+" is HiAPI's website, not its API: the API is at api.hiapi.ai.", fixBase)
+		f.addHeadline(StatusFail, hostShown+" is HiAPI's website, not its API: use api.hiapi.ai.", hostShown+" is HiAPI's website, not its API: the API is at api.hiapi.ai.", fixBase)
 		return true
 	case p.host == "docs.hiapi.ai":
-		f.add(StatusFail, "docs.hiapi.ai is HiAPI's documentation site, not its API: the API is at api.hiapi.ai.", fixBase)
+		f.addHeadline(StatusFail, "docs.hiapi.ai is HiAPI's documentation site, not its API: use api.hiapi.ai.", "docs.hiapi.ai is HiAPI's documentation site, not its API: the API is at api.hiapi.ai.", fixBase)
 	case strings.Contains(p.host, "hiapi") || strings.Contains(p.host, "hi-api") || levenshteinFold(p.host, hiapiHost) <= 3:
-		f.add(StatusFail, "‘"+hostShown+"’ is not HiAPI's API host: did you mean api.hiapi.ai?", fixBase)
+		f.addHeadline(StatusFail, "‘"+hostShown+"’ is not HiAPI's API host: did you mean api.hiapi.ai?", "‘"+hostShown+"’ is not HiAPI's API host: did you mean api.hiapi.ai?", fixBase)
 		return true
 	case isLocalHost(p.host):
-		f.add(StatusWarn, "Sends the key to a local address ("+hostShown+"), not HiAPI: fine if that is your proxy, as long as it passes the Authorization header on to https://api.hiapi.ai.", "If there is no proxy there, use https://api.hiapi.ai/v1 (OpenAI-style clients) or https://api.hiapi.ai (task API).")
+		f.addHeadline(StatusWarn, "Your client sends the key to a local address, not HiAPI: fine if that is your proxy.", "Sends the key to a local address ("+hostShown+"), not HiAPI: fine if that is your proxy, as long as it passes the Authorization header on to https://api.hiapi.ai.", "If there is no proxy there, use https://api.hiapi.ai/v1 (OpenAI-style clients) or https://api.hiapi.ai (task API).")
 	default:
-		f.add(StatusWarn, hostShown+" is not HiAPI: fine if this is your proxy or gateway, as long as it passes the Authorization header on to https://api.hiapi.ai.", "If it is not a proxy, set the base URL to https://api.hiapi.ai/v1 (OpenAI-style clients) or https://api.hiapi.ai (task API).")
+		f.addHeadline(StatusWarn, "Your client sends the key to "+hostShown+", not HiAPI: fine if that is your proxy.", hostShown+" is not HiAPI: fine if this is your proxy or gateway, as long as it passes the Authorization header on to https://api.hiapi.ai.", "If it is not a proxy, set the base URL to https://api.hiapi.ai/v1 (OpenAI-style clients) or https://api.hiapi.ai (task API).")
 	}
 	return false
 }
@@ -285,14 +291,14 @@ func judgePath(st *state, path string, f *findings) string {
 	switch {
 	case base == "" || base == "/v1":
 	case strings.Contains(base, "/v1/v1"):
-		f.add(StatusFail, "The path repeats /v1 (/v1/v1): the client adds /v1 itself.", fixBase)
+		f.addHeadline(StatusFail, "Your base URL repeats /v1: the client adds it itself.", "The path repeats /v1 (/v1/v1): the client adds /v1 itself.", fixBase)
 	case strings.HasPrefix(base, "/v1/tasks") || strings.HasPrefix(base, "/tasks"):
-		f.add(StatusFail, "Ends in the task endpoint (/v1/tasks), not the base: the client adds that path itself, so requests would go to /v1/tasks/v1/tasks.", fixBase)
+		f.addHeadline(StatusFail, "Your base URL ends in an endpoint, not the base: the client would add it twice.", "Ends in the task endpoint (/v1/tasks), not the base: the client adds that path itself, so requests would go to /v1/tasks/v1/tasks.", fixBase)
 	case strings.HasPrefix(base, "/v1/chat") || strings.HasPrefix(base, "/v1/images") || strings.HasPrefix(base, "/v1/models") ||
 		strings.HasPrefix(base, "/v1/responses") || strings.HasPrefix(base, "/v1/embeddings") || strings.HasPrefix(base, "/v1/completions"):
-		f.add(StatusFail, "Ends in an endpoint ("+shortText(st, path, 40)+"), not the base: the client adds that path itself, so it would be doubled.", fixBase)
+		f.addHeadline(StatusFail, "Your base URL ends in an endpoint, not the base: the client would add it twice.", "Ends in an endpoint ("+shortText(st, path, 40)+"), not the base: the client adds that path itself, so it would be doubled.", fixBase)
 	default:
-		f.add(StatusFail, "The path "+shortText(st, path, 40)+" is not part of HiAPI's base URL: the only path it has is /v1, for OpenAI-style clients.", fixBase)
+		f.addHeadline(StatusFail, "Your base URL has a path HiAPI's does not: the only one is /v1.", "The path "+shortText(st, path, 40)+" is not part of HiAPI's base URL: the only path it has is /v1, for OpenAI-style clients.", fixBase)
 	}
 	return base
 }

@@ -22,8 +22,8 @@ var baseURLCases = []stepCase{
 	{name: "no key needed", in: Input{BaseURL: "https://api.hiapi.ai"}, want: StatusPass},
 
 	// Another provider.
-	{name: "OpenAI", in: Input{BaseURL: "https://api.openai.com/v1"}, want: StatusFail, detail: []string{"Sends the key to OpenAI (api.openai.com), not HiAPI", "Use https://api.hiapi.ai for the task API"}, fix: []string{"OPENAI_BASE_URL", "https://api.hiapi.ai/v1"}},
-	{name: "Anthropic", in: Input{BaseURL: "https://api.anthropic.com"}, want: StatusFail, detail: []string{"Anthropic (api.anthropic.com)"}},
+	{name: "OpenAI", headline: "Your client is left at OpenAI's default base URL: it sends the key to OpenAI, not HiAPI.", in: Input{BaseURL: "https://api.openai.com/v1"}, want: StatusFail, detail: []string{"Sends the key to OpenAI (api.openai.com), not HiAPI", "Use https://api.hiapi.ai for the task API"}, fix: []string{"OPENAI_BASE_URL", "https://api.hiapi.ai/v1"}},
+	{name: "Anthropic", headline: "Your client sends the key to Anthropic (api.anthropic.com), not HiAPI: Anthropic has never seen HiAPI keys.", in: Input{BaseURL: "https://api.anthropic.com"}, want: StatusFail, detail: []string{"Anthropic (api.anthropic.com)"}},
 	{name: "Google", in: Input{BaseURL: "https://generativelanguage.googleapis.com/v1beta"}, want: StatusFail, detail: []string{"Google AI (Gemini)"}},
 	{name: "OpenRouter", in: Input{BaseURL: "https://openrouter.ai/api/v1"}, want: StatusFail, detail: []string{"OpenRouter"}},
 	{name: "Groq", in: Input{BaseURL: "https://api.groq.com/openai/v1"}, want: StatusFail, detail: []string{"Groq"}},
@@ -39,19 +39,19 @@ var baseURLCases = []stepCase{
 	// Typos and other HiAPI hosts.
 	{name: "typo host, doubled path", in: Input{BaseURL: "https://api.hiap.ai/v1/v1"}, want: StatusFail, detail: []string{"did you mean", "repeats /v1"}},
 	{name: "website with tasks path", in: Input{BaseURL: "https://hiapi.ai/v1/tasks"}, want: StatusFail, detail: []string{"website", "task endpoint"}},
-	{name: "typo hiap", in: Input{BaseURL: "https://api.hiap.ai/v1"}, want: StatusFail, detail: []string{"‘api.hiap.ai’ is not HiAPI's API host", "did you mean api.hiapi.ai?"}},
+	{name: "typo hiap", headline: "is not HiAPI's API host: did you mean api.hiapi.ai?", in: Input{BaseURL: "https://api.hiap.ai/v1"}, want: StatusFail, detail: []string{"‘api.hiap.ai’ is not HiAPI's API host", "did you mean api.hiapi.ai?"}},
 	{name: "typo com", in: Input{BaseURL: "https://api.hiapi.com"}, want: StatusFail, detail: []string{"‘api.hiapi.com’", "did you mean"}},
 	{name: "typo dash", in: Input{BaseURL: "https://api-hiapi.ai"}, want: StatusFail, detail: []string{"did you mean"}},
 	{name: "typo letters", in: Input{BaseURL: "https://api.haipi.ai"}, want: StatusFail, detail: []string{"did you mean"}},
-	{name: "website", in: Input{BaseURL: "https://hiapi.ai"}, want: StatusFail, detail: []string{"website", "api.hiapi.ai"}},
+	{name: "website", headline: "hiapi.ai is HiAPI's website, not its API: use api.hiapi.ai.", in: Input{BaseURL: "https://hiapi.ai"}, want: StatusFail, detail: []string{"website", "api.hiapi.ai"}},
 	{name: "www", in: Input{BaseURL: "https://www.hiapi.ai/v1"}, want: StatusFail, detail: []string{"website"}},
 	{name: "docs", in: Input{BaseURL: "https://docs.hiapi.ai"}, want: StatusFail, detail: []string{"documentation"}},
 	{name: "other subdomain", in: Input{BaseURL: "https://app.hiapi.ai"}, want: StatusFail, detail: []string{"did you mean"}},
 	{name: "wrong port", in: Input{BaseURL: "https://api.hiapi.ai:8443/v1"}, want: StatusFail, detail: []string{"Port :‘8443’"}},
 
 	// Schemes.
-	{name: "http", in: Input{BaseURL: "http://api.hiapi.ai/v1"}, want: StatusFail, detail: []string{"http://", "unencrypted", "redirects"}, fix: []string{"https://"}},
-	{name: "no scheme", in: Input{BaseURL: "api.hiapi.ai/v1"}, want: StatusFail, detail: []string{"No scheme"}, fix: []string{"https://"}},
+	{name: "http", headline: "Your base URL uses http://: the key would travel unencrypted.", in: Input{BaseURL: "http://api.hiapi.ai/v1"}, want: StatusFail, detail: []string{"http://", "unencrypted", "redirects"}, fix: []string{"https://"}},
+	{name: "no scheme", headline: "Your base URL has no https:// in front: most clients refuse it.", in: Input{BaseURL: "api.hiapi.ai/v1"}, want: StatusFail, detail: []string{"No scheme"}, fix: []string{"https://"}},
 	{name: "no scheme bare", in: Input{BaseURL: "api.hiapi.ai"}, want: StatusFail, detail: []string{"No scheme"}},
 	{name: "scheme-relative", in: Input{BaseURL: "//api.hiapi.ai"}, want: StatusFail, detail: []string{"No scheme"}},
 	{name: "one slash", in: Input{BaseURL: "https:/api.hiapi.ai"}, want: StatusFail, detail: []string{"malformed"}},
@@ -60,8 +60,8 @@ var baseURLCases = []stepCase{
 	{name: "wss", in: Input{BaseURL: "wss://api.hiapi.ai"}, want: StatusFail, detail: []string{"‘wss://’"}},
 
 	// Paths.
-	{name: "doubled v1", in: Input{BaseURL: "https://api.hiapi.ai/v1/v1"}, want: StatusFail, detail: []string{"repeats /v1"}},
-	{name: "tasks endpoint", in: Input{BaseURL: "https://api.hiapi.ai/v1/tasks"}, want: StatusFail, detail: []string{"task endpoint", "/v1/tasks/v1/tasks"}},
+	{name: "doubled v1", headline: "Your base URL repeats /v1: the client adds it itself.", in: Input{BaseURL: "https://api.hiapi.ai/v1/v1"}, want: StatusFail, detail: []string{"repeats /v1"}},
+	{name: "tasks endpoint", headline: "Your base URL ends in an endpoint, not the base: the client would add it twice.", in: Input{BaseURL: "https://api.hiapi.ai/v1/tasks"}, want: StatusFail, detail: []string{"task endpoint", "/v1/tasks/v1/tasks"}},
 	{name: "tasks endpoint with id", in: Input{BaseURL: "https://api.hiapi.ai/v1/tasks/tk-hiapi-01HZTQ8BX2N3GM3YFK4Z9D7VQR"}, want: StatusFail, detail: []string{"task endpoint"}},
 	{name: "chat endpoint", in: Input{BaseURL: "https://api.hiapi.ai/v1/chat/completions"}, want: StatusFail, detail: []string{"Ends in an endpoint (‘/v1/chat/completions’)"}},
 	{name: "images endpoint", in: Input{BaseURL: "https://api.hiapi.ai/v1/images/generations"}, want: StatusFail, detail: []string{"endpoint"}},
@@ -74,13 +74,13 @@ var baseURLCases = []stepCase{
 	{name: "key in path not shown", in: Input{Key: goodKey, BaseURL: "https://api.hiapi.ai/" + goodKey}, want: StatusFail, detail: []string{"The path … is not part"}},
 
 	// Whitespace and wrappers.
-	{name: "trailing newline", in: Input{BaseURL: "https://api.hiapi.ai/v1\n"}, want: StatusFail, detail: []string{"ends with a newline (⏎)"}, fix: []string{"tr -d '[:space:]'"}},
+	{name: "trailing newline", headline: "Your base URL has whitespace around it: clients send it as part of the URL or refuse it.", in: Input{BaseURL: "https://api.hiapi.ai/v1\n"}, want: StatusFail, detail: []string{"ends with a newline (⏎)"}, fix: []string{"tr -d '[:space:]'"}},
 	{name: "trailing CRLF", in: Input{BaseURL: "https://api.hiapi.ai/v1\r\n"}, want: StatusFail, detail: []string{"Windows line ending"}},
 	{name: "leading space", in: Input{BaseURL: " https://api.hiapi.ai/v1"}, want: StatusFail, detail: []string{"starts with a space"}},
 	{name: "inner space", in: Input{BaseURL: "https://api.hiapi.ai/ v1"}, want: StatusFail, detail: []string{"inside the URL at position 22"}},
 	{name: "quoted", in: Input{BaseURL: `"https://api.hiapi.ai/v1"`}, want: StatusFail, detail: []string{"wrapped in quotes"}},
 	{name: "NAME=value", in: Input{BaseURL: "HIAPI_BASE_URL=https://api.hiapi.ai"}, want: StatusWarn, detail: []string{"NAME=value line for HIAPI_BASE_URL"}},
-	{name: "a key instead", in: Input{Key: goodKey, BaseURL: goodKey}, want: StatusFail, detail: []string{"This is an API key, not a URL"}},
+	{name: "a key instead", headline: "Your base URL is an API key, not a URL.", in: Input{Key: goodKey, BaseURL: goodKey}, want: StatusFail, detail: []string{"This is an API key, not a URL"}},
 	{name: "another key instead", in: Input{BaseURL: "sk-ant-api03-" + randKey(70, 90)}, want: StatusFail, detail: []string{"API key, not a URL"}},
 
 	// Proxies and others.
@@ -100,7 +100,7 @@ var baseURLCases = []stepCase{
 	{name: "public IPv6", in: Input{BaseURL: "https://[2606:4700:4700::1111]/v1"}, want: StatusWarn, detail: []string{"[2606:4700:4700::1111] is not HiAPI: fine if this is your proxy"}},
 	{name: "public next to CGNAT", in: Input{BaseURL: "https://100.128.0.1/v1"}, want: StatusWarn, detail: []string{"100.128.0.1 is not HiAPI"}},
 	{name: "a name that starts like a private address", in: Input{BaseURL: "https://10.example.com/v1"}, want: StatusWarn, detail: []string{"10.example.com is not HiAPI"}},
-	{name: "gateway", in: Input{BaseURL: "https://gateway.example.com/hiapi"}, want: StatusWarn, detail: []string{"gateway.example.com is not HiAPI", "proxy"}},
+	{name: "gateway", headline: "Your client sends the key to ", in: Input{BaseURL: "https://gateway.example.com/hiapi"}, want: StatusWarn, detail: []string{"gateway.example.com is not HiAPI", "proxy"}},
 	{name: "gateway with query", in: Input{BaseURL: "https://gateway.example.com/hiapi?x=1"}, want: StatusWarn, detail: []string{"query string"}},
 	{name: "no host", in: Input{BaseURL: "https:///v1"}, want: StatusFail, detail: []string{"no host"}},
 	{name: "a host made of the key, lower-cased", in: Input{Key: goodKey, BaseURL: "https://" + lowerPiece + ".example.com/v1"}, want: StatusWarn, detail: []string{"this host is not HiAPI"}, not: []string{lowerPiece}},

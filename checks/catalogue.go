@@ -11,7 +11,8 @@ type Step struct {
 	Question string
 	// Why says why a tired developer should care, on the step's own page.
 	Why string
-	// Live steps call HiAPI; they start as pending.
+	// Live steps call HiAPI; they start as pending, or as skip when the
+	// live plan sends nothing for this key (PlanLive).
 	Live bool
 }
 

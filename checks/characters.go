@@ -42,23 +42,30 @@ func checkCharacters(st *state) Result {
 	}
 	k := &st.key
 	var f findings
-	reportWraps(st, &f)
-	core := k.core
-	switch {
-	case core == "":
-		f.add(StatusFail, "Nothing is left once the wrapper is removed: the value inside is empty.", st.cmd(fixPlace))
-		return f.result("")
-	case k.placeholder:
-		f.add(StatusFail, "This is a placeholder from documentation or an example, not a real key.", st.cmd(fixPlace))
-		return f.result("")
+	// What stands in for the key comes first: it is the deeper fault, and
+	// its headline the one to show, whatever wraps it. There are no key
+	// characters to scan then.
+	standing := true
+	switch d, h, fix, ok := unexpanded(st, k.core); {
+	case k.core == "":
+		f.addHeadline(StatusFail, "There is no key inside the wrapper: the value is empty.",
+			"Nothing is left once the wrapper is removed: the value inside is empty.", st.cmd(fixPlace))
+	case k.stand == standPlaceholder:
+		f.addHeadline(StatusFail, "This is a placeholder from the docs, not a real key.",
+			"This is a placeholder from documentation or an example, not a real key.", st.cmd(fixPlace))
+	case ok:
+		f.addHeadline(StatusFail, h, d, st.cmd(fix))
+	default:
+		standing = false
 	}
-	if d, fix, ok := unexpanded(st, core); ok {
-		f.add(StatusFail, d, st.cmd(fix))
+	reportWraps(st, &f)
+	if standing {
 		return f.result("")
 	}
 	scanCharacters(st, &f)
 	if k.decoded != "" {
-		f.add(StatusFail, base64Detail(k)+". The server wants the decoded key.", st.cmd(fixBase64))
+		f.addHeadline(StatusFail, "Your key is base64-encoded: HiAPI wants the key itself, decoded.",
+			base64Detail(k)+". The server wants the decoded key.", st.cmd(fixBase64))
 	}
 	if len(f.list) == 0 {
 		return Result{Status: StatusPass, Detail: "Only key characters: no quotes, prefix, variable, placeholder or look-alike Unicode."}
@@ -78,22 +85,26 @@ func reportWraps(st *state, f *findings) {
 			if curly(w.text) {
 				fix, kind = fixCurly, "typographic quotes"
 			}
-			f.add(StatusFail, "Wrapped in "+kind+" ("+Visible(w.text[:len(w.text)-utf8RuneLen(w.text)])+" at "+k.span(w.lo, w.hi)+
-				" and "+Visible(w.text[len(w.text)-utf8RuneLen(w.text):])+" at "+k.span(w.lo2, w.hi2)+"): the quotes became part of the key.", st.cmd(fix))
+			f.addHeadline(StatusFail, "Your key is wrapped in "+kind+": they became part of it.",
+				"Wrapped in "+kind+" ("+Visible(w.text[:len(w.text)-utf8RuneLen(w.text)])+" at "+k.span(w.lo, w.hi)+
+					" and "+Visible(w.text[len(w.text)-utf8RuneLen(w.text):])+" at "+k.span(w.lo2, w.hi2)+"): the quotes became part of the key.", st.cmd(fix))
 		case wrapStrayQuote:
 			fix := fixQuotes
 			if curly(w.text) {
 				fix = fixCurly
 			}
-			f.add(StatusFail, "A stray quote "+quoteText(w.text)+" at "+k.span(w.lo, w.hi)+", with no partner at the other end.", st.cmd(fix))
+			f.addHeadline(StatusFail, "Your key has a stray quote "+quoteText(w.text)+" at one end: it became part of the key.",
+				"A stray quote "+quoteText(w.text)+" at "+k.span(w.lo, w.hi)+", with no partner at the other end.", st.cmd(fix))
 		case wrapHeader:
 			name := "a header name"
 			if st.safe(w.text) {
 				name = "‘" + w.text + ":’"
 			}
-			f.add(StatusFail, "Starts with "+name+" ("+k.span(w.lo, w.hi)+"): that belongs to the header or the file, not to the key.", st.cmd(fixPrefix))
+			f.addHeadline(StatusFail, "Your key starts with "+name+", which belongs to the header or the file, not to the key.",
+				"Starts with "+name+" ("+k.span(w.lo, w.hi)+"): that belongs to the header or the file, not to the key.", st.cmd(fixPrefix))
 		case wrapScheme:
-			f.add(StatusFail, "Starts with ‘"+w.text+"’ ("+k.span(w.lo, w.hi)+"): the scheme goes in the header before the key, not inside the variable.", st.cmd(fixPrefix))
+			f.addHeadline(StatusFail, "Your key starts with ‘"+w.text+"’, which belongs in the header before the key, not in the key.",
+				"Starts with ‘"+w.text+"’ ("+k.span(w.lo, w.hi)+"): the scheme goes in the header before the key, not inside the variable.", st.cmd(fixPrefix))
 		case wrapAssign:
 			name := "a variable"
 			if st.safe(w.text) {
@@ -103,14 +114,18 @@ func reportWraps(st *state, f *findings) {
 			if w.export != "" {
 				lead = "an ‘" + w.export + "’ line"
 			}
-			f.add(StatusFail, "This is "+lead+" for "+name+" ("+k.span(w.lo, w.hi)+" are the assignment), not just the key.", st.cmd(fixAssign))
+			f.addHeadline(StatusFail, "Your key is a whole "+strings.TrimPrefix(strings.TrimPrefix(lead, "an "), "a ")+" for "+name+", not just the key.",
+				"This is "+lead+" for "+name+" ("+k.span(w.lo, w.hi)+" are the assignment), not just the key.", st.cmd(fixAssign))
 		case wrapPunct:
-			f.add(StatusFail, "Ends with ‘"+w.text+"’ at "+k.span(w.lo, w.hi)+", copied from code along with the key.", st.cmd(fixPunct))
+			f.addHeadline(StatusFail, "Your key ends with ‘"+w.text+"’, copied from code along with it.",
+				"Ends with ‘"+w.text+"’ at "+k.span(w.lo, w.hi)+", copied from code along with the key.", st.cmd(fixPunct))
 		case wrapEscape:
 			if w.text[0] == '%' {
-				f.add(StatusFail, "Ends with ‘"+w.text+"’ at "+k.span(w.lo, w.hi)+": a URL-encoded line break.", st.cmd(fixURLEnc))
+				f.addHeadline(StatusFail, "Your key ends with ‘"+w.text+"’, a URL-encoded line break: HiAPI would reject it.",
+					"Ends with ‘"+w.text+"’ at "+k.span(w.lo, w.hi)+": a URL-encoded line break.", st.cmd(fixURLEnc))
 			} else {
-				f.add(StatusFail, "Ends with the characters ‘"+w.text+"’ at "+k.span(w.lo, w.hi)+": a line break typed as an escape, kept as plain text.", st.cmd(fixEscape))
+				f.addHeadline(StatusFail, "Your key ends with the text ‘"+w.text+"’, a line break typed as an escape: HiAPI would reject it.",
+					"Ends with the characters ‘"+w.text+"’ at "+k.span(w.lo, w.hi)+": a line break typed as an escape, kept as plain text.", st.cmd(fixEscape))
 			}
 		}
 	}
@@ -149,54 +164,31 @@ func quoteText(s string) string {
 	return quoteChar(r)
 }
 
-// unexpanded recognises a variable, template or line of code standing in
-// for the key.
-func unexpanded(st *state, s string) (detail, fix string, ok bool) {
-	name := ""
-	kind := ""
-	switch {
-	case len(s) > 1 && s[0] == '$' && isVarName(s[1:]):
-		name, kind = s[1:], "var"
-	case strings.HasPrefix(s, "${{") && strings.HasSuffix(s, "}}"):
-		kind = "template"
-	case strings.HasPrefix(s, "${") && strings.HasSuffix(s, "}"):
-		inner := s[2 : len(s)-1]
-		if i := strings.IndexAny(inner, ":-=?"); i > 0 {
-			inner = inner[:i]
-		}
-		if isVarName(inner) {
-			name = inner
-		}
-		kind = "var"
-	case strings.HasPrefix(s, "$(") && strings.HasSuffix(s, ")"), strings.HasPrefix(s, "`") && strings.HasSuffix(s, "`"):
-		kind = "subst"
-	case len(s) > 2 && s[0] == '%' && s[len(s)-1] == '%' && isVarName(s[1:len(s)-1]):
-		name, kind = s[1:len(s)-1], "var"
-	case len(s) > 5 && strings.EqualFold(s[:5], "$env:") && isVarName(s[5:]):
-		name, kind = s[5:], "var"
-	case strings.HasPrefix(s, "{{") && strings.HasSuffix(s, "}}"), strings.HasPrefix(s, "<%") && strings.HasSuffix(s, "%>"):
-		kind = "template"
-	case strings.HasPrefix(s, "process.env"), strings.HasPrefix(s, "os.environ"), strings.HasPrefix(s, "os.getenv("),
-		strings.HasPrefix(s, "os.Getenv("), strings.HasPrefix(s, "System.getenv("), strings.HasPrefix(s, "ENV["), strings.HasPrefix(s, "getenv("):
-		kind = "code"
-	}
-	// The name is all the key holds here, so it is no secret; it is shown
-	// unless it looks like a key itself.
-	shown := "a variable's name"
-	if name != "" && !keyLike(name) && len(name) <= 64 {
-		shown = "‘$" + name + "’"
-	}
+// unexpanded describes a variable, command, template or line of code
+// standing in for the key: the detail, the headline and the fix.
+func unexpanded(st *state, s string) (detail, headline, fix string, ok bool) {
+	kind, name := unexpandedKind(s)
 	switch kind {
 	case "var":
-		return "The key is the literal text of " + shown + ": the variable was never expanded, so that text is what gets sent.", fixVar, true
+		// The name is all the key holds here, so it is no secret; it is
+		// shown unless it looks like a key itself.
+		if name == "" || keyLike(name) || len(name) > 64 {
+			return "The key is the literal text of a variable's name: the variable was never expanded, so that text is what gets sent.",
+				"Your key is a variable's name, not its value: the variable was never expanded.", fixVar, true
+		}
+		return "The key is the literal text of ‘$" + name + "’: the variable was never expanded, so that text is what gets sent.",
+			"Your key is the text $" + name + ", not its value: the variable was never expanded.", fixVar, true
 	case "subst":
-		return "The key is a command substitution that was never run: its text, not its output, is the key.", fixVar, true
+		return "The key is a command substitution that was never run: its text, not its output, is the key.",
+			"Your key is the text of a command, not its output: the command was never run.", fixVar, true
 	case "template":
-		return "The key is a template placeholder ({{ … }}) that was never filled in.", fixTemplate, true
+		return "The key is a template placeholder ({{ … }}) that was never filled in.",
+			"Your key is a template that was never filled in, not a key.", fixTemplate, true
 	case "code":
-		return "This is code that reads the key, not the key itself.", fixCode, true
+		return "This is code that reads the key, not the key itself.",
+			"This is the code that reads your key, not the key itself.", fixCode, true
 	}
-	return "", "", false
+	return "", "", "", false
 }
 
 // scanCharacters reports, character by character, what does not belong in
@@ -238,6 +230,9 @@ type charScan struct {
 	// characters, look-alikes, other non-ASCII, unusual ASCII.
 	bad, ctl, look, other, odd tally
 	nuls                       int
+	// The first look-alike, other non-ASCII and unusual character, for
+	// the headline.
+	firstLook, firstOther, firstOdd rune
 }
 
 // tally counts one kind of character and keeps the first few
@@ -294,26 +289,33 @@ func (sc *charScan) next(f *findings) {
 			fix = fixCurly
 		}
 		if !f.full(StatusFail) {
-			f.add(StatusFail, "A quote "+quoteChar(r)+" at position "+itoa(pos)+", inside the key.", st.cmd(fix))
+			f.addHeadline(StatusFail, "Your key has a quote "+quoteChar(r)+" inside it: HiAPI would reject it.",
+				"A quote "+quoteChar(r)+" at position "+itoa(pos)+", inside the key.", st.cmd(fix))
 		}
 	case r >= 0x80:
 		sc.nonASCII(r)
 	case r == '$' && sc.i < len(core) && (core[sc.i] == '{' || isNameByte(core[sc.i], true)):
 		if !f.full(StatusFail) {
-			f.add(StatusFail, "A ‘$’ followed by a name at position "+itoa(pos)+": part of the key is an unexpanded variable.", st.cmd(fixVar))
+			f.addHeadline(StatusFail, "Part of your key is a variable's name that was never expanded: HiAPI would reject it.",
+				"A ‘$’ followed by a name at position "+itoa(pos)+": part of the key is an unexpanded variable.", st.cmd(fixVar))
 		}
 	case r == '\\' && sc.i < len(core) && (core[sc.i] == 'n' || core[sc.i] == 'r' || core[sc.i] == 't'):
 		if !f.full(StatusFail) {
-			f.add(StatusFail, "The characters ‘\\"+string(core[sc.i])+"’ at "+at(pos, pos+1)+", inside the key: a line break typed as an escape.", st.cmd(fixEscape))
+			f.addHeadline(StatusFail, "Your key holds the text ‘\\"+string(core[sc.i])+"’, a line break typed as an escape: HiAPI would reject it.",
+				"The characters ‘\\"+string(core[sc.i])+"’ at "+at(pos, pos+1)+", inside the key: a line break typed as an escape.", st.cmd(fixEscape))
 		}
 		sc.skip(1)
 	case r == '%' && sc.i+1 < len(core) && isHex(core[sc.i]) && isHex(core[sc.i+1]):
 		if !f.full(StatusFail) {
-			f.add(StatusFail, "‘%"+core[sc.i:sc.i+2]+"’ at "+at(pos, pos+2)+": the key was URL-encoded.", st.cmd(fixURLEnc))
+			f.addHeadline(StatusFail, "Your key was URL-encoded (‘%"+core[sc.i:sc.i+2]+"’): HiAPI wants it as it is.",
+				"‘%"+core[sc.i:sc.i+2]+"’ at "+at(pos, pos+2)+": the key was URL-encoded.", st.cmd(fixURLEnc))
 		}
 		sc.skip(2)
 	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '+', r == '/', r == '=', r == '~':
 	default:
+		if sc.odd.n == 0 {
+			sc.firstOdd = r
+		}
 		if d := sc.odd.slot(); d != nil {
 			*d = quoteChar(r) + " at position " + itoa(pos)
 		}
@@ -335,7 +337,8 @@ func (sc *charScan) control(f *findings, r rune) {
 	}
 	if r == 0x1b && sc.i < len(core) && core[sc.i] == '[' {
 		if !f.full(StatusFail) {
-			f.add(StatusFail, "Terminal colour codes (‘ESC[’ at "+at(sc.pos, sc.pos+1)+") were copied along with the key.", sc.st.cmd(fixANSI))
+			f.addHeadline(StatusFail, "Your key carries terminal colour codes, copied along with it: HiAPI would reject it.",
+				"Terminal colour codes (‘ESC[’ at "+at(sc.pos, sc.pos+1)+") were copied along with the key.", sc.st.cmd(fixANSI))
 		}
 		for sc.i < len(core) && !(core[sc.i] >= '@' && core[sc.i] <= '~' && core[sc.i] != '[') {
 			sc.skip(1)
@@ -346,7 +349,7 @@ func (sc *charScan) control(f *findings, r rune) {
 		return
 	}
 	if d := sc.ctl.slot(); d != nil {
-		*d = "control character " + codePoint(r) + controlName(r) + " at position " + itoa(sc.pos)
+		*d = "control character " + CodePoint(r) + controlName(r) + " at position " + itoa(sc.pos)
 	}
 }
 
@@ -354,35 +357,58 @@ func (sc *charScan) control(f *findings, r rune) {
 // non-ASCII character.
 func (sc *charScan) nonASCII(r rune) {
 	if l, ok := lookalikeOf(r); ok {
+		if sc.look.n == 0 {
+			sc.firstLook = r
+		}
 		if d := sc.look.slot(); d != nil {
-			*d = codePoint(r) + " " + l.name + " (" + quoteChar(r) + ") at position " + itoa(sc.pos) + ", in place of " + quoteChar(l.like)
+			*d = CodePoint(r) + " " + l.name + " (" + quoteChar(r) + ") at position " + itoa(sc.pos) + ", in place of " + quoteChar(l.like)
 		}
 		return
 	}
-	if d := sc.other.slot(); d != nil {
-		*d = quoteChar(r) + " (" + codePoint(r) + ") at position " + itoa(sc.pos)
+	if sc.other.n == 0 {
+		sc.firstOther = r
 	}
+	if d := sc.other.slot(); d != nil {
+		*d = quoteChar(r) + " (" + CodePoint(r) + ") at position " + itoa(sc.pos)
+	}
+}
+
+// lookHeadline names the first look-alike and what it imitates.
+func (sc *charScan) lookHeadline() string {
+	r := sc.firstLook
+	l, _ := lookalikeOf(r)
+	what := CodePoint(r) + " " + l.name + " in place of " + quoteChar(l.like)
+	if sc.look.n == 1 {
+		return "Your key holds a look-alike character, " + what + ": HiAPI would reject it."
+	}
+	return "Your key holds " + itoa(sc.look.n) + " look-alike characters, such as " + what + ": HiAPI would reject it."
 }
 
 // report adds one finding per kind counted.
 func (sc *charScan) report(f *findings) {
 	st := sc.st
 	if sc.bad.n > 0 {
-		f.add(StatusFail, "Not valid UTF-8: "+sc.bad.text()+".", st.cmd(fixUTF8))
+		f.addHeadline(StatusFail, "Your key is not valid UTF-8 text: it was read with the wrong encoding.",
+			"Not valid UTF-8: "+sc.bad.text()+".", st.cmd(fixUTF8))
 	}
 	if sc.nuls > 0 && sc.nuls*3 >= len(sc.core) {
-		f.add(StatusFail, "Holds "+plural(sc.nuls, "zero byte", "zero bytes")+" between the characters: the key was saved as UTF-16.", st.cmd(fixUTF16))
+		f.addHeadline(StatusFail, "Your key was saved as UTF-16, with a zero byte after every character: HiAPI would reject it.",
+			"Holds "+plural(sc.nuls, "zero byte", "zero bytes")+" between the characters: the key was saved as UTF-16.", st.cmd(fixUTF16))
 	} else if sc.ctl.n > 0 {
-		f.add(StatusFail, capitalise(sc.ctl.text())+": control characters never belong in a key.", st.cmd(fixControl))
+		f.addHeadline(StatusFail, "Your key holds control characters, which never belong in a key: HiAPI would reject it.",
+			capitalise(sc.ctl.text())+": control characters never belong in a key.", st.cmd(fixControl))
 	}
 	if sc.look.n > 0 {
-		f.add(StatusFail, "Look-alike characters: "+sc.look.text()+". They look right but are different characters, so the key does not match.", st.cmd(fixUnicode))
+		f.addHeadline(StatusFail, sc.lookHeadline(),
+			"Look-alike characters: "+sc.look.text()+". They look right but are different characters, so the key does not match.", st.cmd(fixUnicode))
 	}
 	if sc.other.n > 0 {
-		f.add(StatusFail, "Not plain ASCII: "+sc.other.text()+". HiAPI keys are plain ASCII letters, digits, - and _.", st.cmd(fixUnicode))
+		f.addHeadline(StatusFail, "Your key holds "+quoteChar(sc.firstOther)+" and other characters that are not plain ASCII: HiAPI keys never do.",
+			"Not plain ASCII: "+sc.other.text()+". HiAPI keys are plain ASCII letters, digits, - and _.", st.cmd(fixUnicode))
 	}
 	if sc.odd.n > 0 {
-		f.add(StatusWarn, "Unusual for a key: "+sc.odd.text()+".", st.cmd(fixOdd))
+		f.addHeadline(StatusWarn, "Your key holds "+quoteChar(sc.firstOdd)+", unusual in a key: compare it with the dashboard.",
+			"Unusual for a key: "+sc.odd.text()+".", st.cmd(fixOdd))
 	}
 }
 

@@ -5,25 +5,20 @@ import "strings"
 // defaultVarName is the variable HiAPI documents for the key.
 const defaultVarName = "HIAPI_API_KEY"
 
-// Check runs every offline step over in and returns one Result per catalogue step, in catalogue order; the live steps (auth, model, result) come back as StatusPending with their Title set.
+// Check runs every offline step over in and returns one Result per
+// catalogue step, in catalogue order. The live steps (auth, model, result)
+// say what the live test will do with this key (LivePlan): pending, or
+// skip with the reason when it would send nothing.
 func Check(in Input) []Result {
 	st := newState(&in)
 	out := make([]Result, len(catalogue))
-	var plan *LivePlan
+	var plan LivePlan
 	for i := range catalogue {
 		s := &catalogue[i]
 		var r Result
 		switch s.ID {
-		case StepPresent:
-			r = checkPresent(st)
-		case StepWhitespace:
-			r = checkWhitespace(st)
-		case StepCharacters:
-			r = checkCharacters(st)
-		case StepComplete:
-			r = checkComplete(st)
-		case StepProvider:
-			r = checkProvider(st)
+		case StepPresent, StepWhitespace, StepCharacters, StepComplete, StepProvider:
+			r = checkKeyStep(st, s.ID)
 		case StepVariable:
 			r = checkVariable(st)
 		case StepBaseURL:
@@ -31,10 +26,10 @@ func Check(in Input) []Result {
 		case StepHeader:
 			r = checkHeader(st)
 		default:
-			if plan == nil {
+			if s.ID == StepAuth {
 				plan = planOf(st, out[:i])
 			}
-			r = pendingResult(s.ID, plan)
+			r = pendingResult(s.ID, &plan)
 		}
 		r.ID, r.Title = s.ID, s.Title
 		out[i] = r
@@ -43,15 +38,34 @@ func Check(in Input) []Result {
 	return out
 }
 
-// planOf is the live plan from the key-reading steps' results so far.
-func planOf(st *state, done []Result) *LivePlan {
-	res := make(map[ID]Result, len(done))
-	for _, r := range done {
-		res[r.ID] = r
+// planOf is the live plan from the key-reading steps' results, as
+// PlanLive decides it: from the key alone. The complete step also compares
+// the key with the last four and length the dashboard shows; a mismatch
+// says it is another key, not one HiAPI cannot accept, so the plan reads
+// that step without them.
+func planOf(st *state, done []Result) LivePlan {
+	var complete Result
+	if st.in.ExpectedLast4 != "" || st.in.ExpectedLength != 0 {
+		given := st.in
+		keyOnly := *given
+		keyOnly.ExpectedLast4, keyOnly.ExpectedLength = "", 0
+		st.in = &keyOnly
+		complete = checkComplete(st)
+		st.in = given
 	}
-	p := planFor(st, res)
+	p := planFor(st, func(id ID) Result {
+		if id == StepComplete && complete.Status != "" {
+			return complete
+		}
+		for _, r := range done {
+			if r.ID == id {
+				return r
+			}
+		}
+		return Result{}
+	})
 	p.Key = "" // Check only says what the live test will do
-	return &p
+	return p
 }
 
 // pendingResult is what a live step says before the live test runs: what
@@ -68,8 +82,6 @@ func pendingResult(id ID, plan *LivePlan) Result {
 		r.Detail = "Not run yet: the live test creates one small test task with the model."
 	case StepResult:
 		r.Detail = "Not run yet: the live test polls the test task until it returns an image."
-	default:
-		r.Detail = "Not run yet."
 	}
 	if plan.Removed != "" {
 		r.Detail += " It sends the key with " + plan.Removed + " removed, to prove that is the whole problem."

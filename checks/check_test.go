@@ -63,6 +63,9 @@ type stepCase struct {
 	fix []string
 	// not lists fragments the Detail must not contain.
 	not []string
+	// headline is a fragment the Headline must contain; for a failure
+	// with none, the verdict's per-step default is what people read.
+	headline string
 }
 
 // allTables collects every step table, for the secrecy test and the fuzz
@@ -111,6 +114,12 @@ func runTable(t *testing.T, id ID, cases []stepCase) {
 				if strings.Contains(r.Detail, frag) {
 					t.Errorf("%s: detail has %q\ndetail: %s", id, frag, r.Detail)
 				}
+			}
+			if !strings.Contains(r.Headline, c.headline) {
+				t.Errorf("%s: headline %q lacks %q", id, r.Headline, c.headline)
+			}
+			if r.Headline != "" && (r.Status == StatusPass || r.Status == StatusSkip) {
+				t.Errorf("%s: a %s with a headline: %q", id, r.Status, r.Headline)
 			}
 			if r.Status != StatusPass && r.Status != StatusSkip && r.Status != StatusPending && r.Fix == "" && r.Status != StatusWarn {
 				t.Errorf("%s: %s without a fix: %s", id, r.Status, r.Detail)
@@ -204,6 +213,12 @@ func assertNoLeak(t *testing.T, in Input, rs []Result) {
 		if w := leak(r.Fix, secrets); w != "" {
 			t.Errorf("%s fix leaks %q: %s", r.ID, w, r.Fix)
 		}
+		if w := leak(r.Headline, secrets); w != "" {
+			t.Errorf("%s headline leaks %q: %s", r.ID, w, r.Headline)
+		}
+	}
+	if v := VerdictOf(rs); leak(v.Headline, secrets) != "" {
+		t.Errorf("verdict leaks: %s", v.Headline)
 	}
 }
 
@@ -214,13 +229,19 @@ func TestCheckReturnsEveryStepInOrder(t *testing.T) {
 		if len(rs) != len(cat) || len(rs) != 11 {
 			t.Fatalf("got %d results, want %d", len(rs), len(cat))
 		}
+		// The live steps follow the plan: pending when the live test
+		// would send the key, skip with the reason when it would not.
+		want := StatusPending
+		if !PlanLive(in.Key).Send {
+			want = StatusSkip
+		}
 		for i, s := range cat {
 			r := rs[i]
 			if r.ID != s.ID || r.Title != s.Title || r.Title == "" {
 				t.Errorf("result %d is %q %q, want %q %q", i, r.ID, r.Title, s.ID, s.Title)
 			}
-			if s.Live && r.Status != StatusPending {
-				t.Errorf("live step %s is %s, want pending", s.ID, r.Status)
+			if s.Live && r.Status != want {
+				t.Errorf("live step %s is %s, want %s", s.ID, r.Status, want)
 			}
 			if !s.Live && r.Status == StatusPending {
 				t.Errorf("offline step %s is pending", s.ID)
@@ -329,8 +350,8 @@ func TestSecrecyCanary(t *testing.T) {
 		for _, in := range ins {
 			rs := Check(in)
 			secrets := append(secretsOf(in), canary, canary[3:])
-			for _, r := range rs {
-				for _, s := range []string{r.Detail, r.Fix} {
+			for _, r := range append(rs, Result{ID: "verdict", Detail: VerdictOf(rs).Headline}) {
+				for _, s := range []string{r.Detail, r.Fix, r.Headline} {
 					if w := leak(s, secrets); w != "" {
 						t.Errorf("%s leaks %q for %q: %s", r.ID, w, v, s)
 					}

@@ -1,10 +1,13 @@
 // Package checks holds keycheck's step catalogue, the offline checks that
-// decide a key's problems without calling anyone, and the verdicts of the
-// live steps over plain provider responses.
+// decide a key's problems without calling anyone, the verdicts of the live
+// steps over plain provider responses, the live plan (what the live test
+// may send, decided from the key alone: PlanLive) and the verdict of a
+// whole check or run (VerdictOf: the one answer a person reads first).
 //
 // Everything here is pure: no I/O, no clock, no package-level mutable state.
-// The same Input gives the same []Result on the page, in the JSON API and in
-// the CLI.
+// The same Input gives the same []Result, and the same Verdict, on the page,
+// in the JSON API and in the CLI; only the hints that ask for more input
+// name a form field or a CLI flag (Input.Surface).
 package checks
 
 // ID is a step's stable identifier. It appears in URLs, the JSON API and the
@@ -92,10 +95,12 @@ type Result struct {
 	// Fix says what to do, with the command to run. Empty when nothing is to
 	// be done.
 	Fix string `json:"fix"`
-	// Headline is what this step would say as the whole answer, in one
-	// sentence ("Your key ends with a newline: HiAPI would reject it"),
-	// when it fails or warns; the verdict (VerdictOf) takes it from the
-	// cause step.
+	// Headline is what this step says as the whole answer, in one sentence
+	// in a person's words ("Your key ends with a newline: HiAPI would reject
+	// it."), when it fails, warns or could not decide; "" otherwise. A step
+	// made of several findings takes the headline of its first finding of
+	// its worst status. VerdictOf takes the cause step's, or, when a step
+	// has none, a default for that step.
 	Headline string `json:"headline,omitempty"`
 	// Live holds what the provider answered, for the live steps only.
 	Live *LiveEvidence `json:"live,omitempty"`

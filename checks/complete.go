@@ -48,17 +48,20 @@ func checkComplete(st *state) Result {
 	masked := scanMasks(st, key, base, where, &f)
 	if !masked {
 		if half := len(key) / 2; len(key) >= 2*minKeyLen && len(key)%2 == 0 && key[:half] == key[half:] {
-			f.add(StatusFail, "The key is there twice: its second half (from position "+itoa(base+runeCount(key[:half])+1)+where+") repeats the first.", st.cmd(fixTwice))
+			f.addHeadline(StatusFail, "Your key is in there twice: keep one copy.", "The key is there twice: its second half (from position "+itoa(base+runeCount(key[:half])+1)+where+") repeats the first.", st.cmd(fixTwice))
 		} else if i := secondKey(key); i > 0 {
-			f.add(StatusFail, "Two keys run together: a second sk- starts at position "+itoa(base+runeCount(key[:i])+1)+where+".", st.cmd(fixTwice))
+			f.addHeadline(StatusFail, "Two keys are run together here: keep one.", "Two keys run together: a second sk- starts at position "+itoa(base+runeCount(key[:i])+1)+where+".", st.cmd(fixTwice))
 		}
 		switch {
 		case n < minKeyLen:
-			f.add(StatusFail, "Only "+plural(n, "character", "characters")+": too short for a key, so it was likely clipped on copy.", st.cmd(fixShort))
+			f.addHeadline(StatusFail, "Your key is only "+plural(n, "character", "characters")+": it was cut short when copied.",
+				"Only "+plural(n, "character", "characters")+": too short for a key, so it was likely clipped on copy.", st.cmd(fixShort))
 		case n < okKeyLen:
-			f.add(StatusWarn, "Only "+plural(n, "character", "characters")+": shorter than current API keys (32 or more), so it may have been clipped. HiAPI does not publish a length: compare with the dashboard.", st.cmd(fixShort))
+			f.addHeadline(StatusWarn, "Your key is only "+plural(n, "character", "characters")+", shorter than current API keys: it may be cut short.",
+				"Only "+plural(n, "character", "characters")+": shorter than current API keys (32 or more), so it may have been clipped. HiAPI does not publish a length: compare with the dashboard.", st.cmd(fixShort))
 		case n > maxKeyLen:
-			f.add(StatusFail, itoa(n)+" characters: far longer than a key, so more than the key was pasted (a second key, or text around it).", st.cmd(fixLong))
+			f.addHeadline(StatusFail, "This is "+itoa(n)+" characters, far more than one key: more than the key was pasted.",
+				itoa(n)+" characters: far longer than a key, so more than the key was pasted (a second key, or text around it).", st.cmd(fixLong))
 		}
 	}
 	compared := compareExpected(st, key, n, &f)
@@ -69,7 +72,7 @@ func checkComplete(st *state) Result {
 	if compared != "" {
 		return Result{Status: StatusPass, Detail: d + ": " + compared + rawNote(k, n)}
 	}
-	return Result{Status: StatusPass, Detail: d + ", with no ellipsis or mask. Compare both with the key in the HiAPI dashboard, or enter the last four and length it shows to have them checked here." + rawNote(k, n)}
+	return Result{Status: StatusPass, Detail: d + askExpected[st.in.Surface] + rawNote(k, n)}
 }
 
 // rawNote says how the key as given differs from the key judged.
@@ -113,12 +116,14 @@ func scanMasks(st *state, key string, base int, where string, f *findings) bool 
 		return false
 	}
 	if key == "***" || key == "****" {
-		f.add(StatusFail, "The key is ‘"+key+"’: the mask CI logs show in place of a secret.", st.cmd(fixCIMask))
+		f.addHeadline(StatusFail, "This is the ‘"+key+"’ a CI log shows in place of a secret, not your key.",
+			"The key is ‘"+key+"’: the mask CI logs show in place of a secret.", st.cmd(fixCIMask))
 		return true
 	}
 	for _, w := range [...]string{"redacted", "masked", "hidden", "filtered"} {
 		if i := indexFold(key, w); i >= 0 {
-			f.add(StatusFail, "The word ‘"+w+"’ at position "+itoa(base+runeCount(key[:i])+1)+where+": a tool replaced the key with a marker.", st.cmd(fixMasked))
+			f.addHeadline(StatusFail, "This is a marker (‘"+w+"’) a tool put in place of your key, not the key.",
+				"The word ‘"+w+"’ at position "+itoa(base+runeCount(key[:i])+1)+where+": a tool replaced the key with a marker.", st.cmd(fixMasked))
 			return true
 		}
 	}
@@ -130,21 +135,27 @@ func scanMasks(st *state, key string, base int, where string, f *findings) bool 
 		run, runLen := runOf(key[i:], r)
 		switch {
 		case r == '…' || r == 0x22EF || r == 0x2025:
-			f.add(StatusFail, "An ellipsis ("+string(r)+") at position "+itoa(pos)+where+": this is a shortened copy of the key.", st.cmd(fixMasked))
+			f.addHeadline(StatusFail, "This is a shortened copy of your key (with ‘"+string(r)+"’), not the key itself.",
+				"An ellipsis ("+string(r)+") at position "+itoa(pos)+where+": this is a shortened copy of the key.", st.cmd(fixMasked))
 			found = true
 		case r == '.' && run >= 2:
-			f.add(StatusFail, "An ellipsis (‘"+strings.Repeat(".", min(run, 5))+"’) at "+at(pos, pos+run-1)+where+": this is a shortened copy of the key.", st.cmd(fixMasked))
+			f.addHeadline(StatusFail, "This is a shortened copy of your key (with ‘"+strings.Repeat(".", min(run, 5))+"’), not the key itself.",
+				"An ellipsis (‘"+strings.Repeat(".", min(run, 5))+"’) at "+at(pos, pos+run-1)+where+": this is a shortened copy of the key.", st.cmd(fixMasked))
 			found = true
 		case r == '*' || isMask(r) && r != '.':
-			f.add(StatusFail, plural(run, "mask character", "mask characters")+" (‘"+strings.Repeat(string(r), min(run, 6))+"’) at "+at(pos, pos+run-1)+where+": the middle of the key was masked.", st.cmd(fixMasked))
+			f.addHeadline(StatusFail, "This is a masked copy of your key (with ‘"+strings.Repeat(string(r), min(run, 6))+"’), not the key itself.",
+				plural(run, "mask character", "mask characters")+" (‘"+strings.Repeat(string(r), min(run, 6))+"’) at "+at(pos, pos+run-1)+where+": the middle of the key was masked.", st.cmd(fixMasked))
 			found = true
 		case (r == 'x' || r == 'X') && run >= 6:
-			f.add(StatusFail, "A run of "+itoa(run)+" ‘x’ at "+at(pos, pos+run-1)+where+": the key was masked with x's.", st.cmd(fixMasked))
+			f.addHeadline(StatusFail, "This is a masked copy of your key (with ‘"+strings.Repeat(string(r), min(run, 6))+"’), not the key itself.",
+				"A run of "+itoa(run)+" ‘x’ at "+at(pos, pos+run-1)+where+": the key was masked with x's.", st.cmd(fixMasked))
 			found = true
 		case (r == 'x' || r == 'X') && run >= 4:
-			f.add(StatusWarn, "A run of "+itoa(run)+" ‘x’ at "+at(pos, pos+run-1)+where+": that looks like a mask. If the dashboard shows the same characters, ignore this.", st.cmd(fixMasked))
+			f.addHeadline(StatusWarn, "Your key has a run of ‘"+strings.Repeat(string(r), run)+"’ that looks like a mask: compare it with the dashboard.",
+				"A run of "+itoa(run)+" ‘x’ at "+at(pos, pos+run-1)+where+": that looks like a mask. If the dashboard shows the same characters, ignore this.", st.cmd(fixMasked))
 		case r == '#' && run >= 3:
-			f.add(StatusFail, "A run of "+itoa(run)+" ‘#’ at "+at(pos, pos+run-1)+where+": the key was masked.", st.cmd(fixMasked))
+			f.addHeadline(StatusFail, "This is a masked copy of your key (with ‘"+strings.Repeat("#", min(run, 6))+"’), not the key itself.",
+				"A run of "+itoa(run)+" ‘#’ at "+at(pos, pos+run-1)+where+": the key was masked.", st.cmd(fixMasked))
 			found = true
 		}
 		if len(f.list) >= maxShown {
@@ -195,7 +206,7 @@ func compareExpected(st *state, key string, n int, f *findings) string {
 	last := expectedLast4(in.ExpectedLast4)
 	wantLen := in.ExpectedLength
 	if wantLen < 0 || wantLen > 100000 {
-		f.add(StatusWarn, "The expected length "+itoa(wantLen)+" is not a length: give the number of characters the dashboard shows.", "")
+		f.add(StatusWarn, "The expected length "+itoa(wantLen)+" is not a length: "+st.give("the number of characters the dashboard shows", inputLength)+".", "")
 		wantLen = 0
 	}
 	if last == "" && wantLen == 0 {
@@ -246,13 +257,16 @@ func compareLast4(st *state, key, last string, n int, f *findings) string {
 		}
 		return s
 	case strings.EqualFold(got, last):
-		f.add(StatusWarn, "Ends in "+lastFour(key)+", which matches "+shown+" only if you ignore letter case; keys are case-sensitive, so check you read it right.", st.cmd(fixLast4))
+		f.addHeadline(StatusWarn, "Your key's end matches the dashboard's last four only if you ignore letter case.",
+			"Ends in "+lastFour(key)+", which matches "+shown+" only if you ignore letter case; keys are case-sensitive, so check you read it right.", st.cmd(fixLast4))
 	default:
 		d := "Ends in " + lastFour(key) + ", but the dashboard shows " + shown + ": a different key, or its end was cut off."
+		h := "Your key does not end in the last four the dashboard shows: it is another key, or cut short."
 		if i := strings.LastIndex(key, last); i >= 0 && len(key)-i-len(last) <= 16 {
 			d = "Ends in " + lastFour(key) + ", but the dashboard's " + shown + " appears " + plural(runeCount(key[i+len(last):]), "character", "characters") + " before the end: something was added after the key."
+			h = "Something was added after your key: the dashboard's last four come before its end."
 		}
-		f.add(StatusFail, d, st.cmd(fixLast4))
+		f.addHeadline(StatusFail, h, d, st.cmd(fixLast4))
 	}
 	return ""
 }
@@ -263,10 +277,12 @@ func compareLength(st *state, n, wantLen int, f *findings) string {
 	k := &st.key
 	switch {
 	case n < wantLen:
-		f.add(StatusFail, "Has "+plural(n, "character", "characters")+", "+itoa(wantLen-n)+" fewer than the "+itoa(wantLen)+" the dashboard shows: part of the key was cut off on copy.", st.cmd(fixLength))
+		f.addHeadline(StatusFail, "Your key is "+plural(wantLen-n, "character", "characters")+" shorter than the dashboard shows: part of it was cut off.",
+			"Has "+plural(n, "character", "characters")+", "+itoa(wantLen-n)+" fewer than the "+itoa(wantLen)+" the dashboard shows: part of the key was cut off on copy.", st.cmd(fixLength))
 		return ""
 	case n > wantLen:
-		f.add(StatusFail, "Has "+plural(n, "character", "characters")+", "+itoa(n-wantLen)+" more than the "+itoa(wantLen)+" the dashboard shows: something was added to it.", st.cmd(fixLength))
+		f.addHeadline(StatusFail, "Your key is "+plural(n-wantLen, "character", "characters")+" longer than the dashboard shows: something was added to it.",
+			"Has "+plural(n, "character", "characters")+", "+itoa(n-wantLen)+" more than the "+itoa(wantLen)+" the dashboard shows: something was added to it.", st.cmd(fixLength))
 		return ""
 	}
 	s := plural(n, "character", "characters") + " as the dashboard shows"

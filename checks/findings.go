@@ -2,11 +2,14 @@ package checks
 
 import "strings"
 
-// finding is one problem a step found.
+// finding is one problem a step found. headline, when set, is what the
+// verdict says if this finding is the cause: one sentence in a person's
+// words ("Your key ends with a newline: HiAPI would reject it.").
 type finding struct {
-	status Status
-	detail string
-	fix    string
+	status   Status
+	headline string
+	detail   string
+	fix      string
 }
 
 // findings collects what a step found and turns it into a Result.
@@ -22,12 +25,18 @@ type findings struct {
 const maxKept = 16
 
 func (f *findings) add(status Status, detail, fix string) {
+	f.addHeadline(status, "", detail, fix)
+}
+
+// addHeadline adds a finding with the headline the verdict says when it
+// is the cause.
+func (f *findings) addHeadline(status Status, headline, detail, fix string) {
 	if len(f.list) >= maxKept {
 		f.more++
 		f.moreStatus = worse(f.moreStatus, status)
 		return
 	}
-	f.list = append(f.list, finding{status, detail, fix})
+	f.list = append(f.list, finding{status, headline, detail, fix})
 }
 
 // full reports that further findings will only be counted, so callers in
@@ -62,6 +71,7 @@ func (f *findings) result(passDetail string) Result {
 		return Result{Status: StatusPass, Detail: passDetail}
 	}
 	r := Result{Status: f.status()}
+	r.Headline = f.headline(r.Status)
 	if len(f.list) == 1 && f.more == 0 {
 		r.Detail, r.Fix = f.list[0].detail, f.list[0].fix
 		return r
@@ -100,6 +110,18 @@ func (f *findings) result(passDetail string) Result {
 	}
 	r.Detail, r.Fix = d.String(), x.String()
 	return r
+}
+
+// headline is the step's headline: that of the first finding of the
+// step's status that has one. A step whose worst findings have none gives
+// none, and the verdict falls back to the step's own (headlineOf).
+func (f *findings) headline(s Status) string {
+	for _, it := range f.list {
+		if it.status == s && it.headline != "" {
+			return it.headline
+		}
+	}
+	return ""
 }
 
 // worse returns the more serious of two statuses.

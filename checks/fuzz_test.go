@@ -27,6 +27,9 @@ func FuzzCheck(f *testing.F) {
 		if len(rs) != len(cat) {
 			t.Fatalf("got %d results", len(rs))
 		}
+		// The live steps say what the live test will do with this key:
+		// pending when it sends it, skip ("Not sent, since …") when not.
+		plan := PlanLive(key)
 		for i, r := range rs {
 			if r.ID != cat[i].ID || r.Title != cat[i].Title {
 				t.Fatalf("result %d is %q", i, r.ID)
@@ -34,8 +37,14 @@ func FuzzCheck(f *testing.F) {
 			if !valid[r.Status] {
 				t.Fatalf("%s: status %q", r.ID, r.Status)
 			}
-			if cat[i].Live != (r.Status == StatusPending) {
-				t.Fatalf("%s: status %s", r.ID, r.Status)
+			switch {
+			case !cat[i].Live && r.Status == StatusPending,
+				cat[i].Live && plan.Send && r.Status != StatusPending,
+				cat[i].Live && !plan.Send && (r.Status != StatusSkip || !strings.HasPrefix(r.Detail, "Not sent, since ")):
+				t.Fatalf("%s: status %s (%s) for a plan that sends: %v", r.ID, r.Status, r.Detail, plan.Send)
+			}
+			if (r.Status == StatusFail) && r.Headline == "" && failHeadlines[r.ID] == "" {
+				t.Fatalf("%s fails with no headline to say", r.ID)
 			}
 			if r.Detail == "" {
 				t.Fatalf("%s: no detail", r.ID)
@@ -53,9 +62,16 @@ func FuzzCheck(f *testing.F) {
 			if !keyish(sec) {
 				continue
 			}
+			v := VerdictOf(rs)
+			if w := leak(v.Headline, []string{sec}); w != "" && keyish(w) {
+				t.Fatalf("verdict leaks %q: %s", w, v.Headline)
+			}
 			for _, r := range rs {
 				if w := leak(r.Detail, []string{sec}); w != "" && keyish(w) {
 					t.Fatalf("%s detail leaks %q: %s", r.ID, w, r.Detail)
+				}
+				if w := leak(r.Headline, []string{sec}); w != "" && keyish(w) {
+					t.Fatalf("%s headline leaks %q: %s", r.ID, w, r.Headline)
 				}
 				if w := leak(r.Fix, []string{sec}); w != "" && keyish(w) {
 					t.Fatalf("%s fix leaks %q: %s", r.ID, w, r.Fix)

@@ -127,7 +127,7 @@ func codeHeaderAt(t string) (headerLine, bool) {
 func checkHeader(st *state) Result {
 	raw := st.in.Header
 	if lo, hi := trimHidden(raw, 0, len(raw)); lo == hi {
-		return skip("Skipped: no header given. Paste the Authorization header your code sends, or the whole curl command, to check it.", "")
+		return skip(askHeader[st.in.Surface], "")
 	}
 	var f findings
 	var hs []headerLine
@@ -137,14 +137,15 @@ func checkHeader(st *state) Result {
 		hs = curlHeaders(st, &c, &f)
 		note = curlURLNote(st, c.url, c.headers)
 	} else {
-		hs = headerLines(raw, &f)
+		hs = headerLines(st, raw, &f)
 	}
 	if len(hs) > 1 {
 		lines := ""
 		if hs[0].line > 0 {
 			lines = " (lines " + itoa(hs[0].line) + " and " + itoa(hs[1].line) + ")"
 		}
-		f.add(StatusFail, "Sends "+plural(len(hs), "key header", "key headers")+lines+": which one a server reads is undefined.", fixTwoHeaders)
+		f.addHeadline(StatusFail, "Your request sends the key header more than once: which one a server reads is undefined.",
+			"Sends "+plural(len(hs), "key header", "key headers")+lines+": which one a server reads is undefined.", fixTwoHeaders)
 	}
 	if len(hs) > 0 {
 		checkAuthHeader(st, &hs[len(hs)-1], &f)
@@ -169,7 +170,8 @@ func curlHeaders(st *state, c *curlCmd, f *findings) []headerLine {
 		if len(c.dropped) > 1 {
 			opts = "the " + itoa(len(c.dropped)) + " -H options after it never reach curl"
 		}
-		f.add(StatusFail, "Line "+itoa(c.brokenLine)+" of the command ends with "+why+": the shell ends the command there, so "+opts+".", fixBroken)
+		f.addHeadline(StatusFail, "Your curl command is cut short at line "+itoa(c.brokenLine)+": the options after it never reach curl.",
+			"Line "+itoa(c.brokenLine)+" of the command ends with "+why+": the shell ends the command there, so "+opts+".", fixBroken)
 	}
 	var hs []headerLine
 	for _, w := range c.headers {
@@ -184,7 +186,7 @@ func curlHeaders(st *state, c *curlCmd, f *findings) []headerLine {
 		return hs
 	}
 	if c.basic {
-		f.add(StatusFail, "The command authenticates with -u (Basic auth) and sends no Authorization: Bearer header; HiAPI wants Bearer.", st.cmd(fixNoHeader))
+		f.addHeadline(StatusFail, "Your curl command uses Basic auth (-u), not an Authorization: Bearer header.", "The command authenticates with -u (Basic auth) and sends no Authorization: Bearer header; HiAPI wants Bearer.", st.cmd(fixNoHeader))
 		return nil
 	}
 	d := "The curl command sends no Authorization header"
@@ -197,7 +199,7 @@ func curlHeaders(st *state, c *curlCmd, f *findings) []headerLine {
 			break
 		}
 	}
-	f.add(StatusFail, d+".", st.cmd(fixNoHeader))
+	f.addHeadline(StatusFail, "Your curl command sends no Authorization header.", d+".", st.cmd(fixNoHeader))
 	return nil
 }
 
@@ -209,7 +211,7 @@ func keyHeader(t string) (name, value string, ok bool) {
 
 // headerLines finds the key header in pasted header lines, or takes a lone
 // line as the header value.
-func headerLines(raw string, f *findings) []headerLine {
+func headerLines(st *state, raw string, f *findings) []headerLine {
 	s := raw
 	// A final line break ends the paste; it is not part of the header. A
 	// CR without it is kept: that is a CR in the header.
@@ -256,7 +258,7 @@ func headerLines(raw string, f *findings) []headerLine {
 	case others > 0:
 		f.add(StatusFail, "None of the "+plural(lines, "pasted line", "pasted lines")+" is an Authorization header.", fixNoHeader)
 	default:
-		f.add(StatusFail, "Could not find a header in the "+plural(lines, "pasted line", "pasted lines")+": paste one `Authorization: Bearer …` line or the curl command.", fixBearer)
+		f.add(StatusFail, "Could not find a header in the "+plural(lines, "pasted line", "pasted lines")+": "+st.give("one `Authorization: Bearer …` line or the curl command", inputHeader)+".", fixBearer)
 	}
 	return nil
 }
@@ -328,20 +330,20 @@ func judgeHeaderName(st *state, raw, where string, f *findings) {
 	}
 	switch l := strings.ToLower(name); {
 	case raw != name && strings.HasSuffix(raw, " "):
-		f.add(StatusFail, where+" has a space before the colon (‘"+name+" :’): servers must reject that header.", st.cmd(fixBearer))
+		f.addHeadline(StatusFail, "Your header has a space before its colon: servers must reject it.", where+" has a space before the colon (‘"+name+" :’): servers must reject that header.", st.cmd(fixBearer))
 	case l == "authorization":
 	case l == "authorisation":
-		f.add(StatusFail, where+" is spelt Authorisation; the HTTP header is Authorization, with a z.", st.cmd(fixHeaderName))
+		f.addHeadline(StatusFail, "Your header is spelt Authorisation: HTTP wants Authorization, with a z.", where+" is spelt Authorisation; the HTTP header is Authorization, with a z.", st.cmd(fixHeaderName))
 	case l == "authentication":
-		f.add(StatusFail, where+" is called Authentication; the key goes in Authorization.", st.cmd(fixHeaderName))
+		f.addHeadline(StatusFail, "Your header is called Authentication: the key goes in Authorization.", where+" is called Authentication; the key goes in Authorization.", st.cmd(fixHeaderName))
 	case l == "x-api-key":
-		f.add(StatusFail, where+" is x-api-key, Anthropic's header; HiAPI reads Authorization: Bearer.", st.cmd(fixHeaderName))
+		f.addHeadline(StatusFail, "Your key goes in x-api-key, Anthropic's header: HiAPI reads only Authorization.", where+" is x-api-key, Anthropic's header; HiAPI reads Authorization: Bearer.", st.cmd(fixHeaderName))
 	case l == "api-key":
-		f.add(StatusFail, where+" is api-key, Azure OpenAI's header; HiAPI reads Authorization: Bearer.", st.cmd(fixHeaderName))
+		f.addHeadline(StatusFail, "Your key goes in api-key, Azure OpenAI's header: HiAPI reads only Authorization.", where+" is api-key, Azure OpenAI's header; HiAPI reads Authorization: Bearer.", st.cmd(fixHeaderName))
 	case l == "x-goog-api-key":
-		f.add(StatusFail, where+" is x-goog-api-key, Google's header; HiAPI reads Authorization: Bearer.", st.cmd(fixHeaderName))
+		f.addHeadline(StatusFail, "Your key goes in x-goog-api-key, Google's header: HiAPI reads only Authorization.", where+" is x-goog-api-key, Google's header; HiAPI reads Authorization: Bearer.", st.cmd(fixHeaderName))
 	default:
-		f.add(StatusFail, where+" is "+shown+"; HiAPI reads the key only from Authorization.", st.cmd(fixHeaderName))
+		f.addHeadline(StatusFail, "Your key goes in another header than Authorization: HiAPI reads only that one.", where+" is "+shown+"; HiAPI reads the key only from Authorization.", st.cmd(fixHeaderName))
 	}
 }
 
@@ -354,13 +356,14 @@ func headerValue(st *state, value, where string, f *findings) string {
 	if tail := v[len(body):]; tail != "" {
 		switch {
 		case strings.ContainsAny(tail, "\r\n"):
-			f.add(StatusFail, where+" ends with "+describeRun(tail, runeCount(tail))+": the key variable carries a line ending, which most clients refuse in a header and the rest send as part of the key.", st.cmd(fixHeaderEnd))
+			f.addHeadline(StatusFail, "Your header's key ends with a line ending: most clients refuse it, the rest send it as part of the key.",
+				where+" ends with "+describeRun(tail, runeCount(tail))+": the key variable carries a line ending, which most clients refuse in a header and the rest send as part of the key.", st.cmd(fixHeaderEnd))
 		default:
 			f.add(StatusWarn, where+" ends with "+describeRun(tail, runeCount(tail))+": servers usually strip it, but it means the variable holding the key has trailing whitespace.", st.cmd(fixHeaderEnd))
 		}
 	}
 	if body == "" {
-		f.add(StatusFail, where+" has no value: the variable holding the key was empty when the header was built.", st.cmd(fixEmptyVar))
+		f.addHeadline(StatusFail, "Your header has no key: the variable holding it was empty.", where+" has no value: the variable holding the key was empty when the header was built.", st.cmd(fixEmptyVar))
 	}
 	return body
 }
@@ -383,19 +386,23 @@ func schemeToken(st *state, body, where string, f *findings) string {
 	case ls == "bearer":
 		return bearerToken(st, scheme, shownScheme, rest, where, f)
 	case ls == "token", ls == "basic", ls == "key", ls == "apikey", ls == "api-key", ls == "jwt", ls == "digest", ls == "oauth", ls == "bearertoken":
-		f.add(StatusFail, where+" uses the "+shownScheme+" scheme; HiAPI wants Bearer.", st.cmd(fixBearer))
+		h := "Your header uses a scheme other than Bearer: HiAPI wants Bearer."
+		if strings.HasPrefix(shownScheme, "‘") {
+			h = "Your header uses the " + shownScheme + " scheme: HiAPI wants Bearer."
+		}
+		f.addHeadline(StatusFail, h, where+" uses the "+shownScheme+" scheme; HiAPI wants Bearer.", st.cmd(fixBearer))
 		return strings.TrimLeft(strings.TrimPrefix(rest, ":"), " \t")
 	case sp < 0 && isWord(ls) && levenshteinFold(ls, "bearer") <= 2 && len(ls) >= 4 && len(ls) <= 8:
-		f.add(StatusFail, where+" is "+shownScheme+" with no key after it.", st.cmd(fixBearer))
+		f.addHeadline(StatusFail, "Your header has no key after its scheme: the variable holding it was empty.", where+" is "+shownScheme+" with no key after it.", st.cmd(fixBearer))
 		return ""
 	case sp >= 0 && isWord(ls) && levenshteinFold(ls, "bearer") <= 2 && len(ls) >= 4:
-		f.add(StatusFail, where+" misspells Bearer as "+shownScheme+".", st.cmd(fixBearer))
+		f.addHeadline(StatusFail, "Your header misspells Bearer as "+shownScheme+".", where+" misspells Bearer as "+shownScheme+".", st.cmd(fixBearer))
 		return strings.TrimLeft(rest, " \t:")
 	case sp < 0:
-		f.add(StatusFail, where+" sends the bare key with no ‘Bearer ’ in front.", st.cmd(fixBearer))
+		f.addHeadline(StatusFail, "Your header sends the bare key, without ‘Bearer ’ in front.", where+" sends the bare key with no ‘Bearer ’ in front.", st.cmd(fixBearer))
 		return body
 	}
-	f.add(StatusFail, where+" is not ‘Bearer <key>’.", st.cmd(fixBearer))
+	f.addHeadline(StatusFail, "Your header is not ‘Bearer <key>’.", where+" is not ‘Bearer <key>’.", st.cmd(fixBearer))
 	return ""
 }
 
@@ -405,15 +412,17 @@ func bearerToken(st *state, scheme, shownScheme, rest, where string, f *findings
 	token := ""
 	switch {
 	case strings.HasPrefix(rest, ":"):
-		f.add(StatusFail, where+" has ‘Bearer:’ with a colon; the scheme is the word Bearer, then one space.", st.cmd(fixBearer))
+		f.addHeadline(StatusFail, "Your header says ‘Bearer:’ with a colon: HiAPI wants the word Bearer and one space.", where+" has ‘Bearer:’ with a colon; the scheme is the word Bearer, then one space.", st.cmd(fixBearer))
 		token = strings.TrimLeft(rest[1:], " \t")
 	case rest == "":
-		f.add(StatusFail, where+" is ‘Bearer’ with nothing after it: the variable holding the key was empty when the header was built.", st.cmd(fixEmptyVar))
+		f.addHeadline(StatusFail, "Your header has no key after ‘Bearer’: the variable holding it was empty.", where+" is ‘Bearer’ with nothing after it: the variable holding the key was empty when the header was built.", st.cmd(fixEmptyVar))
 		return ""
 	default:
 		token = strings.TrimLeft(rest, " \t")
 		if gap := rest[:len(rest)-len(token)]; gap != " " {
-			f.add(StatusFail, where+" has "+describeRun(gap, runeCount(gap))+" after Bearer; it must be exactly one space.", st.cmd(fixBearer))
+			art, noun := aBlank(gap)
+			f.addHeadline(StatusFail, "Your header has "+art+noun+" after Bearer: it must be exactly one space.",
+				where+" has "+describeRun(gap, runeCount(gap))+" after Bearer; it must be exactly one space.", st.cmd(fixBearer))
 		}
 	}
 	switch scheme {
@@ -424,7 +433,7 @@ func bearerToken(st *state, scheme, shownScheme, rest, where string, f *findings
 		f.add(StatusWarn, where+" writes "+shownScheme+": the scheme is case-insensitive and most servers accept it, but write Bearer to rule it out.", st.cmd(fixBearer))
 	}
 	if t := strings.TrimLeft(token, " \t"); len(t) > 7 && strings.EqualFold(t[:7], "bearer ") {
-		f.add(StatusFail, where+" says Bearer twice: the variable already holds ‘Bearer …’ and the code adds another.", st.cmd(fixPrefix))
+		f.addHeadline(StatusFail, "Your header says Bearer twice: the variable already holds ‘Bearer …’.", where+" says Bearer twice: the variable already holds ‘Bearer …’ and the code adds another.", st.cmd(fixPrefix))
 		token = strings.TrimLeft(t[7:], " \t")
 	}
 	return token
@@ -435,7 +444,7 @@ func bearerToken(st *state, scheme, shownScheme, rest, where string, f *findings
 // key it holds with the pasted one.
 func judgeToken(st *state, h *headerLine, token, where string, f *findings) {
 	if len(token) >= 2 && isQuote(rune(token[0])) && token[len(token)-1] == token[0] {
-		f.add(StatusFail, where+" has the key wrapped in quotes, which the server takes as part of the key.", st.cmd(fixQuotes))
+		f.addHeadline(StatusFail, "Your header has the key in quotes, which the server takes as part of it.", where+" has the key wrapped in quotes, which the server takes as part of the key.", st.cmd(fixQuotes))
 		token = token[1 : len(token)-1]
 	}
 	if i := strings.IndexByte(token, '$'); i >= 0 {
@@ -451,11 +460,11 @@ func judgeToken(st *state, h *headerLine, token, where string, f *findings) {
 		return
 	}
 	if isPlaceholder(token) {
-		f.add(StatusFail, where+" carries a placeholder from documentation, not a real key.", st.cmd(fixPlace))
+		f.addHeadline(StatusFail, "Your header carries a placeholder from the docs, not a real key.", where+" carries a placeholder from documentation, not a real key.", st.cmd(fixPlace))
 		return
 	}
 	if e := escapeSuffix(token); e != "" && len(e) < len(token) {
-		f.add(StatusFail, where+" ends with the text ‘"+e+"’: the key had a trailing line break when it was logged or built.", st.cmd(fixHeaderEnd))
+		f.addHeadline(StatusFail, "Your header's key ends with the text ‘"+e+"’: it had a line break when the header was built.", where+" ends with the text ‘"+e+"’: the key had a trailing line break when it was logged or built.", st.cmd(fixHeaderEnd))
 		token = token[:len(token)-len(e)]
 	}
 	compareHeaderKey(st, token, where, f)
@@ -470,13 +479,13 @@ const builtInCode = " is built from a variable in code; keycheck cannot see its 
 func headerVariable(st *state, h *headerLine, name, where string, f *findings) {
 	// The name is shown, and used in the command to compare, when it is
 	// safe to; else the variable the code reads stands in.
-	shown, varName := "a variable", st.name
+	shown, varName, text := "a variable", st.name, "a variable's name"
 	if name != "" && st.safe(name) && len(name) <= 64 {
-		shown, varName = "$"+name, name
+		shown, varName, text = "$"+name, name, "$"+name
 	}
 	switch {
 	case h.curl && h.literalDollar:
-		f.add(StatusFail, where+" puts "+shown+" inside single quotes: the shell sends the literal text ‘"+shown+"’, not the key.", st.cmd(fixSingleQuotes))
+		f.addHeadline(StatusFail, "Your curl command sends the text "+text+", not the key: it is in single quotes.", where+" puts "+shown+" inside single quotes: the shell sends the literal text ‘"+shown+"’, not the key.", st.cmd(fixSingleQuotes))
 	case h.curl:
 		d := where + " takes the key from " + shown + ", which the shell fills in: keycheck cannot see its value, so it cannot compare it with the pasted key. To compare, run `keycheck check --var " + varName + "` in the same shell."
 		if name != "" && st.in.VarName != "" && name != st.name && st.safe(name) {
@@ -487,7 +496,7 @@ func headerVariable(st *state, h *headerLine, name, where string, f *findings) {
 	case h.template:
 		f.list = append(f.list, finding{status: StatusPass, detail: where + builtInCode})
 	default:
-		f.add(StatusWarn, where+" holds the text ‘"+shown+"’ rather than a key: if this is what was sent, the variable was never expanded (single quotes, or a file that does not expand variables).", st.cmd(fixSingleQuotes))
+		f.addHeadline(StatusWarn, "Your header holds the text "+text+", not a key: the variable may never have been expanded.", where+" holds the text ‘"+shown+"’ rather than a key: if this is what was sent, the variable was never expanded (single quotes, or a file that does not expand variables).", st.cmd(fixSingleQuotes))
 	}
 }
 
@@ -515,7 +524,7 @@ func varAt(s string) string {
 // only fingerprints.
 func compareHeaderKey(st *state, token, where string, f *findings) {
 	k := &st.key
-	if k.raw == "" || k.blank {
+	if !k.hasKey() {
 		if len(f.list) == 0 {
 			f.list = append(f.list, finding{status: StatusPass, detail: where + " has the right form, ‘Authorization: Bearer ’ and a key (" + ends(token) + "); paste the key too to check it is the same one."})
 		}
@@ -529,6 +538,6 @@ func compareHeaderKey(st *state, token, where string, f *findings) {
 			f.list = append(f.list, finding{status: StatusPass, detail: "It carries this key (" + FingerprintOf(token).SHA256 + ")."})
 		}
 	default:
-		f.add(StatusFail, where+" carries a different key: "+FingerprintOf(token).Short()+" in the header, "+FingerprintOf(k.judged()).Short()+" pasted.", st.cmd(fixHeaderKey))
+		f.addHeadline(StatusFail, "Your header carries a different key than the one you pasted.", where+" carries a different key: "+FingerprintOf(token).Short()+" in the header, "+FingerprintOf(k.judged()).Short()+" pasted.", st.cmd(fixHeaderKey))
 	}
 }

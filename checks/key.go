@@ -24,7 +24,78 @@ type keyInfo struct {
 	decoded     string
 	decodedTail string
 	decodedLen  int
-	placeholder bool
+	// stand says what stands where the key belongs when it is no key at
+	// all (a placeholder, a variable's name, only "Bearer").
+	stand standIn
+	// unwrapped is false when unwrap gave up with wrappers left.
+	unwrapped bool
+}
+
+// standIn is text that stands where a key belongs but is none: the steps
+// that judge a key's shape skip it, the characters step (or, for a lone
+// word, the present step) says what it is, and the live test sends
+// nothing. It holds no secret, so any field may show it.
+type standIn uint8
+
+const (
+	standNone standIn = iota
+	// standPlaceholder is a placeholder from documentation: YOUR_API_KEY.
+	standPlaceholder
+	// standVariable is a variable's name, never expanded: $HIAPI_API_KEY.
+	standVariable
+	// standUnexpanded is a command, template or line of code never run or
+	// filled in: $(cat key), {{ .Key }}, process.env.KEY. It may hold a
+	// real key (a default, a literal), so unlike the others it is secret.
+	standUnexpanded
+	// standWord is a lone word with no key: the scheme of a header whose
+	// variable was empty ("Bearer "), what code prints for a variable
+	// never set ("undefined", "None"), or a variable set to nothing
+	// ("HIAPI_API_KEY=").
+	standWord
+)
+
+// standInOf says what stands where the key belongs, if it is no key.
+func standInOf(core string) standIn {
+	unexpanded, _ := unexpandedKind(core)
+	switch {
+	case isPlaceholder(core):
+		return standPlaceholder
+	case isAuthScheme(core) || isNullWord(core) || isEmptyAssign(core):
+		return standWord
+	case isVarReference(core):
+		return standVariable
+	case unexpanded != "":
+		return standUnexpanded
+	}
+	return standNone
+}
+
+// isNullWord reports what code puts in a string for a variable that holds
+// nothing: JavaScript's undefined and null, Python's None, Go's <nil>.
+func isNullWord(s string) bool {
+	for _, w := range [...]string{"undefined", "null", "none", "nil", "<nil>"} {
+		if strings.EqualFold(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// isEmptyAssign reports a variable set to nothing, HIAPI_API_KEY=: an
+// upper-case name with an underscore, so base64 (which can end in = too)
+// does not count.
+func isEmptyAssign(s string) bool {
+	name, ok := strings.CutSuffix(s, "=")
+	if !ok || len(name) > 64 || !strings.Contains(name, "_") || !isVarName(name) {
+		return false
+	}
+	return strings.ToUpper(name) == name
+}
+
+// hasKey reports whether there is a key to compare others with: not
+// nothing, not only blanks, not something standing in for one.
+func (k *keyInfo) hasKey() bool {
+	return k.raw != "" && !k.blank && k.stand == standNone
 }
 
 func (k *keyInfo) analyse(raw string) {
@@ -38,17 +109,21 @@ func (k *keyInfo) analyse(raw string) {
 		return
 	}
 	k.unwrap()
-	k.placeholder = isPlaceholder(k.core)
-	k.decodeBase64()
+	if k.stand = standInOf(k.core); k.stand == standNone {
+		k.decodeBase64()
+	}
 }
 
 // secret is the Secret of the key as the steps read it: without its
-// wrappers, and decoded from base64 when it is base64. A key that is only a
-// variable's name ($HIAPI_API_KEY) holds no secret, so any text may show
-// it: refusing a variable name equal to it would refuse the very mistake
-// the characters step explains.
+// wrappers, and decoded from base64 when it is base64. A key that is only
+// a variable's name ($HIAPI_API_KEY), a placeholder (YOUR_API_KEY) or a
+// lone word ("Bearer") holds no secret, so any text may show it: refusing
+// a variable name that shares eight characters with it (HIAPI_API_KEY
+// holds "_API_KEY") would blame a good name for the very mistake the
+// characters step explains.
 func (k *keyInfo) secret() *Secret {
-	if isVarReference(k.core) {
+	switch k.stand {
+	case standVariable, standPlaceholder, standWord:
 		return &Secret{}
 	}
 	return NewSecret(k.core, k.decoded)
@@ -73,6 +148,39 @@ func isVarReference(s string) bool {
 		return false
 	}
 	return isVarName(name) && !keyLike(name)
+}
+
+// unexpandedKind recognises a variable ("var", with its name when it has
+// one), a command substitution ("subst"), a template ("template") or a
+// line of code ("code") standing in for the key; "" for none.
+func unexpandedKind(s string) (kind, name string) {
+	switch {
+	case len(s) > 1 && s[0] == '$' && isVarName(s[1:]):
+		return "var", s[1:]
+	case strings.HasPrefix(s, "${{") && strings.HasSuffix(s, "}}"):
+		return "template", ""
+	case strings.HasPrefix(s, "${") && strings.HasSuffix(s, "}"):
+		inner := s[2 : len(s)-1]
+		if i := strings.IndexAny(inner, ":-=?"); i > 0 {
+			inner = inner[:i]
+		}
+		if isVarName(inner) {
+			name = inner
+		}
+		return "var", name
+	case strings.HasPrefix(s, "$(") && strings.HasSuffix(s, ")"), strings.HasPrefix(s, "`") && strings.HasSuffix(s, "`"):
+		return "subst", ""
+	case len(s) > 2 && s[0] == '%' && s[len(s)-1] == '%' && isVarName(s[1:len(s)-1]):
+		return "var", s[1 : len(s)-1]
+	case len(s) > 5 && strings.EqualFold(s[:5], "$env:") && isVarName(s[5:]):
+		return "var", s[5:]
+	case strings.HasPrefix(s, "{{") && strings.HasSuffix(s, "}}"), strings.HasPrefix(s, "<%") && strings.HasSuffix(s, "%>"):
+		return "template", ""
+	case strings.HasPrefix(s, "process.env"), strings.HasPrefix(s, "os.environ"), strings.HasPrefix(s, "os.getenv("),
+		strings.HasPrefix(s, "os.Getenv("), strings.HasPrefix(s, "System.getenv("), strings.HasPrefix(s, "ENV["), strings.HasPrefix(s, "getenv("):
+		return "code", ""
+	}
+	return "", ""
 }
 
 // trimmed is the key without surrounding invisible characters.
@@ -315,8 +423,8 @@ func judgedKey(st *state) (key string, skipped Result, ok bool) {
 		return "", r, false
 	}
 	k := &st.key
-	if k.placeholder {
-		return "", skip("Skipped: the key is a documentation placeholder (see characters).", ""), false
+	if k.stand != standNone {
+		return "", skip("Skipped: the key is "+k.standName()+" (see characters).", ""), false
 	}
 	if key = k.judged(); key == "" {
 		return "", skip("Skipped: nothing is left of the key once its wrapper is removed (see characters).", ""), false
@@ -333,6 +441,23 @@ func keySkip(st *state) (Result, bool) {
 		return skip("Skipped: no key to check.", ""), true
 	case k.blank:
 		return skip("Skipped: the key is only whitespace (see the first step).", ""), true
+	case k.stand == standWord:
+		return skip("Skipped: the key is "+k.standName()+" (see the first step).", ""), true
 	}
 	return Result{}, false
+}
+
+// standName says what stands where the key belongs, after "the key is".
+func (k *keyInfo) standName() string {
+	switch k.stand {
+	case standPlaceholder:
+		return "a documentation placeholder, not a real key"
+	case standVariable:
+		return "a variable's name, not its value"
+	case standUnexpanded:
+		return "a command, template or code that was never run, not a key"
+	case standWord:
+		return "only ‘" + Visible(k.core) + "’, with no key"
+	}
+	return "a key"
 }

@@ -20,29 +20,44 @@ func AuthVerdict(a Answer) Result {
 	if a.Kind == AnswerBadKey {
 		return unsendableKey(r, a)
 	}
-	if detail, fix, ok := undecided(a); ok {
-		return decide(r, StatusUnknown, detail, fix)
+	if what, detail, fix, ok := undecided(a); ok {
+		return undecidedResult(r, what, detail, fix)
 	}
 	switch {
 	case is2xx(a.HTTPStatus):
 		return decide(r, StatusPass,
 			"HiAPI accepted the key: GET "+probePath+" answered "+strconv.Itoa(a.HTTPStatus)+". This probe is free: no credits spent.", "")
 	case isScope(a, false):
+		r.Headline = "HiAPI knows this key but does not let it do this: a scope problem, not a dead key."
 		return decide(r, StatusFail,
 			"HiAPI knows this key but refused it "+said(a)+": the key is not allowed to do this. That is a scope problem, not a dead key."+requestIDNote(a),
 			"In the HiAPI dashboard (API Keys), give this key the permissions it needs, or use a key that already has them.")
 	case a.HTTPStatus == 401:
 		return deadKey(r, a)
 	case a.HTTPStatus == 402:
+		r.Headline = cannotPay
 		return decide(r, StatusWarn,
 			"HiAPI knows the key, but says the account cannot pay "+said(a)+". The live test's image will fail until it can."+requestIDNote(a),
 			"Top up the account in the HiAPI dashboard, then run the live test again.")
 	case a.HTTPStatus == 400:
+		r.Headline = "HiAPI accepted the key but rejected keycheck's probe: that says nothing bad about the key."
 		return decide(r, StatusWarn,
 			"HiAPI accepted the key but rejected keycheck's probe "+said(a)+". That says nothing bad about the key."+requestIDNote(a),
 			"Run the live test again; if this repeats, send HiAPI support the request_id.")
 	}
-	return decide(r, StatusUnknown, notYourKey+" "+statusDetail(a)+requestIDNote(a), statusFix(a))
+	what, detail := statusDetail(a)
+	return undecidedResult(r, what, notYourKey+" "+detail+requestIDNote(a), statusFix(a))
+}
+
+// cannotPay is the headline of an account that cannot pay for the test.
+const cannotPay = "The key works, but the HiAPI account cannot pay for an image."
+
+// undecidedResult is the unknown verdict: keycheck could not decide, and
+// it is not the key's fault. what says what happened, after "HiAPI" or
+// "it" (keycheck): "HiAPI is rate-limiting requests".
+func undecidedResult(r Result, what, detail, fix string) Result {
+	r.Headline = "keycheck could not decide: " + what + "; not the key's fault."
+	return decide(r, StatusUnknown, detail, fix)
 }
 
 // ModelVerdict decides the model step from the answer to creating the test
@@ -58,30 +73,33 @@ func ModelVerdict(model string, a Answer, taskID string) Result {
 	if a.Kind == AnswerBadKey {
 		return unsendableKey(r, a)
 	}
-	if detail, fix, ok := undecided(a); ok {
+	if what, detail, fix, ok := undecided(a); ok {
 		if a.Kind == AnswerTimeout || a.Kind == AnswerCanceled || a.Kind == AnswerNetwork {
 			detail += " The task may have been created anyway."
 			fix = "Before trying again, look for it: it would be the newest task on the account:\n`" + ProbeCurlCommand(a.BaseURL) + "`"
 		}
-		return decide(r, StatusUnknown, detail, fix)
+		return undecidedResult(r, what, detail, fix)
 	}
 	switch {
 	case is2xx(a.HTTPStatus):
-		return decide(r, StatusUnknown,
+		return undecidedResult(r, "HiAPI answered "+strconv.Itoa(a.HTTPStatus)+" but gave no task id",
 			notYourKey+" HiAPI answered "+strconv.Itoa(a.HTTPStatus)+" but gave no taskId."+requestIDNote(a),
 			rerunLater+" If it repeats, send HiAPI support the request_id.")
 	case isScope(a, true):
+		r.Headline = "HiAPI knows this key but does not let it use " + m + "."
 		return decide(r, StatusFail,
 			"HiAPI refused "+m+" for this key "+said(a)+". The key is alive but not allowed to use this model: a scope problem, not a dead key."+requestIDNote(a),
 			"This key may not use "+m+": grant it in the HiAPI dashboard (API Keys → the key's model permissions), or use a key that has it.")
 	case hasCode(a, codeModelNotFound):
+		r.Headline = "HiAPI does not know the model id " + m + ": the key itself was accepted."
 		return decide(r, StatusFail,
 			"HiAPI does not know the model id "+m+" "+said(a)+". The key was accepted."+requestIDNote(a),
 			modelIDFix(model))
 	case hasCode(a, codeModelUnavailable):
-		return decide(r, StatusUnknown,
+		return undecidedResult(r, "HiAPI says "+m+" is unavailable right now",
 			notYourKey+" HiAPI says "+m+" is unavailable right now "+said(a)+"."+requestIDNote(a), rerunLater)
 	case a.HTTPStatus == 402:
+		r.Headline = cannotPay
 		return decide(r, StatusFail,
 			"HiAPI accepted the key, but the account cannot pay for one image "+said(a)+"."+requestIDNote(a),
 			"Top up the account in the HiAPI dashboard (billing), then run the live test again. The key itself is fine.")
@@ -90,12 +108,14 @@ func ModelVerdict(model string, a Answer, taskID string) Result {
 		if strings.Contains(strings.ToLower(a.Message), "model") {
 			fix = modelIDFix(model)
 		}
+		r.Headline = "HiAPI accepted the key but rejected the test task's request."
 		return decide(r, StatusFail,
 			"HiAPI accepted the key but rejected the request "+said(a)+"."+requestIDNote(a), fix)
 	case a.HTTPStatus == 401:
 		return deadKey(r, a)
 	}
-	return decide(r, StatusUnknown, notYourKey+" "+statusDetail(a)+requestIDNote(a), statusFix(a))
+	what, detail := statusDetail(a)
+	return undecidedResult(r, what, notYourKey+" "+detail+requestIDNote(a), statusFix(a))
 }
 
 // ResultVerdict decides the result step from the last state of the test
@@ -115,7 +135,12 @@ func ResultVerdict(t TaskView) Result {
 	case "success":
 		out, ok := imageOf(t.Outputs)
 		if !ok {
+			r.Headline = "HiAPI ran the test task but returned no image keycheck can show."
 			return decide(r, StatusWarn, noImage(t), "See what HiAPI returned:\n`"+TaskCurlCommand(t.BaseURL, t.TaskID)+"`")
+		}
+		r.Headline = "A working key: HiAPI returned an image."
+		if t.Waited > 0 {
+			r.Headline = "A working key: HiAPI returned an image in " + strconv.Itoa(t.Waited) + " s."
 		}
 		d := "Task " + t.TaskID + " returned its " + cmp.Or(out.Type, "file") + ": " + out.URL
 		if out.ExpireAt > 0 {
@@ -127,14 +152,14 @@ func ResultVerdict(t TaskView) Result {
 		if t.ErrorCode != "" || t.ErrorMessage != "" {
 			d += " (" + strings.TrimSpace(t.ErrorCode+" "+quoted(t.ErrorMessage)) + ")"
 		}
+		r.Headline = "The key works, but HiAPI's test task failed."
+		if code := t.ErrorCode; code != "" && len(code) <= 40 && isCode(code) {
+			r.Headline = "The key works, but HiAPI's test task failed (" + code + ")."
+		}
 		return decide(r, StatusFail, d+". The key was accepted: HiAPI took the task and ran it.", taskFailFix(t.ErrorCode))
 	}
-	switch {
-	case t.Interrupted:
-		return decide(r, StatusUnknown,
-			"Interrupted: the task may still finish (last seen "+cmp.Or(t.Status, "without a status")+").", check)
-	case t.TimedOut:
-		return decide(r, StatusUnknown,
+	if t.TimedOut {
+		return undecidedResult(r, "HiAPI's test task was still running after "+strconv.Itoa(t.Waited)+" s",
 			"Still "+cmp.Or(t.Status, "without a status")+" after "+strconv.Itoa(t.Waited)+" s, so keycheck stopped waiting. The task keeps running at HiAPI; a slow task says nothing about the key.",
 			check)
 	}
@@ -169,8 +194,20 @@ func decide(r Result, s Status, detail, fix string) Result {
 	return r
 }
 
+// isCode reports an error code plain enough to quote in a headline:
+// letters, digits and underscores.
+func isCode(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
 // deadKey is the verdict on a key HiAPI does not know.
 func deadKey(r Result, a Answer) Result {
+	r.Headline = "HiAPI does not accept this key: it was revoked or rotated, or it is not HiAPI's."
 	d := "HiAPI does not accept this key " + said(a) + ". Usually the key was revoked, rotated or expired, " +
 		"belongs to another provider, or carries whitespace or a stray character (steps 1–5)."
 	if p := foreignShape(a); p != "" {
@@ -182,24 +219,26 @@ func deadKey(r Result, a Answer) Result {
 }
 
 // unsendableKey is the verdict on a key no HTTP client can send: nothing
-// went out.
+// went out, so it is a skip, never a failure HiAPI did not say. (The live
+// plan cleans or refuses such keys first; this is the client's own guard.)
 func unsendableKey(r Result, a Answer) Result {
-	return decide(r, StatusFail,
-		"Nothing was sent: "+cmp.Or(a.Message, "the key holds a character no HTTP header may carry")+". Every client fails on such a key.",
+	return decide(r, StatusSkip,
+		"Not sent: "+cmp.Or(a.Message, "the key holds a character no HTTP header may carry")+". Every client fails on such a key.",
 		"Fix what steps 2 and 3 flag (usually a trailing newline), then run the live test again. To strip whitespace in a shell:\nexport HIAPI_API_KEY=\"$(printf '%s' \"$HIAPI_API_KEY\" | tr -d '[:space:]')\"")
 }
 
 // undecided returns the unknown verdict for an answer that says nothing
-// about the key: no usable answer at all, or a rate limit or outage.
-func undecided(a Answer) (detail, fix string, ok bool) {
+// about the key: no usable answer at all, or a rate limit or outage. what
+// says what happened, for the headline.
+func undecided(a Answer) (what, detail, fix string, ok bool) {
 	base := commandBase(a.BaseURL)
 	reach := "Check that this machine reaches HiAPI (proxy, firewall, VPN):\ncurl -sI " + shellArg(base)
 	switch a.Kind {
 	case AnswerHTTP:
 	case AnswerTimeout:
-		return notYourKey + " No answer came in time.", rerunLater + " If it keeps timing out, " + lowerFirst(reach), true
+		return "HiAPI did not answer in time", notYourKey + " No answer came in time.", rerunLater + " If it keeps timing out, " + lowerFirst(reach), true
 	case AnswerNetwork:
-		return notYourKey + " The connection failed" + afterColon(a.Message) + ".", reach, true
+		return "HiAPI could not be reached", notYourKey + " The connection failed" + afterColon(a.Message) + ".", reach, true
 	case AnswerNotJSON:
 		d := notYourKey + " The answer was not JSON"
 		if a.HTTPStatus != 0 {
@@ -208,46 +247,55 @@ func undecided(a Answer) (detail, fix string, ok bool) {
 		if a.Message != "" {
 			d += ": a page titled " + quoted(a.Message)
 		}
-		return d + ". A proxy, firewall, captive portal or wrong base URL answered instead of HiAPI." + requestIDNote(a),
+		return "the answer was not JSON, so something other than HiAPI answered",
+			d + ". A proxy, firewall, captive portal or wrong base URL answered instead of HiAPI." + requestIDNote(a),
 			"Open " + base + " in a browser on this machine, and check the base URL and any HTTPS_PROXY setting.", true
 	case AnswerTooLarge:
-		return notYourKey + " The answer was far larger than any HiAPI reply: something other than HiAPI answered.",
+		return "the answer was far too large to be HiAPI's",
+			notYourKey + " The answer was far larger than any HiAPI reply: something other than HiAPI answered.",
 			"Check the base URL: it should be " + HiAPIOrigin + ".", true
 	case AnswerGarbled:
-		return notYourKey + " HiAPI's answer made no sense" + afterColon(a.Message) + "." + requestIDNote(a),
+		return "HiAPI's answer made no sense",
+			notYourKey + " HiAPI's answer made no sense" + afterColon(a.Message) + "." + requestIDNote(a),
 			rerunLater + " If it repeats, send HiAPI support the request_id.", true
 	case AnswerCanceled:
-		return "Interrupted before HiAPI answered.", "Run the live test again.", true
+		return "it stopped before HiAPI answered", "Interrupted before HiAPI answered.", "Run the live test again.", true
 	case AnswerRequest:
-		return "Nothing was sent: keycheck could not build the request" + afterColon(a.Message) + ".",
+		return "it could not build the request to HiAPI",
+			"Nothing was sent: keycheck could not build the request" + afterColon(a.Message) + ".",
 			"Check keycheck's HiAPI base URL setting (HIAPI_BASE_URL); it should be " + HiAPIOrigin + ".", true
 	default:
-		return notYourKey + " " + string(a.Kind) + afterColon(a.Message) + ".", rerunLater, true
+		return "HiAPI did not answer usefully", notYourKey + " " + string(a.Kind) + afterColon(a.Message) + ".", rerunLater, true
 	}
 	if a.HTTPStatus == 429 || hasCode(a, codeRateLimited) {
 		d := notYourKey + " HiAPI is rate-limiting requests (HTTP 429"
 		if a.RetryAfter > 0 {
 			d += ", retry after " + strconv.Itoa(a.RetryAfter) + " s"
 		}
-		return d + "). Sub-second polling by another program on the same account is the usual cause." + requestIDNote(a),
+		return "HiAPI is rate-limiting requests",
+			d + "). Sub-second polling by another program on the same account is the usual cause." + requestIDNote(a),
 			"Wait a minute and run the live test again. Make your own code poll every 3 s or slower.", true
 	}
 	if a.HTTPStatus >= 500 {
-		return notYourKey + " HiAPI answered " + strconv.Itoa(a.HTTPStatus) + " " + said(a) + ": the platform is busy or failing." + requestIDNote(a),
+		return "HiAPI answered " + strconv.Itoa(a.HTTPStatus) + ", busy or failing",
+			notYourKey + " HiAPI answered " + strconv.Itoa(a.HTTPStatus) + " " + said(a) + ": the platform is busy or failing." + requestIDNote(a),
 			rerunLater + " If it persists, send HiAPI support the request_id.", true
 	}
-	return "", "", false
+	return "", "", "", false
 }
 
-// statusDetail describes an HTTP answer no rule decided.
-func statusDetail(a Answer) string {
+// statusDetail describes an HTTP answer no rule decided, with what
+// happened for the headline.
+func statusDetail(a Answer) (what, detail string) {
 	switch {
 	case a.HTTPStatus == 404:
-		return "HiAPI answered 404 " + said(a) + ": the base URL may point to the wrong place (" + commandBase(a.BaseURL) + ")."
+		return "HiAPI answered 404, so the base URL may be wrong",
+			"HiAPI answered 404 " + said(a) + ": the base URL may point to the wrong place (" + commandBase(a.BaseURL) + ")."
 	case a.HTTPStatus >= 300 && a.HTTPStatus < 400:
-		return "The request was redirected (HTTP " + strconv.Itoa(a.HTTPStatus) + afterColon(a.Message) + "): the base URL is probably wrong."
+		return "the request was redirected, so the base URL may be wrong",
+			"The request was redirected (HTTP " + strconv.Itoa(a.HTTPStatus) + afterColon(a.Message) + "): the base URL is probably wrong."
 	}
-	return "HiAPI answered " + strconv.Itoa(a.HTTPStatus) + " " + said(a) + "."
+	return "HiAPI answered " + strconv.Itoa(a.HTTPStatus), "HiAPI answered " + strconv.Itoa(a.HTTPStatus) + " " + said(a) + "."
 }
 
 // statusFix is the fix for an HTTP answer no rule decided.

@@ -16,19 +16,38 @@ const (
 
 // verdictCase is one row of a verdict table: the answer, and what the
 // verdict must say. has and fixHas are fragments Detail and Fix must
-// contain; unknowns must also read "Not your key".
+// contain, headline one the Headline must; unknowns must also read "Not
+// your key".
 type verdictCase struct {
-	name   string
-	a      checks.Answer
-	taskID string
-	want   checks.Status
-	has    []string
-	fixHas []string
+	name     string
+	a        checks.Answer
+	taskID   string
+	want     checks.Status
+	has      []string
+	fixHas   []string
+	headline string
 }
 
 func TestAuthVerdict(t *testing.T) {
 	tests := []verdictCase{
 		{name: "200", a: checks.Answer{HTTPStatus: 200, RequestID: "r1"}, want: checks.StatusPass, has: []string{"free"}},
+		{name: "401 dead key: the headline", a: checks.Answer{HTTPStatus: 401, Code: "permission_denied", Message: deadMsg},
+			want: checks.StatusFail, headline: "HiAPI does not accept this key: it was revoked or rotated, or it is not HiAPI's."},
+		{name: "403: the headline", a: checks.Answer{HTTPStatus: 403}, want: checks.StatusFail,
+			headline: "HiAPI knows this key but does not let it do this: a scope problem, not a dead key."},
+		{name: "402: the headline", a: checks.Answer{HTTPStatus: 402}, want: checks.StatusWarn, headline: "The key works, but the HiAPI account cannot pay for an image."},
+		{name: "429: the headline", a: checks.Answer{HTTPStatus: 429}, want: checks.StatusUnknown,
+			headline: "keycheck could not decide: HiAPI is rate-limiting requests; not the key's fault."},
+		{name: "503: the headline", a: checks.Answer{HTTPStatus: 503}, want: checks.StatusUnknown,
+			headline: "keycheck could not decide: HiAPI answered 503, busy or failing; not the key's fault."},
+		{name: "network: the headline", a: checks.Answer{Kind: checks.AnswerNetwork}, want: checks.StatusUnknown,
+			headline: "keycheck could not decide: HiAPI could not be reached; not the key's fault."},
+		{name: "time-out: the headline", a: checks.Answer{Kind: checks.AnswerTimeout}, want: checks.StatusUnknown,
+			headline: "keycheck could not decide: HiAPI did not answer in time; not the key's fault."},
+		{name: "not JSON: the headline", a: checks.Answer{HTTPStatus: 200, Kind: checks.AnswerNotJSON, Message: "Sign in"}, want: checks.StatusUnknown,
+			headline: "keycheck could not decide: the answer was not JSON, so something other than HiAPI answered; not the key's fault."},
+		{name: "404: the headline", a: checks.Answer{HTTPStatus: 404}, want: checks.StatusUnknown,
+			headline: "keycheck could not decide: HiAPI answered 404, so the base URL may be wrong; not the key's fault."},
 		{name: "204", a: checks.Answer{HTTPStatus: 204}, want: checks.StatusPass},
 		{name: "401 permission_denied, dead key", a: checks.Answer{HTTPStatus: 401, Code: "permission_denied", Type: "hiapi_error", Message: deadMsg, RequestID: "2026R1"},
 			want: checks.StatusFail, has: []string{"401", "revoked, rotated or expired", "another provider", "whitespace", deadMsg}, fixHas: []string{"dashboard", "API Keys", "every copy", "steps 1–5", "keycheck check"}},
@@ -68,8 +87,9 @@ func TestAuthVerdict(t *testing.T) {
 		{name: "canceled", a: checks.Answer{Kind: checks.AnswerCanceled}, want: checks.StatusUnknown, has: []string{"Interrupted"}},
 		{name: "request not built", a: checks.Answer{Kind: checks.AnswerRequest, Message: "bad base URL"}, want: checks.StatusUnknown, fixHas: []string{"HIAPI_BASE_URL"}},
 		{name: "unknown kind", a: checks.Answer{Kind: "martian"}, want: checks.StatusUnknown},
-		{name: "key not sendable", a: checks.Answer{Kind: checks.AnswerBadKey, Message: "the key holds a newline (U+A) at character 52, which no HTTP header may carry"},
-			want: checks.StatusFail, has: []string{"Nothing was sent", "character 52"}, fixHas: []string{"tr -d"}},
+		// Nothing went out: a skip, never a failure HiAPI did not say.
+		{name: "key not sendable", a: checks.Answer{Kind: checks.AnswerBadKey, Message: "the key holds a newline (U+000A) at character 52, which no HTTP header may carry"},
+			want: checks.StatusSkip, has: []string{"Not sent", "character 52"}, fixHas: []string{"tr -d"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -108,7 +128,15 @@ func TestModelVerdict(t *testing.T) {
 			has: []string{"may have been created"}, fixHas: []string{"newest task", "curl -s 'https://api.hiapi.ai/v1/tasks?page=1&size=1'"}},
 		{name: "network: the task may exist", a: checks.Answer{Kind: checks.AnswerNetwork}, want: checks.StatusUnknown, has: []string{"may have been created"}},
 		{name: "canceled: the task may exist", a: checks.Answer{Kind: checks.AnswerCanceled}, want: checks.StatusUnknown, has: []string{"may have been created"}},
-		{name: "key not sendable", a: checks.Answer{Kind: checks.AnswerBadKey}, want: checks.StatusFail, has: []string{"Nothing was sent"}},
+		{name: "key not sendable", a: checks.Answer{Kind: checks.AnswerBadKey}, want: checks.StatusSkip, has: []string{"Not sent"}},
+		{name: "scope: the headline", a: checks.Answer{HTTPStatus: 401, Code: "permission_denied", Message: scopeMsg}, want: checks.StatusFail,
+			headline: "HiAPI knows this key but does not let it use gpt-image-2."},
+		{name: "model not found: the headline", a: checks.Answer{HTTPStatus: 404, Code: "model_not_found"}, want: checks.StatusFail,
+			headline: "HiAPI does not know the model id gpt-image-2: the key itself was accepted."},
+		{name: "402: the headline", a: checks.Answer{HTTPStatus: 402}, want: checks.StatusFail, headline: "The key works, but the HiAPI account cannot pay for an image."},
+		{name: "dead key: the headline", a: checks.Answer{HTTPStatus: 401}, want: checks.StatusFail, headline: "HiAPI does not accept this key"},
+		{name: "model unavailable: the headline", a: checks.Answer{HTTPStatus: 400, Code: "MODEL_UNAVAILABLE"}, want: checks.StatusUnknown,
+			headline: "keycheck could not decide: HiAPI says gpt-image-2 is unavailable right now; not the key's fault."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -167,13 +195,8 @@ func TestResultVerdict(t *testing.T) {
 			[]string{"TASK_FAILED", "upstream rejected the prompt", "key was accepted"}, []string{"prompt"}},
 		{"fail TASK_TIMEOUT", checks.TaskView{TaskID: id, Status: "fail", ErrorCode: "TASK_TIMEOUT"}, checks.StatusFail, []string{"TASK_TIMEOUT"}, []string{"not the key"}},
 		{"fail with no error", checks.TaskView{TaskID: id, Status: "fail"}, checks.StatusFail, []string{"failed"}, nil},
-		{"fail wins over an interruption", checks.TaskView{TaskID: id, Status: "fail", Interrupted: true}, checks.StatusFail, nil, nil},
 		{"timed out", checks.TaskView{TaskID: id, Status: "handling", TimedOut: true, Waited: 180}, checks.StatusUnknown,
 			[]string{"Still handling after 180 s", "keeps running"}, []string{curl}},
-		{"interrupted", checks.TaskView{TaskID: id, Status: "queued", Interrupted: true, Waited: 4}, checks.StatusUnknown,
-			[]string{"Interrupted: the task may still finish"}, []string{curl}},
-		{"interrupted and timed out", checks.TaskView{TaskID: id, Status: "queued", Interrupted: true, TimedOut: true}, checks.StatusUnknown,
-			[]string{"Interrupted"}, nil},
 		{"the fake's base URL", checks.TaskView{TaskID: id, Status: "archiving", TimedOut: true, BaseURL: "http://127.0.0.1:8089/"}, checks.StatusUnknown,
 			nil, []string{"curl -s http://127.0.0.1:8089/v1/tasks/" + id}},
 		{"a task id that is not shell-safe", checks.TaskView{TaskID: "x'; rm -rf ~ #", Status: "queued", TimedOut: true}, checks.StatusUnknown,
@@ -223,6 +246,30 @@ func TestResultVerdict(t *testing.T) {
 	}
 }
 
+// TestResultVerdictHeadlines: the result step's headline is the verdict
+// of a whole live test; a pass says how long the person waited.
+func TestResultVerdictHeadlines(t *testing.T) {
+	const id = "tk-hiapi-01HZTQ8BX2N3GM3YFK4Z9D7VQR"
+	outs := []checks.Output{{URL: "https://cdn.hiapi.ai/i.png", Type: "image"}}
+	for _, tt := range []struct {
+		v    checks.TaskView
+		want string
+	}{
+		{checks.TaskView{TaskID: id, Status: "success", Outputs: outs, Waited: 6}, "A working key: HiAPI returned an image in 6 s."},
+		{checks.TaskView{TaskID: id, Status: "success", Outputs: outs}, "A working key: HiAPI returned an image."},
+		{checks.TaskView{TaskID: id, Status: "success", Waited: 6}, "HiAPI ran the test task but returned no image keycheck can show."},
+		{checks.TaskView{TaskID: id, Status: "fail", ErrorCode: "TASK_FAILED"}, "The key works, but HiAPI's test task failed (TASK_FAILED)."},
+		{checks.TaskView{TaskID: id, Status: "fail", ErrorCode: "x <b>y</b>"}, "The key works, but HiAPI's test task failed."},
+		{checks.TaskView{TaskID: id, Status: "handling", TimedOut: true, Waited: 180},
+			"keycheck could not decide: HiAPI's test task was still running after 180 s; not the key's fault."},
+		{checks.TaskView{TaskID: id, Status: "handling"}, ""},
+	} {
+		if got := checks.ResultVerdict(tt.v).Headline; got != tt.want {
+			t.Errorf("%+v: headline %q, want %q", tt.v, got, tt.want)
+		}
+	}
+}
+
 func checkVerdict(t *testing.T, id checks.ID, r checks.Result, tt verdictCase) {
 	t.Helper()
 	step, _ := checks.Lookup(id)
@@ -236,8 +283,19 @@ func checkVerdict(t *testing.T, id checks.ID, r checks.Result, tt verdictCase) {
 		t.Error("no detail")
 	}
 	needFix := r.Status == checks.StatusFail || r.Status == checks.StatusUnknown || r.Status == checks.StatusWarn
-	if needFix != (r.Fix != "") {
+	if needFix && r.Fix == "" || r.Status == checks.StatusPass && r.Fix != "" {
 		t.Errorf("status %s with fix %q", r.Status, r.Fix)
+	}
+	// Every failure, warning and unknown speaks for itself in the
+	// verdict; an unknown always clears the key.
+	if needFix && r.Headline == "" {
+		t.Errorf("status %s without a headline: %q", r.Status, r.Detail)
+	}
+	if r.Status == checks.StatusUnknown && (!strings.HasPrefix(r.Headline, "keycheck could not decide: ") || !strings.HasSuffix(r.Headline, "; not the key's fault.")) {
+		t.Errorf("unknown headline %q", r.Headline)
+	}
+	if !strings.Contains(r.Headline, tt.headline) {
+		t.Errorf("headline %q lacks %q", r.Headline, tt.headline)
 	}
 	if r.Status == checks.StatusUnknown && tt.a.Kind != checks.AnswerCanceled && tt.a.Kind != checks.AnswerRequest && id != checks.StepResult &&
 		!strings.HasPrefix(r.Detail, "Not your key") {

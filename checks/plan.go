@@ -2,145 +2,175 @@ package checks
 
 import "strings"
 
-// LivePlan is what the live test may send, decided from the key before
-// anything goes out. The live test follows the diagnosis: it never sends a
-// key where the offline steps showed it cannot belong (another provider's
-// key, a cut-short or masked copy, a placeholder, a variable's name), and
-// it removes a fault it can remove with certainty (surrounding whitespace,
-// quotes, a Bearer, NAME= or export wrapper) so that HiAPI's answer proves
-// the diagnosis. A plan holds the key: it is never stored or shown.
+// LivePlan is what the live test may send, decided from the key alone
+// before anything goes out, so the page, the CLI and the runner agree. The
+// live test follows the diagnosis: it never sends a key where the offline
+// steps showed it cannot belong (no key, another provider's key, a
+// cut-short or masked copy, a placeholder, a variable's name), and it
+// removes a fault it can remove with certainty (whitespace or a newline
+// around the key, quotes, a Bearer, NAME= or export wrapper) so that
+// HiAPI's answer proves the diagnosis. A plan holds the key: it is never
+// stored or shown.
 type LivePlan struct {
 	// Send is false when nothing may go to HiAPI.
 	Send bool
 	// Key is what to send: the key as given, or cleaned.
 	Key string
-	// Removed names what cleaning took off, e.g. "the trailing newline";
-	// "" when the key goes as given.
+	// Removed names what cleaning took off, e.g. "the trailing newline" or
+	// "the quotes and the trailing newline"; "" when the key goes as given.
 	Removed string
-	// Reason says why nothing is sent, e.g. "this is an OpenAI key"; ""
-	// when Send.
+	// Reason is the sentence that says why nothing is sent, e.g. "Not
+	// sent, since this is an OpenAI key: HiAPI has never seen it."; "" when
+	// Send. It is the cause step's headline, so it never shows the key.
 	Reason string
 	// Cause is the step that decided: the one whose fault was removed, or
 	// the one that stops the test.
 	Cause ID
 }
 
-// PlanLive decides what the live test sends for key.
+// PlanLive decides what the live test sends for key. Check decides the
+// same from the same key (it shows the plan on the live steps), whatever
+// else its Input holds.
 func PlanLive(key string) LivePlan {
 	in := Input{Key: key}
 	st := newState(&in)
 	defer st.secret.Wipe()
-	return planFor(st, offlineOf(st))
+	var res [5]Result
+	for i, id := range keySteps {
+		res[i] = checkKeyStep(st, id)
+	}
+	return planFor(st, func(id ID) Result { return res[keyStepIndex(id)] })
 }
 
-// offlineOf runs the steps that read the key alone.
-func offlineOf(st *state) map[ID]Result {
-	return map[ID]Result{
-		StepPresent:    checkPresent(st),
-		StepWhitespace: checkWhitespace(st),
-		StepCharacters: checkCharacters(st),
-		StepComplete:   checkComplete(st),
-		StepProvider:   checkProvider(st),
-	}
-}
+// keySteps are the steps that read the key alone: the live plan rests on
+// them.
+var keySteps = [...]ID{StepPresent, StepWhitespace, StepCharacters, StepComplete, StepProvider}
 
-// planFor decides from the key's analysis and the results of the steps
-// that read it.
-func planFor(st *state, res map[ID]Result) LivePlan {
-	k := &st.key
-	fails := func(id ID) bool { return res[id].Status == StatusFail }
-	switch {
-	case fails(StepPresent):
-		return refuse(StepPresent, "there is no key")
-	case fails(StepProvider):
-		return refuse(StepProvider, providerReason(k))
-	case k.placeholder:
-		return refuse(StepCharacters, "the key is a placeholder from documentation, not a real key")
-	case isVarReference(k.core):
-		return refuse(StepCharacters, "the key is a variable's name, not its value")
-	case fails(StepComplete):
-		return refuse(StepComplete, "the key is cut short or masked, so HiAPI would refuse any copy of it")
-	case !fails(StepWhitespace) && !fails(StepCharacters):
-		return LivePlan{Send: true, Key: k.raw}
-	}
-	cause := StepWhitespace
-	if fails(StepCharacters) {
-		cause = StepCharacters
-	}
-	removed, ok := removable(k)
-	if !ok {
-		return refuse(cause, "the key holds characters keycheck cannot remove with certainty; fix them first")
-	}
-	// The cleaned key must pass every step that reads a key on its own:
-	// only then is what was removed the whole of the offline fault.
-	clean := Input{Key: k.core}
-	cst := newState(&clean)
-	defer cst.secret.Wipe()
-	for id, r := range offlineOf(cst) {
-		if r.Status == StatusFail {
-			return refuse(id, "the key is still wrong once "+removed+" is removed")
+func keyStepIndex(id ID) int {
+	for i, k := range keySteps {
+		if k == id {
+			return i
 		}
 	}
-	return LivePlan{Send: true, Key: k.core, Removed: removed, Cause: cause}
+	panic("checks: " + string(id) + " does not read the key alone")
 }
 
-func refuse(cause ID, reason string) LivePlan {
-	return LivePlan{Reason: reason, Cause: cause}
+// checkKeyStep runs one of keySteps.
+func checkKeyStep(st *state, id ID) Result {
+	switch id {
+	case StepPresent:
+		return checkPresent(st)
+	case StepWhitespace:
+		return checkWhitespace(st)
+	case StepCharacters:
+		return checkCharacters(st)
+	case StepComplete:
+		return checkComplete(st)
+	}
+	return checkProvider(st)
 }
 
-// providerReason names whose key it is, e.g. "this is an OpenAI key".
-func providerReason(k *keyInfo) string {
-	key := k.judged()
-	if sk, changed := skeleton(key); changed {
-		key = sk
+// planFor decides from the key's analysis and the results of keySteps,
+// read through res. Causes no cleaning removes come first: no key, another
+// provider's, a cut-short or masked copy, something standing in for a key.
+// Then a key that passes is sent as given, and one whose only faults are
+// around it is sent without them.
+func planFor(st *state, res func(ID) Result) LivePlan {
+	k := &st.key
+	for _, id := range [...]ID{StepPresent, StepProvider, StepComplete} {
+		if r := res(id); r.Status == StatusFail {
+			return refuse(id, r)
+		}
 	}
-	if p, ok, _ := identify(key); ok {
-		return "this is " + article(p.name) + " " + p.name + " key"
+	chars, ws := res(StepCharacters), res(StepWhitespace)
+	switch {
+	case k.stand != standNone || k.core == "":
+		return refuse(StepCharacters, chars)
+	case chars.Status != StatusFail && ws.Status != StatusFail:
+		return LivePlan{Send: true, Key: k.raw}
 	}
-	return "this is not a HiAPI key"
+	cause := StepCharacters
+	if chars.Status != StatusFail {
+		cause = StepWhitespace
+	}
+	if removed, ok := removable(st); ok && st.coreClean() {
+		return LivePlan{Send: true, Key: k.core, Removed: removed, Cause: cause}
+	}
+	return refuseCore(k.core)
+}
+
+// refuse is the plan that sends nothing because step id found r.
+func refuse(id ID, r Result) LivePlan {
+	r.ID = id
+	return LivePlan{Reason: "Not sent, since " + lowerFirst(headlineOf(&r)), Cause: id}
+}
+
+// refuseCore refuses a key with a fault keycheck cannot remove with
+// certainty, naming the fault that is left once everything that could be
+// removed is: inside the key, not around it.
+func refuseCore(core string) LivePlan {
+	in := Input{Key: core}
+	st := newState(&in)
+	defer st.secret.Wipe()
+	for _, id := range [...]ID{StepCharacters, StepWhitespace} {
+		if r := checkKeyStep(st, id); r.Status == StatusFail {
+			return refuse(id, r)
+		}
+	}
+	// The core passes both steps only when planFor could clean it.
+	return refuse(StepCharacters, Result{Status: StatusFail})
+}
+
+// coreClean reports whether the key without what surrounds it (k.core)
+// passes every step that reads a key alone. The present, complete and
+// provider steps already judged the core; what is left is what the
+// whitespace and characters steps would find inside it.
+func (st *state) coreClean() bool {
+	k := &st.key
+	if !k.unwrapped || k.decoded != "" || !k.valid || strings.IndexFunc(k.core, hidden) >= 0 {
+		return false
+	}
+	var f findings
+	scanCharacters(st, &f)
+	return f.status() != StatusFail
 }
 
 // removable names what surrounds the key's core (invisible characters at
-// either end, and wrappers), when all of it can be taken off with
-// certainty: nothing inside the core, no base64.
-func removable(k *keyInfo) (string, bool) {
+// either end, and wrappers), outermost first, when all of it can be taken
+// off with certainty: the key is valid UTF-8, not base64, and there is a
+// core to send.
+func removable(st *state) (string, bool) {
+	k := &st.key
 	if k.decoded != "" || !k.valid || k.core == "" {
 		return "", false
 	}
-	var parts []string
-	lead, trail := k.raw[:k.lo], k.raw[k.hi:]
-	switch {
-	case lead != "" && trail != "":
-		parts = append(parts, "the surrounding whitespace")
-	case lead != "":
-		parts = append(parts, "the leading "+blankName(lead))
-	case trail != "":
-		parts = append(parts, "the trailing "+blankName(trail))
+	var buf [4]string // most keys have one or two things around them
+	parts := buf[:0]
+	if lead := k.raw[:k.lo]; lead != "" {
+		parts = append(parts, theBlank("leading", lead))
 	}
+	// Prefixes in a row read as one: "the ‘Authorization: Bearer’ in
+	// front".
+	var front []string
+	at := -1
 	for _, w := range k.wraps {
-		var p string
-		switch w.kind {
-		case wrapQuotes, wrapStrayQuote:
-			p = "the quotes"
-		case wrapHeader:
-			p = "the header name"
-		case wrapScheme:
-			p = "the ‘" + strings.TrimSpace(w.text) + "’ prefix"
-		case wrapAssign:
-			p = "the NAME= assignment"
-			if w.export != "" {
-				p = "the ‘" + w.export + "’ line around it"
+		if t, ok := st.prefixText(w); ok {
+			if at < 0 {
+				at = len(parts)
+				parts = append(parts, "")
 			}
-		case wrapPunct:
-			p = "the trailing ‘" + w.text + "’"
-		case wrapEscape:
-			p = "the escaped line break"
-		default:
-			return "", false
+			front = append(front, t)
+			continue
 		}
-		if !contains(parts, p) {
+		if p := wrapName(w); !contains(parts, p) {
 			parts = append(parts, p)
 		}
+	}
+	if at >= 0 {
+		parts[at] = "the ‘" + strings.Join(front, " ") + "’ in front"
+	}
+	if trail := k.raw[k.hi:]; trail != "" {
+		parts = append(parts, theBlank("trailing", trail))
 	}
 	if len(parts) == 0 {
 		// The fault is inside the core: nothing to remove with certainty.
@@ -149,17 +179,46 @@ func removable(k *keyInfo) (string, bool) {
 	return joinAnd(parts), true
 }
 
-// blankName names a run of invisible characters at one end of the key.
-func blankName(s string) string {
-	switch s {
-	case "\n":
-		return "newline"
-	case "\r\n":
-		return "Windows line ending"
-	case " ":
-		return "space"
+// theBlank names a run of invisible characters at one end of the key,
+// e.g. "the trailing newline", "the 2 leading spaces".
+func theBlank(end, seg string) string {
+	noun, one := blankWords(seg)
+	n, rest, _ := strings.Cut(noun, " ")
+	if one || noun == "whitespace" || strings.HasPrefix(rest, "×") {
+		return "the " + end + " " + noun
 	}
-	return "whitespace"
+	return "the " + n + " " + end + " " + rest
+}
+
+// prefixText is the text of a wrapper before the key, as it reads in
+// "the ‘…’ in front": "Bearer", "Authorization:", "export NAME=". A name
+// that could be a piece of the key is written NAME.
+func (st *state) prefixText(w wrap) (string, bool) {
+	name := "NAME"
+	if st.safe(w.text) && len(w.text) <= 40 {
+		name = w.text
+	}
+	switch w.kind {
+	case wrapHeader:
+		return name + ":", true
+	case wrapScheme:
+		return w.text, true
+	case wrapAssign:
+		if w.export != "" {
+			return w.export + " " + name + "=", true
+		}
+		return name + "=", true
+	}
+	return "", false
+}
+
+// wrapName names a wrapper around the key, or after it, for "with …
+// removed".
+func wrapName(w wrap) string {
+	if w.kind == wrapQuotes || w.kind == wrapStrayQuote {
+		return "the quotes"
+	}
+	return "the trailing ‘" + w.text + "’" // wrapPunct, wrapEscape
 }
 
 func contains(list []string, s string) bool {
@@ -180,7 +239,8 @@ func joinAnd(parts []string) string {
 }
 
 // Annotate says on a live step's result that the cleaned key was tested,
-// so every live step reads as proof of the diagnosis.
+// so every live step reads as proof of the diagnosis; LiveEvidence.Cleaned
+// keeps what was removed for the verdict.
 func (p LivePlan) Annotate(r Result) Result {
 	if p.Removed == "" {
 		return r
@@ -188,6 +248,9 @@ func (p LivePlan) Annotate(r Result) Result {
 	r.Detail = "Tested with " + p.Removed + " removed. " + r.Detail
 	if r.Live == nil {
 		r.Live = &LiveEvidence{}
+	} else {
+		l := *r.Live
+		r.Live = &l
 	}
 	r.Live.Cleaned = p.Removed
 	return r
@@ -200,6 +263,6 @@ func (p LivePlan) NotSent(id ID) Result {
 	cause, _ := Lookup(p.Cause)
 	return Result{
 		ID: id, Title: step.Title, Status: StatusSkip,
-		Detail: "Not sent: " + p.Reason + ". Nothing goes to HiAPI until “" + cause.Title + "” passes.",
+		Detail: p.Reason + " Nothing goes to HiAPI until “" + cause.Title + "” passes.",
 	}
 }

@@ -5,24 +5,29 @@ func checkPresent(st *state) Result {
 	switch {
 	case k.raw == "" && st.in.Environ != nil:
 		return Result{
-			Status: StatusFail,
-			Detail: "No key: " + st.name + " is empty or not set in this process.",
-			Fix:    st.cmd(fixNotInherited),
+			Status:   StatusFail,
+			Headline: "There is no key: " + st.name + " is empty or not set in this process.",
+			Detail:   "No key: " + st.name + " is empty or not set in this process.",
+			Fix:      st.cmd(fixNotInherited),
 		}
 	case k.raw == "":
 		return Result{
-			Status: StatusFail,
-			Detail: "No key was given: the field is empty.",
+			Status:   StatusFail,
+			Headline: "There is no key: " + st.field(inputKey) + " is empty.",
+			Detail:   "No key was given: " + st.field(inputKey) + " is empty.",
 			Fix: st.cmd("Paste the key from the HiAPI dashboard (Dashboard → API Keys). If your code reads it from a variable, see what the variable holds: " +
 				"`printf '%s' \"$HIAPI_API_KEY\" | wc -c` prints 0 when it is empty or unset."),
 		}
 	case k.blank:
 		return Result{
-			Status: StatusFail,
-			Detail: "The key is only whitespace: " + plural(runeCount(k.raw), "character", "characters") + ", all invisible (" + capVisible(k.raw, 16) + ").",
+			Status:   StatusFail,
+			Headline: "Your key is only whitespace: there is no key in it.",
+			Detail:   "The key is only whitespace: " + plural(runeCount(k.raw), "character", "characters") + ", all invisible (" + capVisible(k.raw, 16) + ").",
 			Fix: st.cmd("Copy the key again with the copy button in the HiAPI dashboard. If it comes from a variable, the variable holds only whitespace: " +
 				"`printf '%s' \"$HIAPI_API_KEY\" | od -c` shows what is in it."),
 		}
+	case k.stand == standWord:
+		return wordOnly(st)
 	}
 	fp := FingerprintOf(k.raw)
 	d := "Got a key: "
@@ -36,4 +41,34 @@ func checkPresent(st *state) Result {
 	}
 	d += ", " + fp.SHA256 + ". Inside the process that fails, `" + HashCommandFor(st.name) + "` should print the same 12 digits (" + fp.Hash() + ")."
 	return Result{Status: StatusPass, Detail: d}
+}
+
+// wordOnly is the present step on a key that is one word and no key:
+// "Bearer" from a header whose variable was empty, what code prints for a
+// variable never set, or a variable set to nothing.
+func wordOnly(st *state) Result {
+	k := &st.key
+	w := "‘" + Visible(k.core) + "’"
+	if isEmptyAssign(k.core) {
+		return Result{
+			Status:   StatusFail,
+			Headline: "Your key is only " + w + ", with nothing after the ‘=’: the variable is empty.",
+			Detail:   "No key: only " + w + ", a variable set to nothing.",
+			Fix:      st.cmd(fixEmptyVar),
+		}
+	}
+	if isAuthScheme(k.core) {
+		return Result{
+			Status:   StatusFail,
+			Headline: "Your key is only the word " + w + ": the variable that should follow it was empty.",
+			Detail:   "No key: only the word " + w + ", the scheme that goes before a key in the header. The variable holding the key was empty when this was built.",
+			Fix:      st.cmd(fixEmptyVar),
+		}
+	}
+	return Result{
+		Status:   StatusFail,
+		Headline: "Your key is the word " + w + ": the variable in your code was never set.",
+		Detail:   "No key: only the word " + w + ", which code writes for a variable that holds nothing (JavaScript's undefined, Python's None).",
+		Fix:      st.cmd("Set the variable your code reads the key from, where the process starts, and check it before use: `printf '%s' \"$HIAPI_API_KEY\" | wc -c` prints 0 when it is empty or unset."),
+	}
 }

@@ -3,11 +3,11 @@ package checks
 import "testing"
 
 var presentCases = []stepCase{
-	{name: "empty", in: Input{}, want: StatusFail, detail: []string{"No key was given"}, fix: []string{"wc -c"}},
+	{name: "empty", headline: "There is no key: the key field is empty.", in: Input{}, want: StatusFail, detail: []string{"No key was given"}, fix: []string{"wc -c"}},
 	{name: "empty in the CLI", in: Input{Environ: []string{"PATH=/bin"}}, want: StatusFail, detail: []string{"HIAPI_API_KEY is empty or not set in this process"}, fix: []string{"cron", "systemd", "docker run -e HIAPI_API_KEY"}},
 	{name: "empty in the CLI, named var", in: Input{Environ: []string{}, VarName: "MY_KEY"}, want: StatusFail, detail: []string{"MY_KEY is empty"}, fix: []string{"docker run -e MY_KEY"}},
 	{name: "a space", in: Input{Key: " "}, want: StatusFail, detail: []string{"only whitespace", "1 character", "␣"}},
-	{name: "a newline", in: Input{Key: "\n"}, want: StatusFail, detail: []string{"only whitespace", "⏎"}},
+	{name: "a newline", headline: "Your key is only whitespace: there is no key in it.", in: Input{Key: "\n"}, want: StatusFail, detail: []string{"only whitespace", "⏎"}},
 	{name: "CRLF", in: Input{Key: "\r\n"}, want: StatusFail, detail: []string{"␍⏎"}},
 	{name: "tabs and spaces", in: Input{Key: " \t \t"}, want: StatusFail, detail: []string{"4 characters", "␣⇥␣⇥"}},
 	{name: "NBSP", in: Input{Key: "\u00a0"}, want: StatusFail, detail: []string{"‹NBSP›"}},

@@ -165,21 +165,24 @@ func checkProvider(st *state) Result {
 		return Result{Status: StatusPass, Detail: "Starts with hi-sk-, the HiAPI key shape one HiAPI page shows; most HiAPI keys start with plain sk-. The live test proves it." + note}
 	case strings.HasPrefix(key, "eyJ"):
 		return Result{
-			Status: StatusFail,
-			Detail: "This is a JSON Web Token (it starts with eyJ): a login or session token, not an API key." + note,
-			Fix:    fixNotHiAPI,
+			Status:   StatusFail,
+			Headline: "This is a login token (JWT), not an API key.",
+			Detail:   "This is a JSON Web Token (it starts with eyJ): a login or session token, not an API key." + note,
+			Fix:      fixNotHiAPI,
 		}
 	case len(key) >= 3 && strings.EqualFold(key[:3], "sk-"):
 		return Result{
-			Status: StatusFail,
-			Detail: "Starts with ‘" + key[:3] + "’: HiAPI keys start with lowercase sk-, and keys are case-sensitive, so the case was changed somewhere." + note,
-			Fix:    "Copy the key again with the dashboard's copy button; check nothing upper-cases it (a form field, a `tr a-z A-Z`, a spreadsheet).",
+			Status:   StatusFail,
+			Headline: "Your key starts with ‘" + key[:3] + "’: keys are case-sensitive, and HiAPI's start with lowercase sk-.",
+			Detail:   "Starts with ‘" + key[:3] + "’: HiAPI keys start with lowercase sk-, and keys are case-sensitive, so the case was changed somewhere." + note,
+			Fix:      "Copy the key again with the dashboard's copy button; check nothing upper-cases it (a form field, a `tr a-z A-Z`, a spreadsheet).",
 		}
 	case strings.HasPrefix(key, "sk_"):
 		return Result{
-			Status: StatusWarn,
-			Detail: "Starts with sk_ (underscore): HiAPI keys start with sk- (hyphen)." + note,
-			Fix:    fixNotHiAPI,
+			Status:   StatusWarn,
+			Headline: "Your key starts with sk_, not sk-: it may not be a HiAPI key.",
+			Detail:   "Starts with sk_ (underscore): HiAPI keys start with sk- (hyphen)." + note,
+			Fix:      fixNotHiAPI,
 		}
 	}
 	n := runeCount(key)
@@ -190,9 +193,10 @@ func checkProvider(st *state) Result {
 		shown = ": this one starts with ‘" + Visible(string([]rune(key)[:pre])) + "’"
 	}
 	return Result{
-		Status: StatusWarn,
-		Detail: "Does not look like a HiAPI key (they start with sk-)" + shown + ", and it matches no provider keycheck knows." + note,
-		Fix:    fixNotHiAPI,
+		Status:   StatusWarn,
+		Headline: "This does not look like a HiAPI key: they start with sk-.",
+		Detail:   "Does not look like a HiAPI key (they start with sk-)" + shown + ", and it matches no provider keycheck knows." + note,
+		Fix:      fixNotHiAPI,
 	}
 }
 
@@ -201,15 +205,17 @@ func checkProvider(st *state) Result {
 func otherProviderKey(p provider, ambiguous bool, note string) Result {
 	if ambiguous {
 		return Result{
-			Status: StatusWarn,
-			Detail: "This has the shape of a " + p.name + " key (" + p.shape + "). HiAPI keys also start with sk-, so it may well be HiAPI's: only the live test can tell." + note,
-			Fix:    "If HiAPI rejects it, check it did not come from " + p.name + "'s dashboard; a " + p.name + " key works only with " + p.name + "'s own API (" + p.base + ").",
+			Status:   StatusWarn,
+			Headline: "This may be " + article(p.name) + " " + p.name + " key: only the live test can tell whether it is HiAPI's.",
+			Detail:   "This has the shape of a " + p.name + " key (" + p.shape + "). HiAPI keys also start with sk-, so it may well be HiAPI's: only the live test can tell." + note,
+			Fix:      "If HiAPI rejects it, check it did not come from " + p.name + "'s dashboard; a " + p.name + " key works only with " + p.name + "'s own API (" + p.base + ").",
 		}
 	}
 	return Result{
-		Status: StatusFail,
-		Detail: "This is " + article(p.name) + " " + p.name + " key (" + p.shape + "). HiAPI has never seen it, so it always reads as invalid there." + note,
-		Fix:    "Use a HiAPI key with https://api.hiapi.ai, or send this key to " + p.name + "'s own API (" + p.base + ").",
+		Status:   StatusFail,
+		Headline: "This is " + article(p.name) + " " + p.name + " key: HiAPI has never seen it.",
+		Detail:   "This is " + article(p.name) + " " + p.name + " key (" + p.shape + "). HiAPI has never seen it, so it always reads as invalid there." + note,
+		Fix:      "Use a HiAPI key with https://api.hiapi.ai, or send this key to " + p.name + "'s own API (" + p.base + ").",
 	}
 }
 

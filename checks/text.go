@@ -24,8 +24,11 @@ func at(from, to int) string {
 // runeCount counts characters, each invalid byte counting as one.
 func runeCount(s string) int { return utf8.RuneCountInString(s) }
 
-// codePoint formats r as U+XXXX.
-func codePoint(r rune) string {
+// CodePoint formats r as Unicode writes it, U+ and at least four hex
+// digits: U+000A for a newline, U+1F600 for an emoji. It is the one
+// format for a code point on every surface (the HiAPI client's refusal of
+// a key no header can carry uses it too).
+func CodePoint(r rune) string {
 	const digits = "0123456789ABCDEF"
 	var buf [10]byte
 	i := len(buf)

@@ -40,17 +40,16 @@ func isQuote(r rune) bool {
 
 // unwrap peels quotes, header names, schemes, assignments, trailing
 // punctuation and escaped newlines off the key, outermost first.
+// It peels at most 8 wrappers; k.unwrapped says whether that was all.
 func (k *keyInfo) unwrap() {
 	lo, hi := k.lo, k.hi
-	for iter := 0; iter < 8 && lo < hi; iter++ {
+	for iter := 0; iter < 8 && !k.unwrapped; iter++ {
 		lo, hi = trimHidden(k.raw, lo, hi)
-		if lo >= hi {
-			break
-		}
 		var peeled bool
-		if lo, hi, peeled = k.peel(lo, hi); !peeled {
-			break
+		if lo < hi {
+			lo, hi, peeled = k.peel(lo, hi)
 		}
+		k.unwrapped = !peeled
 	}
 	if lo > hi {
 		lo = hi

@@ -56,6 +56,15 @@ func cleanVarName(s string) string {
 }
 
 func checkVariable(st *state) Result {
+	if k := &st.key; k.stand != standNone {
+		// The characters step (or the first, for a lone word) says what
+		// stands in for the key; there is no key to look for here.
+		see := "characters"
+		if k.stand == standWord {
+			see = "the first step"
+		}
+		return skip("Skipped: the key is "+k.standName()+" (see "+see+"), so there is no key to look for in "+st.name+".", "")
+	}
 	in := st.in
 	hasFile := strings.TrimSpace(in.EnvFile) != ""
 	hasEnv := in.Environ != nil
@@ -65,19 +74,24 @@ func checkVariable(st *state) Result {
 	if given != "" {
 		switch n := cleanVarName(given); {
 		case n == "":
-			f.add(StatusWarn, "The variable name given is not a valid name (letters, digits and _, not starting with a digit), so "+target+" is checked instead.", "Give the name exactly as your code reads it, e.g. HIAPI_API_KEY for `os.environ[\"HIAPI_API_KEY\"]`.")
+			f.add(StatusWarn, "The variable name given is not a valid name (letters, digits and _, not starting with a digit), so "+target+" is checked instead.",
+				capitalise(st.give("the name exactly as your code reads it", inputVarName))+", e.g. HIAPI_API_KEY for `os.environ[\"HIAPI_API_KEY\"]`.")
 		case !st.safe(n):
-			f.add(StatusFail, "The variable name field holds a key, not a name, so "+target+" is checked instead.", "Put the name your code reads (e.g. HIAPI_API_KEY) in the variable field, and the key in the key field.")
+			f.addHeadline(StatusFail, capitalise(st.field(inputVarName))+" holds a key, not a variable's name.",
+				capitalise(st.field(inputVarName))+" holds a key, not a name, so "+target+" is checked instead.",
+				"Put the name your code reads (e.g. HIAPI_API_KEY) in "+st.field(inputVarName)+", and the key in "+st.field(inputKey)+".")
 		}
 	}
 	if !hasFile && !hasEnv {
 		if given == "" {
-			return skip("Skipped: no variable name, .env file or `env` output given. Paste your .env file, or the output of `env | grep -i key` run where the key fails, to check that the process reads this key.", "")
+			return skip(askVariable[st.in.Surface], "")
 		}
-		r := skip("Skipped: nothing to look for "+target+" in. Paste the output of `env | grep -i key` (run where the key fails) or your .env file to check it.",
+		r := skip("Skipped: nothing to look for "+target+" in. "+
+			capitalise(st.give("the output of `env | grep -i key` (run where the key fails) or your .env file", inputEnvFile))+" to check it.",
 			"See what the process holds: `printenv "+target+" | od -c | tail -3`, or run `keycheck check --var "+target+"` inside the same container, cron job or CI step.")
 		if len(f.list) > 0 {
 			r.Status = f.status()
+			r.Headline = f.headline(r.Status)
 			r.Detail = f.list[0].detail + " " + r.Detail
 			r.Fix = f.list[0].fix + "\n" + r.Fix
 		}
@@ -85,7 +99,7 @@ func checkVariable(st *state) Result {
 	}
 	assumed := ""
 	if given == "" {
-		assumed = " (the name HiAPI documents; give the name your code reads if it is another)"
+		assumed = askVarName[st.in.Surface]
 	}
 	if hasFile {
 		checkEnvFile(st, target, assumed, hasEnv, &f)
@@ -95,7 +109,7 @@ func checkVariable(st *state) Result {
 	}
 	r := f.result("")
 	if given == "" && r.Status == StatusPass {
-		r.Detail += " (Checked " + target + ", the name HiAPI documents: give the name your code reads if it is another.)"
+		r.Detail += " (Checked " + target + checkedVarName[st.in.Surface]
 	}
 	return r
 }
@@ -114,7 +128,7 @@ const (
 func (st *state) match(v string) keyMatch {
 	k := &st.key
 	switch {
-	case k.raw == "" || k.blank:
+	case !k.hasKey():
 		return matchNoKey
 	case v == k.raw:
 		return matchExact
@@ -201,11 +215,16 @@ func missingInFile(st *state, target, assumed, prefix string, total int, f *find
 		}
 		d += "."
 	}
+	h := target + " is not in the pasted file."
 	if holder != nil || len(near) > 0 {
 		other := near0(near, holder)
 		fix = "Rename " + other + " to HIAPI_API_KEY in the file, or make your code read " + other + ". Names are case-sensitive."
+		h = "The pasted file has " + other + ", not " + target + ": names must match exactly."
+		if holder != nil {
+			h = "Your code reads " + target + ", but the pasted file has the key in " + other + "."
+		}
 	}
-	f.add(StatusFail, d, st.cmd(fix))
+	f.addHeadline(StatusFail, h, d, st.cmd(fix))
 }
 
 // definedTwice reports a variable the file defines more than once: the
@@ -239,7 +258,8 @@ func definedTwice(st *state, defs []envEntry, target, prefix string, f *findings
 		d += " with different values. Dotenv loaders, Docker and Compose env_file and the shell's `source` all keep the last one, " + ln + "."
 		if m := st.match(win.value); loserMatches > 0 && (m == matchDiffers) {
 			d += " Your key is the one on line " + itoa(loserMatches) + ", which loses."
-			status = StatusFail
+			f.addHeadline(StatusFail, "The pasted file sets "+target+" more than once, and a later line, not your key, wins.", d, st.cmd(fixDuplicate))
+			return
 		}
 	}
 	f.add(status, d, st.cmd(fixDuplicate))
@@ -280,47 +300,48 @@ func near0(near []nearName, holder *nearName) string {
 // and compares its value with the pasted key.
 func checkEntry(st *state, e *envEntry, where string, f *findings) {
 	before := len(f.list)
+	line := "The .env line for " + e.name
 	if e.noEquals {
-		f.add(StatusWarn, where+" has no '=' and no value: `docker run --env-file` takes the value from the environment docker itself runs in; dotenv loaders ignore the line.", st.cmd(fixNoEquals))
+		f.addHeadline(StatusWarn, line+" has no ‘=’ and no value.", where+" has no '=' and no value: `docker run --env-file` takes the value from the environment docker itself runs in; dotenv loaders ignore the line.", st.cmd(fixNoEquals))
 		return
 	}
 	if e.spaceBefore || e.spaceAfter {
-		f.add(StatusFail, where+" has blanks around '=' (NAME = value): the shell's `source` runs it as a command instead of setting it, and `docker run --env-file` rejects or misreads it; only some dotenv loaders accept it.", st.cmd(fixSpacesEq))
+		f.addHeadline(StatusFail, line+" has blanks around ‘=’: the shell and Docker misread it.", where+" has blanks around '=' (NAME = value): the shell's `source` runs it as a command instead of setting it, and `docker run --env-file` rejects or misreads it; only some dotenv loaders accept it.", st.cmd(fixSpacesEq))
 	}
 	if e.crlf {
-		f.add(StatusFail, where+" ends with a Windows line ending (CR LF): `source` and `set -a; . ./.env` keep the CR, so the key ends with ␍; some loaders drop it, others do not.", st.cmd(fixCRLF))
+		f.addHeadline(StatusFail, line+" ends with a Windows line ending (CR LF): the key would end with ␍.", where+" ends with a Windows line ending (CR LF): `source` and `set -a; . ./.env` keep the CR, so the key ends with ␍; some loaders drop it, others do not.", st.cmd(fixCRLF))
 	}
 	switch {
 	case e.unbalanced:
-		f.add(StatusFail, where+" opens a quote ("+string(e.quote)+") that is never closed: loaders either fail or take the rest of the file as the value.", st.cmd(fixQuote))
+		f.addHeadline(StatusFail, line+" opens a quote it never closes.", where+" opens a quote ("+string(e.quote)+") that is never closed: loaders either fail or take the rest of the file as the value.", st.cmd(fixQuote))
 	case e.endLine > e.line:
-		f.add(StatusFail, where+" opens a quote that closes only on line "+itoa(e.endLine)+", so the value spans "+itoa(e.endLine-e.line+1)+" lines and holds a line break.", st.cmd(fixQuote))
+		f.addHeadline(StatusFail, line+" opens a quote that closes lines later: the value holds a line break.", where+" opens a quote that closes only on line "+itoa(e.endLine)+", so the value spans "+itoa(e.endLine-e.line+1)+" lines and holds a line break.", st.cmd(fixQuote))
 	}
 	if e.afterQuote {
-		f.add(StatusWarn, where+" has text after the closing quote; loaders disagree on what to do with it.", st.cmd(fixAfterQuote))
+		f.addHeadline(StatusWarn, line+" has text after the closing quote, which loaders read differently.", where+" has text after the closing quote; loaders disagree on what to do with it.", st.cmd(fixAfterQuote))
 	}
 	v := e.value
 	if v == "" && !e.unbalanced {
-		f.add(StatusFail, where+" is set but empty.", st.cmd(fixEmptyVar))
+		f.addHeadline(StatusFail, e.name+" is set but empty in the pasted file.", where+" is set but empty.", st.cmd(fixEmptyVar))
 		return
 	}
 	if e.quote != 0 && e.endLine == e.line {
 		if lo, hi := trimHidden(v, 0, len(v)); lo > 0 || hi < len(v) {
-			f.add(StatusFail, where+" has whitespace inside the quotes ("+extraOf(v)+"), and every loader keeps it.", st.cmd(fixInQuotes))
+			f.addHeadline(StatusFail, line+" has whitespace inside the quotes, and every loader keeps it.", where+" has whitespace inside the quotes ("+extraOf(v)+"), and every loader keeps it.", st.cmd(fixInQuotes))
 		}
 	}
 	if e.quote == 0 && strings.ContainsAny(v, " \t") {
-		f.add(StatusFail, where+" has a blank inside its unquoted value: `source` stops the value there and runs the rest as a command, dotenv keeps it all; either way it is not the key.", st.cmd(fixInnerSpace))
+		f.addHeadline(StatusFail, line+" has a blank inside its value: what is read is not the key.", where+" has a blank inside its unquoted value: `source` stops the value there and runs the rest as a command, dotenv keeps it all; either way it is not the key.", st.cmd(fixInnerSpace))
 	}
 	if e.comment {
-		f.add(StatusWarn, where+" has an inline comment after the value: dotenv and `source` drop it, but `docker run --env-file` keeps ‘ #…’ as part of the key.", st.cmd(fixComment))
+		f.addHeadline(StatusWarn, line+" has a comment after the value, which `docker run --env-file` keeps as part of the key.", where+" has an inline comment after the value: dotenv and `source` drop it, but `docker run --env-file` keeps ‘ #…’ as part of the key.", st.cmd(fixComment))
 	} else if e.trailingWS {
-		f.add(StatusWarn, where+" has blanks after the value: dotenv and `source` drop them, `docker run --env-file` keeps them as part of the key.", st.cmd(fixTrailingWS))
+		f.addHeadline(StatusWarn, line+" has blanks after the value, which `docker run --env-file` keeps as part of the key.", where+" has blanks after the value: dotenv and `source` drop them, `docker run --env-file` keeps them as part of the key.", st.cmd(fixTrailingWS))
 	}
 	if e.export != "" {
-		f.add(StatusWarn, where+" starts with `"+e.export+"`: fine for `source`, but `docker run --env-file` and some env_file readers take the whole `"+e.export+" NAME` as the name, so the variable stays unset in the container.", st.cmd(fixExport))
+		f.addHeadline(StatusWarn, line+" starts with `"+e.export+"`, which `docker run --env-file` reads as part of the name.", where+" starts with `"+e.export+"`: fine for `source`, but `docker run --env-file` and some env_file readers take the whole `"+e.export+" NAME` as the name, so the variable stays unset in the container.", st.cmd(fixExport))
 	}
-	compareValue(st, v, where, fixDifferent, f)
+	compareValue(st, v, where, e.name+" in the pasted file", fixDifferent, f)
 	if len(f.list) == before {
 		d := where + " is set" + st.thisKey(" to", v) + "."
 		if e.quote != 0 {
@@ -331,13 +352,15 @@ func checkEntry(st *state, e *envEntry, where string, f *findings) {
 }
 
 // compareValue compares a variable's value with the pasted key, showing
-// only fingerprints.
-func compareValue(st *state, v, where, fix string, f *findings) {
+// only fingerprints; subject names the variable in the headline.
+func compareValue(st *state, v, where, subject, fix string, f *findings) {
 	switch st.match(v) {
 	case matchPlus:
-		f.add(StatusFail, where+" holds the same key plus "+extraOf(v)+".", st.cmd(fixEdges))
+		f.addHeadline(StatusFail, subject+" holds the key plus "+extraOf(v)+": HiAPI would reject it.",
+			where+" holds the same key plus "+extraOf(v)+".", st.cmd(fixEdges))
 	case matchDiffers:
-		f.add(StatusFail, where+" holds a different key: "+FingerprintOf(v).Short()+" there, "+FingerprintOf(st.key.judged()).Short()+" pasted.", st.cmd(fix))
+		f.addHeadline(StatusFail, subject+" holds a different key than the one you pasted.",
+			where+" holds a different key: "+FingerprintOf(v).Short()+" there, "+FingerprintOf(st.key.judged()).Short()+" pasted.", st.cmd(fix))
 	}
 }
 
@@ -358,11 +381,11 @@ func checkEnviron(st *state, target, assumed string, both bool, f *findings) {
 	}
 	where := prefix + target
 	if val == "" {
-		f.add(StatusFail, where+" is set but empty in this process.", st.cmd(fixEmptyVar))
+		f.addHeadline(StatusFail, target+" is set but empty in this process.", where+" is set but empty in this process.", st.cmd(fixEmptyVar))
 		return
 	}
 	n := len(f.list)
-	compareValue(st, val, where+" in this process", fixDifferentEnv, f)
+	compareValue(st, val, where+" in this process", target+" in this process", fixDifferentEnv, f)
 	if len(f.list) == n {
 		f.list = append(f.list, finding{status: StatusPass, detail: where + " is set in this process" + st.thisKey(" and holds", val) + "."})
 	}
@@ -392,20 +415,25 @@ func missingInEnviron(st *state, target, assumed, prefix string, f *findings) {
 	d := prefix + "This process never inherited " + target + assumed + ": it is not in its environment (" + plural(len(st.in.Environ), "variable", "variables") + ")."
 	d += nearText(near)
 	fix := fixNotInherited
+	h := "This process never inherited " + target + ": it is not in its environment."
 	if holder != nil {
 		d += " This key is in " + holder.name + "."
 	}
 	if holder != nil || len(near) > 0 {
 		other := near0(near, holder)
 		fix = "Set HIAPI_API_KEY instead of " + other + " (or make your code read " + other + "); names are case-sensitive.\n" + fixNotInherited
+		h = "This process has " + other + ", not " + target + ": names must match exactly."
+		if holder != nil {
+			h = "Your code reads " + target + ", but this process has the key in " + other + "."
+		}
 	}
-	f.add(StatusFail, d, st.cmd(fix))
+	f.addHeadline(StatusFail, h, d, st.cmd(fix))
 }
 
 // thisKey says, after verb, that v is the pasted key (as the match found
 // it): "" when no key was pasted to compare with.
 func (st *state) thisKey(verb, v string) string {
-	if st.key.raw == "" || st.key.blank {
+	if !st.key.hasKey() {
 		return ""
 	}
 	d := verb + " this key (" + FingerprintOf(v).SHA256 + ")"

@@ -31,73 +31,83 @@ var causalOrder = [...]ID{
 	StepAuth, StepModel, StepResult,
 }
 
+// liveSteps are the steps the live test decides.
+var liveSteps = [...]ID{StepAuth, StepModel, StepResult}
+
 // VerdictOf decides the verdict from the results alone, so a stored run
-// and a fresh check read the same.
+// and a fresh check read the same. A failure is the answer, else a step
+// keycheck could not decide, else a warning; a key HiAPI accepted end to
+// end passes, and one it has not heard is pending.
 func VerdictOf(results []Result) Verdict {
-	byID := make(map[ID]*Result, len(results))
-	for i := range results {
-		byID[results[i].ID] = &results[i]
+	if len(results) == 0 {
+		return Verdict{Status: StatusPending, Headline: "Paste a key to check it."}
 	}
-	first := func(s Status) *Result {
-		for _, id := range causalOrder {
-			if r := byID[id]; r != nil && r.Status == s {
+	get := func(id ID) *Result {
+		for i := range results {
+			if results[i].ID == id {
+				return &results[i]
+			}
+		}
+		return nil
+	}
+	first := func(s Status, among []ID) *Result {
+		for _, id := range among {
+			if r := get(id); r != nil && r.Status == s {
 				return r
 			}
 		}
 		return nil
 	}
-	if len(results) == 0 {
-		return Verdict{Status: StatusPending, Headline: "Paste a key to check it."}
+	if r := first(StatusFail, causalOrder[:]); r != nil {
+		return failVerdict(r, get)
 	}
-	if r := first(StatusFail); r != nil {
-		return failVerdict(r, byID)
-	}
-	if r := first(StatusUnknown); r != nil {
+	if r := first(StatusUnknown, causalOrder[:]); r != nil {
 		return Verdict{Status: StatusUnknown, Step: r.ID, Headline: headlineOf(r), Fix: r.Fix}
 	}
-	if r := first(StatusRunning); r != nil {
+	if r := first(StatusRunning, causalOrder[:]); r != nil {
 		return Verdict{Status: StatusPending, Step: r.ID, Headline: "The live test is running: " + lowerFirst(firstSentence(r.Detail))}
 	}
-	liveDone := true
-	for _, id := range [...]ID{StepAuth, StepModel, StepResult} {
-		if r := byID[id]; r == nil || r.Status != StatusPass {
-			liveDone = false
+	works := true
+	for _, id := range liveSteps {
+		if r := get(id); r == nil || r.Status != StatusPass {
+			works = false
 		}
 	}
-	if r := first(StatusWarn); r != nil {
-		h := headlineOf(r)
-		if liveDone {
-			h = "The key works end to end, but: " + lowerFirst(h)
+	if works {
+		// HiAPI took this very key end to end (a cleaned one would have
+		// failed a step above), so what the key's own steps warned of is
+		// settled; where the code gets it and sends it is not.
+		if r := first(StatusWarn, []ID{StepVariable, StepBaseURL, StepHeader}); r != nil {
+			return Verdict{Status: StatusWarn, Step: r.ID, Headline: "The key works, but " + lowerFirst(headlineOf(r)), Fix: r.Fix}
 		}
-		return Verdict{Status: StatusWarn, Step: r.ID, Headline: h, Fix: r.Fix}
+		return Verdict{Status: StatusPass, Headline: headlineOf(get(StepResult))}
 	}
-	if liveDone {
-		r := byID[StepResult]
-		return Verdict{Status: StatusPass, Headline: headlineOf(r)}
+	if r := first(StatusWarn, causalOrder[:]); r != nil {
+		return Verdict{Status: StatusWarn, Step: r.ID, Headline: headlineOf(r), Fix: r.Fix}
 	}
 	return Verdict{Status: StatusPending, Headline: "Nothing wrong offline: run the live test to hear it from HiAPI."}
 }
 
 // failVerdict is the verdict when a step failed. When the live test sent a
 // cleaned key (LiveEvidence.Cleaned), its answer is the proof: a cleaned
-// key HiAPI accepts makes the removed fault the whole problem; a cleaned
-// key HiAPI refuses makes HiAPI's answer the deeper cause.
-func failVerdict(cause *Result, byID map[ID]*Result) Verdict {
+// key HiAPI accepts makes what was removed the key's whole problem; a
+// cleaned key HiAPI refuses makes HiAPI's answer the deeper cause.
+func failVerdict(cause *Result, get func(ID) *Result) Verdict {
 	v := Verdict{Status: StatusFail, Step: cause.ID, Headline: headlineOf(cause), Fix: cause.Fix}
-	auth := byID[StepAuth]
+	auth := get(StepAuth)
 	if auth == nil || auth.Live == nil || auth.Live.Cleaned == "" {
 		return v
 	}
 	removed := auth.Live.Cleaned
-	for _, id := range [...]ID{StepAuth, StepModel, StepResult} {
-		if r := byID[id]; r != nil && r.Status == StatusFail {
+	for _, id := range [...]ID{StepAuth, StepModel} {
+		if r := get(id); r != nil && r.Status == StatusFail {
 			v.Step, v.Fix = r.ID, r.Fix
 			v.Headline = "Even with " + removed + " removed, " + lowerFirst(headlineOf(r))
 			return v
 		}
 	}
 	if auth.Status == StatusPass {
-		v.Headline = "HiAPI accepts the key once " + removed + " is removed: " + removed + " is the whole problem."
+		v.Headline = "HiAPI accepts the key with " + removed + " removed: that is the key's whole problem."
 	}
 	return v
 }

@@ -42,7 +42,7 @@ func Visible(s string) string {
 			b.WriteString("‹BOM›")
 		case hidden(r) || !unicode.IsPrint(r) || unicode.Is(unicode.Cf, r):
 			b.WriteString("‹")
-			b.WriteString(codePoint(r))
+			b.WriteString(CodePoint(r))
 			b.WriteString("›")
 		default:
 			b.WriteRune(r)

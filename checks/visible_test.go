@@ -33,9 +33,9 @@ func TestVisible(t *testing.T) {
 }
 
 func TestCodePoint(t *testing.T) {
-	for r, want := range map[rune]string{0: "U+0000", 0x200b: "U+200B", 0xfeff: "U+FEFF", 0x1f511: "U+1F511", 0x10ffff: "U+10FFFF"} {
-		if got := codePoint(r); got != want {
-			t.Errorf("codePoint(%x) = %q, want %q", r, got, want)
+	for r, want := range map[rune]string{0: "U+0000", '\n': "U+000A", 0x0b: "U+000B", 0x7f: "U+007F", 0x85: "U+0085", 0x200b: "U+200B", 0xfeff: "U+FEFF", 0x1f511: "U+1F511", 0x10ffff: "U+10FFFF"} {
+		if got := CodePoint(r); got != want {
+			t.Errorf("CodePoint(%x) = %q, want %q", r, got, want)
 		}
 	}
 }

@@ -94,9 +94,9 @@ func hiddenName(r rune) string {
 		return "a tab (⇥)"
 	}
 	if n, ok := hiddenNames[r]; ok {
-		return codePoint(r) + " " + n
+		return CodePoint(r) + " " + n
 	}
-	return codePoint(r) + " (invisible)"
+	return CodePoint(r) + " (invisible)"
 }
 
 // hiddenNames describes n copies of r, e.g. "2 spaces (␣␣)".
@@ -228,10 +228,11 @@ func reportRun(st *state, run wsRun, f *findings) {
 			if run.n > 1 {
 				d += " Then " + describeRun(seg[3:], run.n-1) + "."
 			}
-			f.add(StatusFail, d, st.cmd(fixBOM))
+			f.addHeadline(StatusFail, "Your key starts with an invisible byte order mark (BOM): HiAPI would reject it.", d, st.cmd(fixBOM))
 			return
 		}
-		f.add(StatusFail, d, st.cmd(fixFor(seg, fixEdges)))
+		art, noun := aBlank(seg)
+		f.addHeadline(StatusFail, "Your key starts with "+art+noun+": HiAPI would reject it.", d, st.cmd(fixFor(seg, fixEdges)))
 	case run.hi == len(raw):
 		d := "Ends with " + desc + " at " + where + ", after the key."
 		fix := fixFor(seg, fixEdges)
@@ -240,14 +241,75 @@ func reportRun(st *state, run wsRun, f *findings) {
 		} else if strings.HasSuffix(seg, "\n") {
 			fix = fixTrailingNewline
 		}
-		f.add(StatusFail, d, st.cmd(fix))
+		art, noun := aBlank(seg)
+		f.addHeadline(StatusFail, "Your key ends with "+art+noun+": HiAPI would reject it.", d, st.cmd(fix))
 	default:
 		d := capitalise(desc) + " at " + where + ", inside the key"
+		art, noun := aBlank(seg)
+		h := "Your key has " + art + noun + " inside it: HiAPI would reject it."
 		if strings.ContainsAny(seg, "\n\r") {
 			d += ": the key was split across two lines"
+			h = "Your key is split across two lines: HiAPI would reject it."
+		} else if noun == "whitespace" {
+			h = "Your key has invisible characters inside it: HiAPI would reject it."
 		}
-		f.add(StatusFail, d+".", st.cmd(fixFor(seg, fixInner)))
+		f.addHeadline(StatusFail, h, d+".", st.cmd(fixFor(seg, fixInner)))
 	}
+}
+
+// blankWords names a run of invisible characters in a person's words:
+// "newline", "Windows line ending (CR LF)", "2 spaces", "U+00A0 NO-BREAK
+// SPACE (NBSP)", or "whitespace" for a mix. one reports a single thing,
+// which takes an article.
+func blankWords(seg string) (noun string, one bool) {
+	if seg == "\r\n" {
+		return "Windows line ending (CR LF)", true
+	}
+	first, _ := utf8.DecodeRuneInString(seg)
+	n := 0
+	for _, r := range seg {
+		if r != first {
+			return "whitespace", false
+		}
+		n++
+	}
+	var name, names string
+	switch first {
+	case '\n':
+		name, names = "newline", "newlines"
+	case '\r':
+		name, names = "carriage return (CR)", "carriage returns (CR)"
+	case ' ':
+		name, names = "space", "spaces"
+	case '\t':
+		name, names = "tab", "tabs"
+	case 0xFEFF:
+		name, names = "byte order mark (BOM)", "byte order marks (BOM)"
+	default:
+		name = CodePoint(first)
+		if s, ok := hiddenNames[first]; ok {
+			name += " " + s
+		}
+		names = "× " + name
+	}
+	if n == 1 {
+		return name, true
+	}
+	return plural(n, name, names), false
+}
+
+// aBlank is blankWords with its article, in two parts to join: "a " and
+// "newline", "an invisible " and "U+200B ZERO WIDTH SPACE", "" and "2
+// spaces".
+func aBlank(seg string) (article, noun string) {
+	noun, one := blankWords(seg)
+	switch {
+	case !one:
+		return "", noun
+	case strings.HasPrefix(noun, "U+"):
+		return "an invisible ", noun
+	}
+	return "a ", noun
 }
 
 // fixFor picks the fix for a run: the Unicode one when plain trimming
