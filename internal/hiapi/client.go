@@ -391,7 +391,7 @@ func unsendable(key string) string {
 			case '\r':
 				name = "a carriage return"
 			}
-			return "the key holds " + name + " (U+" + strings.ToUpper(strconv.FormatInt(int64(r), 16)) + ") at character " + strconv.Itoa(pos) + ", which no HTTP header may carry"
+			return "the key holds " + name + " (" + checks.CodePoint(r) + ") at character " + strconv.Itoa(pos) + ", which no HTTP header may carry"
 		}
 	}
 	return ""

@@ -719,11 +719,15 @@ func TestRequestNotSent(t *testing.T) {
 	c, _ := newClient(ts.URL, hiapi.Options{})
 	reply, err := c.Probe(ctx, key)
 	e := asError(t, err)
-	if e.Kind != checks.AnswerBadKey || !strings.Contains(e.Message, "newline") || strings.Contains(err.Error(), strings.TrimSpace(key)) {
+	if e.Kind != checks.AnswerBadKey || !strings.Contains(e.Message, "a newline (U+000A) at character 38") || strings.Contains(err.Error(), strings.TrimSpace(key)) {
 		t.Errorf("key with a newline: %v", err)
 	}
-	if a := checks.AuthVerdict(hiapi.AnswerOf(reply, err)); a.Status != checks.StatusFail {
+	// Nothing went out, so HiAPI said nothing: a skip, never a failure.
+	if a := checks.AuthVerdict(hiapi.AnswerOf(reply, err)); a.Status != checks.StatusSkip {
 		t.Errorf("auth verdict for an unsendable key: %s", a.Status)
+	}
+	if _, err := c.Probe(ctx, "sk-fake-good-7Qm2Xv9LpR4tK8wN3bZ6hJ1c\x1b"); !strings.Contains(asError(t, err).Message, "a control character (U+001B) at character 38") {
+		t.Errorf("key with ESC: %v", err)
 	}
 
 	if _, _, err := c.GetTask(ctx, "sk-ok", " "); asError(t, err).Kind != checks.AnswerRequest {
