@@ -152,7 +152,7 @@ func TestLiveDeadline(t *testing.T) {
 				s := newMemStore(newRun("r1"))
 				lr := NewRunner(s, p, LiveConfig{BaseURL: "http://hiapi.test", PollEvery: time.Second, Timeout: timeout}, quietLog(), nil)
 				start := time.Now()
-				if err := lr.Start("r1", cmp.Or(tt.key, "sk-key")); err != nil {
+				if err := lr.Start("r1", cmp.Or(tt.key, testKey)); err != nil {
 					t.Fatal(err)
 				}
 				r := waitDone(t, lr, s, "r1")

@@ -57,6 +57,10 @@ func (r *Run) Interrupt(hiapiBase string) {
 		s.Detail = interruptDetail(s, taskMayExist)
 		s.Fix = fix
 		s.Status = checks.StatusUnknown
+		if s.Live != nil && s.Live.Cleaned != "" {
+			// The test was of the cleaned key; it still says so.
+			*s = checks.LivePlan{Removed: s.Live.Cleaned}.Annotate(*s)
+		}
 	}
 }
 

@@ -112,13 +112,16 @@ func NewRunner(store Store, provider Provider, cfg LiveConfig, log *slog.Logger,
 	}
 }
 
-// Start begins the live test of the stored run with key. It returns
-// ErrShuttingDown once Shutdown has begun, ErrLiveBusy if the run's test is
-// in flight, and whatever the store says if the run cannot be read or
+// Start begins the live test of the stored run with key. It returns a
+// *NotSentError when the key's diagnosis says HiAPI cannot accept it
+// (checks.PlanLive), before anything is reserved, saved or sent;
+// ErrShuttingDown once Shutdown has begun; ErrLiveBusy if the run's test
+// is in flight; and whatever the store says if the run cannot be read or
 // saved. The key lives only in the test's goroutine and is dropped when the
 // test ends.
 func (lr *Runner) Start(runID, key string) error {
-	if plan := checks.PlanLive(key); !plan.Send {
+	plan := checks.PlanLive(key)
+	if !plan.Send {
 		return &NotSentError{Reason: plan.Reason, Cause: plan.Cause}
 	}
 	// Reserve the run's slot under the lock, and do the database work
@@ -143,7 +146,7 @@ func (lr *Runner) Start(runID, key string) error {
 	defer cancel()
 	r, err := lr.store.GetRun(ctx, runID)
 	if err == nil {
-		r.beginLive()
+		r.beginLive(plan)
 		r.Updated = lr.now().UTC()
 		err = lr.store.UpdateRun(ctx, r)
 	}
@@ -155,7 +158,7 @@ func (lr *Runner) Start(runID, key string) error {
 		}
 		return err
 	}
-	go lr.run(r, key)
+	go lr.run(r, plan)
 	return nil
 }
 
@@ -219,48 +222,60 @@ func (lr *Runner) Shutdown(ctx context.Context) error {
 }
 
 // run is one live test in its own goroutine.
-func (lr *Runner) run(r *Run, key string) {
+func (lr *Runner) run(r *Run, plan checks.LivePlan) {
 	defer lr.wg.Done()
 	defer lr.finish(r.ID)
-	Test(lr.ctx, lr.provider, lr.cfg, r, key, lr.save)
+	tester{p: lr.provider, cfg: lr.cfg, save: lr.save, plan: plan}.test(lr.ctx, r)
 }
 
 // Test runs the three live steps on r: the free probe, the test task, and
-// polling it to the image. It calls save after every change, and returns
-// when the test ends; if ctx ends first, r is interrupted (Run.Interrupt):
-// the steps in flight read unknown and r.Live is LiveInterrupted. The
-// server's Runner and the CLI share it.
+// polling it to the image. It follows the key's diagnosis
+// (checks.PlanLive): a key HiAPI cannot accept is not sent, and its live
+// steps skip with the reason; a key with a fault keycheck can remove is
+// sent without it, and every live step says so. It calls save after every
+// change, and returns when the test ends; if ctx ends first, r is
+// interrupted (Run.Interrupt): the steps in flight read unknown and r.Live
+// is LiveInterrupted. The server's Runner and the CLI share it.
 func Test(ctx context.Context, p Provider, cfg LiveConfig, r *Run, key string, save func(*Run)) {
-	cfg = cfg.withDefaults()
-	tester{p: p, cfg: cfg, save: save}.test(ctx, r, key)
+	tester{p: p, cfg: cfg.withDefaults(), save: save, plan: checks.PlanLive(key)}.test(ctx, r)
 }
 
+// tester is one live test: where it asks, how, where it saves, and what it
+// sends (plan.Key, never the key as given).
 type tester struct {
 	p    Provider
 	cfg  LiveConfig
 	save func(*Run)
+	plan checks.LivePlan
+	// start is when the probe went out: TaskView.Waited counts from it.
+	start time.Time
 }
+
+// set records a live step's result on r, saying when the key was
+// cleaned: every live step of such a test is evidence about the cleaned
+// key, never the key as given.
+func (t *tester) set(r *Run, res checks.Result) { r.SetStep(t.plan.Annotate(res)) }
 
 // test runs the steps under one deadline, the live test's time-out, so
 // no answer, retry or Retry-After keeps the key in memory and the run
 // "running" past it. ctx ending is keycheck stopping (the run is
 // interrupted); the deadline passing is an answer that came too late (the
-// step reads unknown).
-func (t tester) test(ctx context.Context, r *Run, key string) {
-	plan := checks.PlanLive(key)
-	if !plan.Send {
+// step reads unknown). Nothing in it is fail unless HiAPI said so.
+func (t tester) test(ctx context.Context, r *Run) {
+	if !t.plan.Send {
 		// The diagnosis says HiAPI cannot accept this key: nothing is sent.
-		for _, id := range [...]checks.ID{checks.StepAuth, checks.StepModel, checks.StepResult} {
-			r.SetStep(plan.NotSent(id))
+		for _, id := range liveSteps {
+			r.SetStep(t.plan.NotSent(id))
 		}
 		t.end(r)
 		return
 	}
-	key = plan.Key
+	key := t.plan.Key
 	if r.Live != LiveRunning {
-		r.beginLive()
+		r.beginLive(t.plan)
 		t.save(r)
 	}
+	t.start = time.Now()
 	dctx, cancel := context.WithTimeout(ctx, t.cfg.Timeout)
 	defer cancel()
 	answer := t.p.Probe(dctx, key)
@@ -269,11 +284,11 @@ func (t tester) test(ctx context.Context, r *Run, key string) {
 		t.interrupt(r)
 		return
 	}
-	auth := plan.Annotate(checks.AuthVerdict(answer))
-	r.SetStep(auth)
+	auth := checks.AuthVerdict(answer)
+	t.set(r, auth)
 	if auth.Status != checks.StatusPass {
-		r.SetStep(plan.Annotate(skipped(checks.StepModel, "Skipped: the auth step did not pass, so no task was created and nothing was spent.")))
-		r.SetStep(plan.Annotate(skipped(checks.StepResult, "Skipped: no test task was created.")))
+		t.set(r, skipped(checks.StepModel, "Skipped: the auth step did not pass, so no task was created and nothing was spent."))
+		t.set(r, skipped(checks.StepResult, "Skipped: no test task was created."))
 		t.end(r)
 		return
 	}
@@ -283,12 +298,12 @@ func (t tester) test(ctx context.Context, r *Run, key string) {
 		late := live(checks.StepModel, checks.StatusUnknown, "Not run: the live test's "+
 			strconv.FormatFloat(t.cfg.Timeout.Seconds(), 'f', -1, 64)+" s ran out before the test task was created, so nothing was spent.")
 		late.Fix = "Run the live test again."
-		r.SetStep(late)
-		r.SetStep(skipped(checks.StepResult, "Skipped: no test task was created."))
+		t.set(r, late)
+		t.set(r, skipped(checks.StepResult, "Skipped: no test task was created."))
 		t.end(r)
 		return
 	}
-	r.SetStep(live(checks.StepModel, checks.StatusRunning, "Creating one test task with "+r.Model+"…"))
+	t.set(r, live(checks.StepModel, checks.StatusRunning, "Creating one test task with "+r.Model+"…"))
 	t.save(r)
 
 	taskID, answer := t.p.CreateTask(dctx, key, r.Model, r.Prompt)
@@ -298,16 +313,16 @@ func (t tester) test(ctx context.Context, r *Run, key string) {
 		return
 	}
 	model := checks.ModelVerdict(r.Model, answer, taskID)
-	r.SetStep(model)
+	t.set(r, model)
 	if model.Status != checks.StatusPass || taskID == "" {
-		r.SetStep(skipped(checks.StepResult, "Skipped: no test task was created."))
+		t.set(r, skipped(checks.StepResult, "Skipped: no test task was created."))
 		t.end(r)
 		return
 	}
 	r.TaskID = taskID
 	running := live(checks.StepResult, checks.StatusRunning, "Waiting for HiAPI to finish task "+taskID+"…")
 	running.Live = &checks.LiveEvidence{TaskID: taskID, TaskStatus: "queued"}
-	r.SetStep(running)
+	t.set(r, running)
 	t.save(r)
 
 	res, ok := t.poll(ctx, dctx, r, key, taskID)
@@ -315,8 +330,17 @@ func (t tester) test(ctx context.Context, r *Run, key string) {
 		t.interrupt(r)
 		return
 	}
-	r.SetStep(res)
+	t.set(r, res)
 	t.end(r)
+}
+
+// liveSteps are the steps a live test decides, in order.
+var liveSteps = [...]checks.ID{checks.StepAuth, checks.StepModel, checks.StepResult}
+
+// waited is how long the test has run, in whole seconds, rounded: what
+// the result step says the person waited.
+func (t tester) waited() int {
+	return int((time.Since(t.start) + time.Second/2) / time.Second)
 }
 
 // poll reads the task until it ends, the test's deadline (dctx) passes,
@@ -325,7 +349,6 @@ func (t tester) test(ctx context.Context, r *Run, key string) {
 // Retry-After; it never polls faster than MinPoll. The deadline bounds the
 // waits and the polls alike: a poll that hangs must not outlive it either.
 func (t tester) poll(ctx, dctx context.Context, r *Run, key, taskID string) (res checks.Result, ok bool) {
-	start := time.Now()
 	delay := t.cfg.PollEvery
 	last := checks.TaskView{TaskID: taskID, Status: "queued"}
 	var lastAnswer checks.Answer
@@ -334,7 +357,7 @@ func (t tester) poll(ctx, dctx context.Context, r *Run, key, taskID string) (res
 			if ctx.Err() != nil {
 				return checks.Result{}, false
 			}
-			return t.timedOut(last, lastAnswer, time.Since(start)), true
+			return t.timedOut(last, lastAnswer), true
 		}
 
 		task, answer, ok := t.p.GetTask(dctx, key, taskID)
@@ -349,6 +372,7 @@ func (t tester) poll(ctx, dctx context.Context, r *Run, key, taskID string) (res
 			continue
 		}
 		task.BaseURL = t.cfg.BaseURL
+		task.Waited = t.waited()
 		last = task
 		// Whether the task ended is the verdict's rule, as everywhere.
 		if res := checks.ResultVerdict(task); res.Status != checks.StatusRunning {
@@ -359,8 +383,8 @@ func (t tester) poll(ctx, dctx context.Context, r *Run, key, taskID string) (res
 		}
 		progress := live(checks.StepResult, checks.StatusRunning, "HiAPI is working on task "+taskID+": "+task.Status+"…")
 		progress.Live = &checks.LiveEvidence{TaskID: taskID, TaskStatus: task.Status}
-		if cur, ok := r.Step(checks.StepResult); !ok || cur.Detail != progress.Detail {
-			r.SetStep(progress)
+		if cur, ok := r.Step(checks.StepResult); !ok || cur.Live == nil || cur.Live.TaskStatus != task.Status {
+			t.set(r, progress)
 			t.save(r)
 		}
 	}
@@ -368,9 +392,9 @@ func (t tester) poll(ctx, dctx context.Context, r *Run, key, taskID string) (res
 
 // timedOut is the result step when polling ran out of time before the task
 // ended: the task keeps running at HiAPI.
-func (t tester) timedOut(last checks.TaskView, lastAnswer checks.Answer, waited time.Duration) checks.Result {
+func (t tester) timedOut(last checks.TaskView, lastAnswer checks.Answer) checks.Result {
 	last.TimedOut = true
-	last.Waited = int(waited.Seconds())
+	last.Waited = t.waited()
 	last.BaseURL = t.cfg.BaseURL
 	res := checks.ResultVerdict(last)
 	if res.Live != nil && lastAnswer.RequestID != "" && res.Live.RequestID == "" {
@@ -449,13 +473,14 @@ func (lr *Runner) finish(runID string) {
 	}
 }
 
-// beginLive sets the live steps to their starting state.
-func (r *Run) beginLive() {
+// beginLive sets the live steps to their starting state, saying when the
+// key sent is the cleaned one.
+func (r *Run) beginLive(plan checks.LivePlan) {
 	r.Live = LiveRunning
 	r.TaskID = ""
-	r.SetStep(live(checks.StepAuth, checks.StatusRunning, "Asking HiAPI whether it accepts the key (free)…"))
-	r.SetStep(live(checks.StepModel, checks.StatusPending, "Waits for auth."))
-	r.SetStep(live(checks.StepResult, checks.StatusPending, "Waits for the test task."))
+	r.SetStep(plan.Annotate(live(checks.StepAuth, checks.StatusRunning, "Asking HiAPI whether it accepts the key (free)…")))
+	r.SetStep(plan.Annotate(live(checks.StepModel, checks.StatusPending, "Waits for auth.")))
+	r.SetStep(plan.Annotate(live(checks.StepResult, checks.StatusPending, "Waits for the test task.")))
 }
 
 func live(id checks.ID, status checks.Status, detail string) checks.Result {

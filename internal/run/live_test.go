@@ -26,9 +26,26 @@ type fakeProvider struct {
 	mu      sync.Mutex
 	creates int
 	polls   []time.Time
+	// keys is every key HiAPI received, in order.
+	keys []string
+}
+
+// got records the key a request carried.
+func (p *fakeProvider) got(key string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.keys = append(p.keys, key)
+}
+
+// received returns every key HiAPI received.
+func (p *fakeProvider) received() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.keys...)
 }
 
 func (p *fakeProvider) Probe(ctx context.Context, key string) checks.Answer {
+	p.got(key)
 	if p.ProbeFn == nil {
 		return checks.Answer{HTTPStatus: 200, RequestID: "req-probe"}
 	}
@@ -36,6 +53,7 @@ func (p *fakeProvider) Probe(ctx context.Context, key string) checks.Answer {
 }
 
 func (p *fakeProvider) CreateTask(ctx context.Context, key, model, prompt string) (string, checks.Answer) {
+	p.got(key)
 	p.mu.Lock()
 	p.creates++
 	p.mu.Unlock()
@@ -46,6 +64,7 @@ func (p *fakeProvider) CreateTask(ctx context.Context, key, model, prompt string
 }
 
 func (p *fakeProvider) GetTask(ctx context.Context, key, taskID string) (checks.TaskView, checks.Answer, bool) {
+	p.got(key)
 	p.mu.Lock()
 	p.polls = append(p.polls, time.Now())
 	n := len(p.polls)
@@ -63,6 +82,9 @@ func (p *fakeProvider) counts() (creates int, polls []time.Time) {
 }
 
 const testTask = "tk-hiapi-01HZTQ8BX2N3GM3YFK4Z9D7VQR"
+
+// testKey is a clean HiAPI-shaped key: the live plan sends it as given.
+const testKey = "sk-Qm2Xv9LpR4tK8wN3bZ6hJ1cT7yU5iO0pA3sD6fG9hJ2k"
 
 // noAnswer answers as HiAPI's client does when no answer comes: it blocks
 // until ctx ends, and says whether keycheck stopped (canceled) or the live
@@ -144,7 +166,7 @@ func (s *memStore) UpdateRunning(ctx context.Context, change func(*Run)) (int64,
 }
 
 func newRun(id string) *Run {
-	return &Run{ID: id, Model: "gpt-image-2", Prompt: "a red apple", Steps: checks.Check(checks.Input{Key: "sk-abcdefghijklmnopqrstuvwxyz0123456789AB"})}
+	return &Run{ID: id, Model: "gpt-image-2", Prompt: "a red apple", Steps: checks.Check(checks.Input{Key: testKey})}
 }
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -226,7 +248,7 @@ func TestLiveVerdicts(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				s := newMemStore(newRun("r1"))
 				lr := NewRunner(s, tt.provider, LiveConfig{PollEvery: time.Second, Timeout: 30 * time.Second}, quietLog(), nil)
-				if err := lr.Start("r1", "sk-key"); err != nil {
+				if err := lr.Start("r1", testKey); err != nil {
 					t.Fatal(err)
 				}
 				r := waitDone(t, lr, s, "r1")
@@ -264,7 +286,7 @@ func TestLivePollingPace(t *testing.T) {
 		}}
 		s := newMemStore(newRun("r1"))
 		lr := NewRunner(s, p, LiveConfig{PollEvery: 100 * time.Millisecond, Timeout: 60 * time.Second}, quietLog(), nil)
-		if err := lr.Start("r1", "sk-key"); err != nil {
+		if err := lr.Start("r1", testKey); err != nil {
 			t.Fatal(err)
 		}
 		r := waitDone(t, lr, s, "r1")
@@ -292,7 +314,7 @@ func TestLiveTimeout(t *testing.T) {
 		s := newMemStore(newRun("r1"))
 		start := time.Now()
 		lr := NewRunner(s, p, LiveConfig{PollEvery: time.Second, Timeout: 2500 * time.Millisecond, BaseURL: "https://api.hiapi.ai"}, quietLog(), nil)
-		if err := lr.Start("r1", "sk-key"); err != nil {
+		if err := lr.Start("r1", testKey); err != nil {
 			t.Fatal(err)
 		}
 		r := waitDone(t, lr, s, "r1")
@@ -318,10 +340,10 @@ func TestLiveOneAtATime(t *testing.T) {
 		}}
 		s := newMemStore(newRun("r1"))
 		lr := NewRunner(s, p, LiveConfig{PollEvery: time.Second}, quietLog(), nil)
-		if err := lr.Start("r1", "sk-key"); err != nil {
+		if err := lr.Start("r1", testKey); err != nil {
 			t.Fatal(err)
 		}
-		if err := lr.Start("r1", "sk-key"); err != ErrLiveBusy {
+		if err := lr.Start("r1", testKey); err != ErrLiveBusy {
 			t.Errorf("second Start = %v, want ErrLiveBusy", err)
 		}
 		close(release)
@@ -329,7 +351,7 @@ func TestLiveOneAtATime(t *testing.T) {
 		if creates, _ := p.counts(); creates != 1 {
 			t.Errorf("created %d tasks, want 1", creates)
 		}
-		if err := lr.Start("missing", "sk-key"); err != ErrNotFound {
+		if err := lr.Start("missing", testKey); err != ErrNotFound {
 			t.Errorf("Start of an unknown run = %v, want ErrNotFound", err)
 		}
 	})
@@ -345,7 +367,7 @@ func TestLiveShutdownInterrupts(t *testing.T) {
 			t.Error("Subscribe before the test started must give a closed channel")
 		}
 		cancel()
-		if err := lr.Start("r1", "sk-key"); err != nil {
+		if err := lr.Start("r1", testKey); err != nil {
 			t.Fatal(err)
 		}
 		updates, cancel = lr.Subscribe("r1")
@@ -373,7 +395,7 @@ func TestLiveShutdownInterrupts(t *testing.T) {
 		if res.Status != checks.StatusUnknown || !strings.Contains(res.Fix+res.Detail, testTask) {
 			t.Errorf("result after shutdown: %s %q %q", res.Status, res.Detail, res.Fix)
 		}
-		if err := lr.Start("r1", "sk-key"); !errors.Is(err, ErrShuttingDown) {
+		if err := lr.Start("r1", testKey); !errors.Is(err, ErrShuttingDown) {
 			t.Errorf("Start after Shutdown = %v, want ErrShuttingDown", err)
 		}
 	})
@@ -447,7 +469,7 @@ func TestLiveInterrupted(t *testing.T) {
 				ctx := context.Background()
 				s := newMemStore(newRun("r1"))
 				lr := NewRunner(s, tt.provider, LiveConfig{BaseURL: base, PollEvery: time.Second, Timeout: time.Minute}, quietLog(), nil)
-				if err := lr.Start("r1", "sk-key"); err != nil {
+				if err := lr.Start("r1", testKey); err != nil {
 					t.Fatal(err)
 				}
 				time.Sleep(tt.running)
@@ -491,7 +513,7 @@ func TestStartAfterShutdown(t *testing.T) {
 		if err := lr.Shutdown(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		if err := lr.Start("r1", "sk-key"); !errors.Is(err, ErrShuttingDown) {
+		if err := lr.Start("r1", testKey); !errors.Is(err, ErrShuttingDown) {
 			t.Errorf("Start after Shutdown = %v, want ErrShuttingDown", err)
 		}
 		if len(s.saved) != 0 || lr.Running("r1") {
@@ -507,7 +529,7 @@ func TestShutdownGivesUpSaving(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := newMemStore(newRun("r1"))
 		lr := NewRunner(s, &fakeProvider{ProbeFn: noAnswer}, LiveConfig{}, quietLog(), nil)
-		if err := lr.Start("r1", "sk-key"); err != nil {
+		if err := lr.Start("r1", testKey); err != nil {
 			t.Fatal(err)
 		}
 		synctest.Wait()

@@ -33,15 +33,18 @@ var ErrShuttingDown = errors.New("shutting down")
 var ErrLiveBusy = errors.New("live test already running")
 
 // NotSentError is returned when a live test would send a key the offline
-// steps showed HiAPI cannot accept (checks.LivePlan): nothing is sent.
+// steps showed HiAPI cannot accept (checks.LivePlan): nothing is sent,
+// nothing is saved.
 type NotSentError struct {
-	// Reason is why, e.g. "this is an OpenAI key".
+	// Reason is the sentence that says why, safe to show as it is: "Not
+	// sent, since this is an OpenAI key: HiAPI has never seen it."
 	Reason string
-	// Cause is the step that stops the test.
+	// Cause is the step that stops the test, for a link to it.
 	Cause checks.ID
 }
 
-func (e *NotSentError) Error() string { return "not sent: " + e.Reason }
+// Error is the Reason: a sentence for people, which never holds the key.
+func (e *NotSentError) Error() string { return e.Reason }
 
 // LiveState is where a run's live test stands.
 type LiveState string
