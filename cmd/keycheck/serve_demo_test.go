@@ -82,19 +82,24 @@ func TestServeAddressInUse(t *testing.T) {
 		name string
 		args []string
 		env  []string
+		want string
 	}{
-		{"flag", []string{"--addr", addr}, nil},
-		{"environment", nil, []string{"KEYCHECK_ADDR", addr}},
+		{"flag", []string{"serve", "--addr", addr}, nil, "KEYCHECK_ADDR"},
+		{"environment", []string{"serve"}, []string{"KEYCHECK_ADDR", addr}, "KEYCHECK_ADDR"},
+		{"the fake", []string{"fake-hiapi"}, []string{"KEYCHECK_FAKE_ADDR", addr}, "KEYCHECK_FAKE_ADDR"},
 	} {
 		t.Run(how.name, func(t *testing.T) {
 			var stdout, stderr strings.Builder
-			args := append([]string{"serve", "--db", filepath.Join(t.TempDir(), "k.db")}, how.args...)
+			args := append(how.args, "--db", filepath.Join(t.TempDir(), "k.db"))
+			if how.args[0] == "fake-hiapi" {
+				args = how.args
+			}
 			// GOGC is set so serve leaves this test process's collector alone.
 			code := realMain(context.Background(), args, strings.NewReader(""), &stdout, &stderr, envOf(append(how.env, "GOGC", "100")...), nil)
 			if code != 1 {
 				t.Errorf("exit %d, want 1", code)
 			}
-			want := addr + " is in use: stop the other server or set KEYCHECK_ADDR=" + next
+			want := addr + " is in use: stop the other server or set " + how.want + "=" + next
 			if !strings.Contains(stderr.String(), want) {
 				t.Errorf("stderr = %q, want it to say %q", stderr.String(), want)
 			}
