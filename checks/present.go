@@ -49,26 +49,18 @@ func checkPresent(st *state) Result {
 func wordOnly(st *state) Result {
 	k := &st.key
 	w := "‘" + Visible(k.core) + "’"
-	if isEmptyAssign(k.core) {
-		return Result{
-			Status:   StatusFail,
-			Headline: "Your key is only " + w + ", with nothing after the ‘=’: the variable is empty.",
-			Detail:   "No key: only " + w + ", a variable set to nothing.",
-			Fix:      st.cmd(fixEmptyVar),
-		}
+	r := Result{Status: StatusFail, Fix: st.cmd(fixEmptyVar)}
+	switch {
+	case isEmptyAssign(k.core):
+		r.Headline = "Your key is only " + w + ", with nothing after the ‘=’: the variable is empty."
+		r.Detail = "No key: only " + w + ", a variable set to nothing."
+	case isAuthScheme(k.core):
+		r.Headline = "Your key is only the word " + w + ": the variable that should follow it was empty."
+		r.Detail = "No key: only the word " + w + ", the scheme that goes before a key in the header. The variable holding the key was empty when this was built."
+	default:
+		r.Headline = "Your key is the word " + w + ": the variable in your code was never set."
+		r.Detail = "No key: only the word " + w + ", which code writes for a variable that holds nothing (JavaScript's undefined, Python's None)."
+		r.Fix = st.cmd("Set the variable your code reads the key from, where the process starts, and check it before use: `printf '%s' \"$HIAPI_API_KEY\" | wc -c` prints 0 when it is empty or unset.")
 	}
-	if isAuthScheme(k.core) {
-		return Result{
-			Status:   StatusFail,
-			Headline: "Your key is only the word " + w + ": the variable that should follow it was empty.",
-			Detail:   "No key: only the word " + w + ", the scheme that goes before a key in the header. The variable holding the key was empty when this was built.",
-			Fix:      st.cmd(fixEmptyVar),
-		}
-	}
-	return Result{
-		Status:   StatusFail,
-		Headline: "Your key is the word " + w + ": the variable in your code was never set.",
-		Detail:   "No key: only the word " + w + ", which code writes for a variable that holds nothing (JavaScript's undefined, Python's None).",
-		Fix:      st.cmd("Set the variable your code reads the key from, where the process starts, and check it before use: `printf '%s' \"$HIAPI_API_KEY\" | wc -c` prints 0 when it is empty or unset."),
-	}
+	return r
 }
