@@ -104,7 +104,8 @@ func TestCLIHintsNameFlags(t *testing.T) {
 // name (HIAPI_API_KEY shares "_API_KEY" with YOUR_API_KEY): the characters
 // step is the cause, and the variable step skips, on both surfaces.
 func TestStandInKeyIsNotBlamedOnTheName(t *testing.T) {
-	for _, key := range []string{"$HIAPI_API_KEY", "${HIAPI_API_KEY}", "YOUR_API_KEY", "YOUR_HIAPI_API_KEY", "sk-your-hiapi-api-key-here", "Bearer $HIAPI_API_KEY"} {
+	for _, key := range []string{"$HIAPI_API_KEY", "${HIAPI_API_KEY}", "YOUR_API_KEY", "YOUR_HIAPI_API_KEY", "sk-your-hiapi-api-key-here", "Bearer $HIAPI_API_KEY",
+		"${{ secrets.HIAPI_API_KEY }}", "process.env.HIAPI_API_KEY", "os.getenv(\"HIAPI_API_KEY\")"} {
 		for _, in := range []Input{
 			{Key: key, VarName: "HIAPI_API_KEY", Environ: []string{"HIAPI_API_KEY=" + key}, Surface: SurfaceCLI},
 			{Key: key, VarName: "HIAPI_API_KEY", EnvFile: "HIAPI_API_KEY=" + key + "\n"},

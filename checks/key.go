@@ -34,7 +34,7 @@ type keyInfo struct {
 // standIn is text that stands where a key belongs but is none: the steps
 // that judge a key's shape skip it, the characters step (or, for a lone
 // word, the present step) says what it is, and the live test sends
-// nothing. It holds no secret, so any field may show it.
+// nothing. It is no secret (keyInfo.secret), so a field may show it.
 type standIn uint8
 
 const (
@@ -45,7 +45,7 @@ const (
 	standVariable
 	// standUnexpanded is a command, template or line of code never run or
 	// filled in: $(cat key), {{ .Key }}, process.env.KEY. It may hold a
-	// real key (a default, a literal), so unlike the others it is secret.
+	// real key (a default, a literal): what in it looks like one is secret.
 	standUnexpanded
 	// standWord is a lone word with no key: the scheme of a header whose
 	// variable was empty ("Bearer "), what code prints for a variable
@@ -125,8 +125,29 @@ func (k *keyInfo) secret() *Secret {
 	switch k.stand {
 	case standVariable, standPlaceholder, standWord:
 		return &Secret{}
+	case standUnexpanded:
+		// A command, template or line of code is no secret either, but
+		// what in it looks like a key may be one (a default, a literal).
+		return NewSecret(keyishWords(k.core)...)
 	}
 	return NewSecret(k.core, k.decoded)
+}
+
+// keyishWords are the words of s (runs of letters, digits, - and _) that
+// could be a key: one that looks like a key, or eight characters or more
+// mixing lower-case letters and digits, as keys do and names do not.
+func keyishWords(s string) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_')
+	}) {
+		lower := strings.IndexFunc(w, func(r rune) bool { return r >= 'a' && r <= 'z' }) >= 0
+		digit := strings.IndexFunc(w, func(r rune) bool { return r >= '0' && r <= '9' }) >= 0
+		if keyLike(w) || len(w) >= Window && lower && digit {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // isVarReference reports text that is only a reference to a variable, in
