@@ -102,6 +102,7 @@ func fullRun(id string, created time.Time) *run.Run {
 		r.Steps = append(r.Steps, checks.Result{
 			ID: st.ID, Title: st.Title, Status: checks.StatusPass,
 			Detail: "U+200B at position 17 in sk-ab…wxyz", Fix: "printf '%s' \"$HIAPI_API_KEY\" | sha256sum",
+			Headline: "Your key holds a zero-width space: HiAPI would reject it.",
 		})
 	}
 	r.SetStep(checks.Result{
@@ -109,7 +110,7 @@ func fullRun(id string, created time.Time) *run.Run {
 		Detail: "The task finished.", Fix: "none",
 		Live: &checks.LiveEvidence{
 			HTTPStatus: 200, Code: "permission_denied", Type: "hiapi_error", Message: "ok",
-			RequestID: "2026...Y7", TaskID: r.TaskID, TaskStatus: "success",
+			RequestID: "2026...Y7", TaskID: r.TaskID, TaskStatus: "success", Cleaned: "the trailing newline",
 			Outputs: []checks.Output{
 				{URL: "https://cdn.hiapi.ai/a.png", Type: "image", ExpireAt: 1767225600},
 				{URL: "https://cdn.hiapi.ai/a-thumb.png", Type: "thumbnail", ExpireAt: 1767225601},
