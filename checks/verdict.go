@@ -103,6 +103,11 @@ func failVerdict(cause *Result, get func(ID) *Result) Verdict {
 		if r := get(id); r != nil && r.Status == StatusFail {
 			v.Step, v.Fix = r.ID, r.Fix
 			v.Headline = "Even with " + removed + " removed, " + lowerFirst(headlineOf(r))
+			if id == StepModel {
+				// HiAPI accepted the key: what is left is about the model
+				// or the account, not the key.
+				v.Headline = "With " + removed + " removed: " + lowerFirst(headlineOf(r))
+			}
 			return v
 		}
 	}

@@ -109,7 +109,7 @@ func TestVerdictOf(t *testing.T) {
 		{name: "cleaned, and HiAPI refuses it: the deeper cause", rs: liveRun(Input{Key: goodKey + "\n"}, authDead, nil, nil), status: StatusFail, step: StepAuth, fix: StepAuth,
 			headline: "Even with the trailing newline removed, HiAPI does not accept this key: it was revoked or rotated, or it is not HiAPI's."},
 		{name: "cleaned, and the key may not use the model", rs: liveRun(Input{Key: `"` + goodKey + `"`}, authOK, modelScope, nil), status: StatusFail, step: StepModel, fix: StepModel,
-			headline: "Even with the quotes removed, HiAPI knows this key but does not let it use gpt-image-2."},
+			headline: "With the quotes removed: HiAPI knows this key but does not let it use gpt-image-2."},
 		{name: "cleaned, HiAPI busy: the offline cause stands", rs: liveRun(Input{Key: goodKey + "\n"}, authBusy, nil, nil), status: StatusFail, step: StepWhitespace, fix: StepWhitespace,
 			headline: "Your key ends with a newline: HiAPI would reject it."},
 		{name: "cleaned, still running", rs: liveRun(Input{Key: goodKey + "\n"}, authAsking, nil, nil), status: StatusFail, step: StepWhitespace, fix: StepWhitespace,
