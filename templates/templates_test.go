@@ -4,11 +4,13 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/a-h/templ"
 
 	"github.com/keycheck/keycheck/checks"
+	"github.com/keycheck/keycheck/internal/run"
 )
 
 func render(t *testing.T, c templ.Component) *goquery.Document {
@@ -90,15 +92,111 @@ func TestResultShowsImageAndEvidence(t *testing.T) {
 	if got := doc.Find(`[data-testid="request-id"]`).Text(); got != "req-123" {
 		t.Errorf("request_id = %q", got)
 	}
+}
 
-	failed := checks.Result{ID: checks.StepModel, Title: "x", Status: checks.StatusFail,
-		Live: &checks.LiveEvidence{HTTPStatus: 401, Code: "permission_denied", RequestID: "req-9"}}
-	doc = render(t, StepItem(failed, "", false))
-	copyText, _ := doc.Find(`button[data-copy]`).Attr("data-copy")
-	for _, want := range []string{"401", "permission_denied", "request_id: req-9"} {
-		if !strings.Contains(copyText, want) {
-			t.Errorf("copy for support lacks %q: %q", want, copyText)
+func TestSupportText(t *testing.T) {
+	key := "sk-abcdefghijklmnopqrstuvwxyz0123456789AB"
+	steps := checks.Check(checks.Input{Key: key})
+	r := &run.Run{ID: "AAAAAAAAAAAAAAAAAAAAAA", Created: time.Date(2026, 11, 30, 9, 15, 4, 0, time.UTC),
+		Fingerprint: checks.FingerprintOf(key), Model: "gpt-image-2", Steps: steps}
+	r.SetStep(checks.Result{ID: checks.StepAuth, Title: "HiAPI accepts the key", Status: checks.StatusPass,
+		Live: &checks.LiveEvidence{HTTPStatus: 200, RequestID: "req-1"}})
+	r.SetStep(checks.Result{ID: checks.StepModel, Title: "The key may use the model", Status: checks.StatusFail, Detail: "Refused.",
+		Live: &checks.LiveEvidence{HTTPStatus: 401, Code: "permission_denied", Message: "This API key cannot use the selected model", RequestID: "req-9"}})
+	got := Support{Run: r, URL: "https://kc.example/runs/AAAAAAAAAAAAAAAAAAAAAA", HiAPIURL: "http://127.0.0.1:8089/v1/"}.Text()
+	v := checks.VerdictOf(r.Steps)
+	want := "keycheck status: fail\n" +
+		"Headline: " + v.Headline + "\n" +
+		"Time: 2026-11-30 09:15:04 UTC\n" +
+		"Run: https://kc.example/runs/AAAAAAAAAAAAAAAAAAAAAA\n" +
+		"Key fingerprint: " + r.Fingerprint.Short() + "\n" +
+		"Model: gpt-image-2\n" +
+		"Step: model (fail)\n" +
+		"Endpoint: POST http://127.0.0.1:8089/v1/tasks\n" +
+		"HTTP status: 401\n" +
+		"Error code: permission_denied\n" +
+		"Message: This API key cannot use the selected model\n" +
+		"request_id: req-9\n"
+	if got != want {
+		t.Errorf("support text:\n%s\nwant:\n%s", got, want)
+	}
+	for i := 0; i+8 <= len(key); i++ {
+		if strings.Contains(got, key[i:i+8]) {
+			t.Fatalf("support text holds %q of the key", key[i:i+8])
 		}
+	}
+	// A step's page copies its own step.
+	auth, _ := r.Step(checks.StepAuth)
+	if got := (Support{Run: r, HiAPIURL: "https://api.hiapi.ai", Step: &auth}).Text(); !strings.Contains(got, "Step: auth (pass)\nEndpoint: GET https://api.hiapi.ai/v1/tasks?page=1&size=1\nHTTP status: 200\n") {
+		t.Errorf("auth's support text:\n%s", got)
+	}
+}
+
+func TestWhenUTC(t *testing.T) {
+	now := time.Date(2026, 11, 30, 9, 19, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		t    time.Time
+		want string
+	}{
+		{now.Add(-4 * time.Minute), "4 minutes ago (2026-11-30 09:15 UTC)"},
+		{now.Add(-10 * time.Second), "just now (2026-11-30 09:18 UTC)"},
+		{now.Add(-30 * 24 * time.Hour), "2026-10-31 09:19 UTC"},
+		{time.Date(2026, 11, 30, 10, 15, 0, 0, time.FixedZone("CET", 3600)), "4 minutes ago (2026-11-30 09:15 UTC)"},
+	} {
+		if got := WhenUTC(tt.t, now); got != tt.want {
+			t.Errorf("WhenUTC(%v) = %q, want %q", tt.t, got, tt.want)
+		}
+	}
+}
+
+// TestPassedStepsFold: once a key is typed, the steps that need reading
+// come first and open, the passed ones fold into one closed line, and the
+// skipped and pending ones follow; nothing is lost or repeated.
+func TestPassedStepsFold(t *testing.T) {
+	results := checks.Check(checks.Input{Key: "sk-abcdefghijklmnopqrstuvwxyz0123456789AB\n"})
+	doc := render(t, ChecklistBody(Checklist{Results: results}))
+	var order []string
+	doc.Find("li.step").Each(func(_ int, s *goquery.Selection) { order = append(order, s.AttrOr("data-status", "")) })
+	if len(order) != len(results) || order[0] != "fail" {
+		t.Fatalf("steps in order of status: %v", order)
+	}
+	fold := doc.Find(`details[data-testid="passed"]`)
+	n := fold.Find(`li.step`).Length()
+	if n == 0 || fold.Find(`li.step[data-status="pass"]`).Length() != n || doc.Find(`li.step[data-status="pass"]`).Length() != n {
+		t.Errorf("the fold holds %d steps; want every passed one and only those", n)
+	}
+	if _, open := fold.Attr("open"); open {
+		t.Error("the fold starts open")
+	}
+	if _, open := doc.Find(`[data-testid="step-whitespace"] > details`).Attr("open"); !open {
+		t.Error("the failed step starts closed")
+	}
+	// Idle: every step, waiting, in catalogue order, nothing folded.
+	idle := render(t, ChecklistBody(Checklist{Idle: true, Results: checks.Check(checks.Input{})}))
+	if idle.Find(`[data-testid="passed"]`).Length() != 0 || idle.Find(`li.step`).First().AttrOr("id", "") != "step-present" {
+		t.Error("the idle checklist is folded or out of order")
+	}
+}
+
+func TestVerdictBoxLinksTheCause(t *testing.T) {
+	results := checks.Check(checks.Input{Key: "sk-abcdefghijklmnopqrstuvwxyz0123456789AB\n"})
+	home := render(t, VerdictBox(Checklist{Results: results}))
+	if got := home.Find(`#verdict-live[role="status"] [data-testid="verdict"]`).AttrOr("data-status", ""); got != "fail" {
+		t.Errorf("home verdict status %q, in a live region", got)
+	}
+	if href := home.Find(`[data-testid="verdict-step"]`).AttrOr("href", ""); href != "#step-whitespace" {
+		t.Errorf("home verdict links to %q, want the step below", href)
+	}
+	onRun := render(t, RunVerdict(checks.VerdictOf(results), "AAAAAAAAAAAAAAAAAAAAAA"))
+	if href := onRun.Find(`[data-testid="verdict-step"]`).AttrOr("href", ""); href != "/runs/AAAAAAAAAAAAAAAAAAAAAA/steps/whitespace" {
+		t.Errorf("run verdict links to %q", href)
+	}
+	if onRun.Find(`h1[data-testid="verdict-headline"]`).Length() != 1 {
+		t.Error("the run's verdict is not its page's heading")
+	}
+	idle := render(t, VerdictBox(Checklist{Idle: true}))
+	if got := idle.Find(`[data-testid="verdict-headline"]`).Text(); !strings.Contains(got, "Paste a key") {
+		t.Errorf("idle verdict %q", got)
 	}
 }
 

@@ -40,6 +40,9 @@ type Page struct {
 	Path string
 	// Now is the time of the request, for relative times.
 	Now time.Time
+	// URL is the page's absolute address for link previews (og:url); set
+	// only when keycheck knows its public address (--public-url).
+	URL string
 }
 
 // Flash is a one-time message shown at the top of a page.
@@ -104,6 +107,74 @@ func (c Checklist) SummaryClass() string {
 		}
 	}
 	return "summary " + worst
+}
+
+// stepGroups is how a checklist shows its steps once a key is typed: the
+// steps to read first, open (a failure, a warning, an unknown, a step
+// running, the result's image); the passed ones folded into one line; then
+// the rest (skipped, pending), closed. Each keeps catalogue order.
+type stepGroups struct {
+	Open, Passed, Rest []checks.Result
+}
+
+func (c Checklist) groups() stepGroups {
+	// One array for the three groups: the checklist renders on every
+	// keystroke.
+	kinds := make([]int8, len(c.Results))
+	var n [3]int
+	for i, r := range c.Results {
+		switch {
+		case opens(r):
+			kinds[i] = 0
+		case r.Status == checks.StatusPass:
+			kinds[i] = 1
+		default:
+			kinds[i] = 2
+		}
+		n[kinds[i]]++
+	}
+	all := make([]checks.Result, len(c.Results))
+	g := stepGroups{Open: all[:0:n[0]], Passed: all[n[0] : n[0] : n[0]+n[1]], Rest: all[n[0]+n[1] : n[0]+n[1]]}
+	for i, r := range c.Results {
+		switch kinds[i] {
+		case 0:
+			g.Open = append(g.Open, r)
+		case 1:
+			g.Passed = append(g.Passed, r)
+		default:
+			g.Rest = append(g.Rest, r)
+		}
+	}
+	return g
+}
+
+// passedLine is the folded line of the passed steps: "7 checks pass".
+func passedLine(n int) string {
+	if n == 1 {
+		return "1 check passes"
+	}
+	return strconv.Itoa(n) + " checks pass"
+}
+
+// liveBlocked is why the live test cannot run for this key: before any
+// test ran, its live steps are skipped only when the key cannot be sent
+// (checks.LivePlan). "" when it can run.
+func (c Checklist) liveBlocked() string {
+	if c.Idle {
+		return ""
+	}
+	return liveBlocked(c.Results)
+}
+
+// liveBlocked is the reason a run's or a check's live steps give for not
+// sending the key, while no live test has run: the auth step's.
+func liveBlocked(results []checks.Result) string {
+	for _, r := range results {
+		if r.ID == checks.StepAuth && r.Status == checks.StatusSkip && r.Live == nil {
+			return r.Detail
+		}
+	}
+	return ""
 }
 
 // StepURL is the permalink of a step of a run.
@@ -242,6 +313,22 @@ func When(t, now time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04 UTC")
 }
 
+// UTC is a time as support and teammates in other time zones read it.
+func UTC(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
+
+// WhenUTC is When with the absolute time beside it, "4 minutes ago
+// (2026-11-30 09:15 UTC)"; just the absolute time when When gives it.
+func WhenUTC(t, now time.Time) string {
+	rel, abs := When(t, now), UTC(t)
+	if rel == abs {
+		return abs
+	}
+	return rel + " (" + abs + ")"
+}
+
+// datetime is a time for a <time datetime> attribute.
+func datetime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
+
 func plural(n int, unit string) string {
 	s := strconv.Itoa(n) + " " + unit
 	if n != 1 {
@@ -258,22 +345,112 @@ func Who(by string) string {
 	return by
 }
 
-// supportText is what "copy for support" copies: the facts support needs,
-// never the key.
-func supportText(r checks.Result) string {
+// Support is what "Copy for support" copies about a run: the facts HiAPI's
+// support (or a teammate) needs to find what happened, never the key.
+type Support struct {
+	Run *run.Run
+	// Verdict is the run's, when the caller has it already.
+	Verdict *checks.Verdict
+	// URL is the run's absolute address.
+	URL string
+	// HiAPIURL is the HiAPI the live test called.
+	HiAPIURL string
+	// Step, when set, is the step the text is about (a step's page); else
+	// the step HiAPI's answer matters most for (supportStep).
+	Step *checks.Result
+}
+
+// Text is the support text, one fact a line.
+func (s Support) Text() string {
+	r := s.Run
+	var v checks.Verdict
+	if s.Verdict != nil {
+		v = *s.Verdict
+	} else {
+		v = checks.VerdictOf(r.Steps)
+	}
 	var b strings.Builder
-	b.WriteString("keycheck step " + string(r.ID) + ": " + string(r.Status) + "\n")
-	if l := r.Live; l != nil {
-		if l.HTTPStatus != 0 {
-			b.WriteString("HTTP status: " + strconv.Itoa(l.HTTPStatus) + "\n")
-		}
-		for _, kv := range [][2]string{{"error code", l.Code}, {"type", l.Type}, {"message", l.Message}, {"request_id", l.RequestID}, {"task id", l.TaskID}} {
-			if kv[1] != "" {
-				b.WriteString(kv[0] + ": " + kv[1] + "\n")
-			}
+	b.Grow(512)
+	line := func(label, value string) {
+		if value != "" {
+			b.WriteString(label)
+			b.WriteString(": ")
+			b.WriteString(value)
+			b.WriteByte('\n')
 		}
 	}
+	line("keycheck status", string(v.Status))
+	line("Headline", v.Headline)
+	line("Time", r.Created.UTC().Format("2006-01-02 15:04:05 UTC"))
+	line("Run", s.URL)
+	line("Key fingerprint", r.Fingerprint.Short())
+	line("Model", r.Model)
+	step, ok := supportStep(r.Steps, v)
+	if s.Step != nil {
+		step, ok = *s.Step, true
+	}
+	if !ok {
+		return b.String()
+	}
+	line("Step", string(step.ID)+" ("+StatusWord(step.Status)+")")
+	l := step.Live
+	if l == nil {
+		return b.String()
+	}
+	line("Endpoint", endpoint(s.HiAPIURL, step.ID, l.TaskID))
+	if l.HTTPStatus != 0 {
+		line("HTTP status", strconv.Itoa(l.HTTPStatus))
+	}
+	line("Error code", l.Code)
+	line("Message", l.Message)
+	line("request_id", l.RequestID)
+	line("Task id", l.TaskID)
+	line("Task status", l.TaskStatus)
 	return b.String()
+}
+
+// supportStep is the step whose answer support needs: the verdict's cause
+// when HiAPI answered it, else the last live step HiAPI answered; else the
+// cause alone.
+func supportStep(steps []checks.Result, v checks.Verdict) (checks.Result, bool) {
+	var cause, answered *checks.Result
+	for i := range steps {
+		r := &steps[i]
+		if r.ID == v.Step {
+			cause = r
+		}
+		if l := r.Live; l != nil && (l.HTTPStatus != 0 || l.RequestID != "" || l.TaskID != "") {
+			answered = r
+		}
+	}
+	switch {
+	case cause != nil && cause.Live != nil:
+		return *cause, true
+	case answered != nil:
+		return *answered, true
+	case cause != nil:
+		return *cause, true
+	}
+	return checks.Result{}, false
+}
+
+// endpoint is the request a live step sent: its method and HiAPI URL.
+func endpoint(hiapiURL string, id checks.ID, taskID string) string {
+	base := strings.TrimSuffix(strings.TrimRight(hiapiURL, "/"), "/v1")
+	if base == "" {
+		base = checks.HiAPIOrigin
+	}
+	switch id {
+	case checks.StepAuth:
+		return "GET " + base + "/v1/tasks?page=1&size=1"
+	case checks.StepModel:
+		return "POST " + base + "/v1/tasks"
+	case checks.StepResult:
+		if taskID != "" {
+			return "GET " + base + "/v1/tasks/" + taskID
+		}
+	}
+	return ""
 }
 
 func expiry(unix int64) string {
@@ -296,8 +473,15 @@ type RunPage struct {
 	KeyHeld bool
 	// Running is true while the live test is in flight.
 	Running bool
-	// Curl reproduces the live test by hand, with $HIAPI_API_KEY.
+	// Curl reproduces the live test's task by hand, with $HIAPI_API_KEY.
 	Curl string
+	// ProbeCurl is the live test's free probe, by hand. Not set in the
+	// pushed copy.
+	ProbeCurl string
+	// URL is the run's absolute address and HiAPIURL the HiAPI the live
+	// test calls, for "Copy for support". Not set in the pushed copy.
+	URL      string
+	HiAPIURL string
 	// Model is what the live test will use.
 	Model string
 	CSRF  string
@@ -318,6 +502,10 @@ type StepPage struct {
 	Prev   *checks.Result
 	Next   *checks.Result
 	Now    time.Time
+	// URL is the run's absolute address and HiAPIURL the HiAPI the live
+	// test calls, for "Copy for support".
+	URL      string
+	HiAPIURL string
 }
 
 // RunsPage is the team's list of recent runs.

@@ -27,7 +27,10 @@ func TestCanaryKeyNeverLeaves(t *testing.T) {
 	t.Parallel()
 	canary := "sk-CANARY" + randomAlnum(40)
 	other := "sk-CANARY" + randomAlnum(40) // a teammate's different key
-	e := newEnv(t, func(su *setup) { su.cfg.KeyTTL = 10 * time.Minute })
+	e := newEnv(t, func(su *setup) {
+		su.cfg.KeyTTL = 10 * time.Minute
+		su.cfg.PublicURL = "https://keycheck.example.com" // so og:url is in the pages too
+	})
 	e.record.Store(true)
 
 	envFile := "HIAPI_API_KEY=" + canary + "\nOTHER=1\n"
@@ -126,6 +129,20 @@ func TestCanaryKeyNeverLeaves(t *testing.T) {
 	me.get("/runs/" + id2).wantStatus(http.StatusOK)
 	me.postForm("/runs/"+id2+"/forget", nil).wantStatus(http.StatusSeeOther)
 	me.get("/runs/" + id2).wantStatus(http.StatusOK)
+	// Link previews carry the verdict, or the step's status and title: they
+	// are searched with everything else, and must be there to be searched.
+	for _, p := range []string{"/runs/" + id2, "/runs/" + id2 + "/steps/whitespace", "/runs/" + id, "/runs/" + id + "/steps/auth"} {
+		d := mate.get(p).wantStatus(http.StatusOK).doc()
+		for _, m := range []string{`meta[property="og:title"]`, `meta[property="og:description"]`, `meta[property="og:url"]`, `meta[property="og:type"]`,
+			`meta[name="twitter:card"]`, `meta[name="twitter:title"]`, `meta[name="twitter:description"]`} {
+			if d.Find(m).AttrOr("content", "") == "" {
+				t.Errorf("%s: no %s to search", p, m)
+			}
+		}
+		if d.Find(`[data-testid="copy-support"]`).AttrOr("data-copy", "") == "" {
+			t.Errorf("%s: no support text to search", p)
+		}
+	}
 
 	// The API: live with the run, and live later (wrong key first).
 	api := me.apiCreateRun(map[string]any{"key": canary, "env_file": envFile, "header": curl, "live": true})

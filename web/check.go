@@ -28,11 +28,16 @@ func (s *Server) handleCheck(c echo.Context) error {
 		Fingerprint: checks.FingerprintOf(req.Key),
 		VarName:     req.VarName,
 	}
-	return s.render(c, http.StatusOK, templates.ChecklistBody(list))
+	// The page says whether it shows "Run live test" (absent: it does, as
+	// it loads), so the answer replaces the buttons only when that changes.
+	shown := c.Request().PostForm.Get("live_shown") != "no"
+	return s.render(c, http.StatusOK, templates.CheckAnswer(list, shown))
 }
 
 // checkResponse is the JSON API's answer to a check.
 type checkResponse struct {
+	// Verdict is the answer; the steps are its evidence.
+	Verdict     checks.Verdict     `json:"verdict"`
 	Fingerprint checks.Fingerprint `json:"fingerprint"`
 	Summary     string             `json:"summary"`
 	Steps       []stepJSON         `json:"steps"`
@@ -61,6 +66,7 @@ func (s *Server) handleAPICheck(c echo.Context) error {
 		steps[i] = stepJSON{Result: r}
 	}
 	return c.JSON(http.StatusOK, checkResponse{
+		Verdict:     checks.VerdictOf(results),
 		Fingerprint: checks.FingerprintOf(req.Key),
 		Summary:     checks.Summary(results),
 		Steps:       steps,

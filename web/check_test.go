@@ -76,16 +76,21 @@ func TestCheckFragment(t *testing.T) {
 		// detail and fix, when set, must appear in the first failed step.
 		detail, fix string
 		idle        bool
+		// verdict is the verdict's status and words it must hold; notSent
+		// is true when the key may not go to HiAPI: the live steps are
+		// skipped and no live button is offered.
+		verdict []string
+		notSent bool
 	}{
-		{name: "nothing typed", form: url.Values{}, idle: true},
-		{name: "clean key", form: url.Values{"key": {cleanKey}}},
+		{name: "nothing typed", form: url.Values{}, idle: true, verdict: []string{"pending", "Paste a key"}},
+		{name: "clean key", form: url.Values{"key": {cleanKey}}, verdict: []string{"pending", "live test"}},
 		{name: "trailing newline", form: url.Values{"key": {cleanKey + "\n"}},
-			fail: []checks.ID{checks.StepWhitespace}, detail: "newline", fix: "printf"},
+			fail: []checks.ID{checks.StepWhitespace}, detail: "newline", fix: "printf", verdict: []string{"fail", "newline"}},
 		{name: "textarea CRLF is the browser's newline, not a CR", form: url.Values{"key": {cleanKey + "\r\n"}},
-			fail: []checks.ID{checks.StepWhitespace}, detail: "newline", fix: "printf"},
+			fail: []checks.ID{checks.StepWhitespace}, detail: "newline", fix: "printf", verdict: []string{"fail", "newline"}},
 		{name: "OpenAI project key", form: url.Values{"key": {openAIKey}},
-			fail: []checks.ID{checks.StepProvider}, detail: "OpenAI", fix: "https://api.hiapi.ai"},
-		{name: "clean key, the other inputs empty", form: url.Values{"key": {cleanKey}, "var_name": {""}, "env_file": {""}, "base_url": {""}, "header": {""}, "expected_length": {""}}},
+			fail: []checks.ID{checks.StepProvider}, detail: "OpenAI", fix: "https://api.hiapi.ai", verdict: []string{"fail", "OpenAI"}, notSent: true},
+		{name: "clean key, the other inputs empty", form: url.Values{"key": {cleanKey}, "var_name": {""}, "env_file": {""}, "base_url": {""}, "header": {""}, "expected_length": {""}}, verdict: []string{"pending"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -98,6 +103,37 @@ func TestCheckFragment(t *testing.T) {
 			if items.Length() != 11 {
 				t.Fatalf("%d steps, want 11", items.Length())
 			}
+			// Out of band: the verdict under the key field, inside its
+			// live region (which stays), and the live test's buttons.
+			oob := d.Find(`#verdict-live[hx-swap-oob="innerHTML"] [data-testid="verdict"]`)
+			if oob.Length() != 1 {
+				t.Fatalf("no verdict swapped out of band: %.400s", r.Body)
+			}
+			if got := oob.AttrOr("data-status", ""); got != tt.verdict[0] {
+				t.Errorf("verdict status %q, want %q", got, tt.verdict[0])
+			}
+			for _, w := range tt.verdict[1:] {
+				if h := oob.Find(`[data-testid="verdict-headline"]`).Text(); !strings.Contains(h, w) {
+					t.Errorf("verdict %q does not say %q", h, w)
+				}
+			}
+			if n := d.Find(`[role="status"], [aria-live]`).Length(); n != 0 {
+				t.Errorf("the answer holds %d live regions of its own: the verdict's, which stays in the page, is the one that speaks", n)
+			}
+			// The page shows "Run live test" (as it loads): the buttons are
+			// swapped only to take it away, for a key that cannot be sent.
+			actions := d.Find(`[data-testid="live-actions"][hx-swap-oob]`)
+			if (actions.Length() == 1) != tt.notSent {
+				t.Fatalf("live actions swapped: %v, want %v", actions.Length() == 1, tt.notSent)
+			}
+			if tt.notSent {
+				if actions.Find(`[data-testid="save-button"]`).Length() != 1 || actions.Find(`[data-testid="live-button"]`).Length() != 0 {
+					t.Errorf("want the save button alone: %q", actions.Text())
+				}
+				if !strings.Contains(actions.Find(`[data-testid="live-blocked"]`).Text(), "Not sent") {
+					t.Errorf("no reason in place of the live button: %q", actions.Text())
+				}
+			}
 			failed := map[checks.ID]bool{}
 			for _, id := range tt.fail {
 				failed[id] = true
@@ -105,6 +141,10 @@ func TestCheckFragment(t *testing.T) {
 			for _, st := range checks.Catalogue() {
 				got := stepStatus(d, st.ID)
 				switch {
+				case st.Live && tt.notSent:
+					if got != "skip" || !strings.Contains(stepText(d, st.ID, "detail"), "Not sent") {
+						t.Errorf("%s: %q %q, want skip: not sent", st.ID, got, stepText(d, st.ID, "detail"))
+					}
 				case tt.idle || st.Live:
 					if got != "pending" {
 						t.Errorf("%s: %q, want pending", st.ID, got)
@@ -151,6 +191,38 @@ func TestCheckFragment(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLiveButtonFollowsTheKey: the page says whether it shows "Run live
+// test" (live_shown); the check answer swaps the buttons only when the key
+// changes that, since a button replaced under a press loses the click.
+func TestLiveButtonFollowsTheKey(t *testing.T) {
+	t.Parallel()
+	b := newEnv(t).browser()
+	tests := []struct {
+		key, shown string
+		swap, live bool
+	}{
+		{key: cleanKey, shown: "", swap: false},
+		{key: openAIKey, shown: "", swap: true, live: false},
+		{key: openAIKey, shown: "no", swap: false},
+		{key: cleanKey, shown: "no", swap: true, live: true},
+		{key: "", shown: "no", swap: true, live: true},
+	}
+	for _, tt := range tests {
+		d := b.htmx("/check", url.Values{"key": {tt.key}, "live_shown": {tt.shown}}).wantStatus(http.StatusOK).doc()
+		actions := d.Find(`[data-testid="live-actions"][hx-swap-oob]`)
+		if (actions.Length() == 1) != tt.swap {
+			t.Errorf("key %.12q, live_shown %q: buttons swapped %v, want %v", tt.key, tt.shown, actions.Length() == 1, tt.swap)
+			continue
+		}
+		if tt.swap && (actions.Find(`[data-testid="live-button"]`).Length() == 1) != tt.live {
+			t.Errorf("key %.12q, live_shown %q: live button %v, want %v", tt.key, tt.shown, !tt.live, tt.live)
+		}
+		if tt.swap && !tt.live && actions.Find(`input[name="live_shown"][value="no"]`).Length() != 1 {
+			t.Errorf("key %.12q: the buttons without the live test do not say so to the next check", tt.key)
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -83,6 +84,9 @@ type apiError struct {
 type apiErrorBody struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	// RetryAfter, in seconds, repeats the Retry-After header for clients
+	// that read only the body.
+	RetryAfter int `json:"retry_after,omitempty"`
 }
 
 // handleError is the one place errors become responses: JSON for the API,
@@ -97,20 +101,29 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 
-	view := templates.ErrorPage{Status: appErr.Status, Heading: heading(appErr.Status), Message: appErr.Message}
+	msg := appErr.Message
+	if appErr.Status == http.StatusTooManyRequests && appErr.RetryAfter > 0 {
+		// A limit says how long: the header is for programs, this for people.
+		msg += " Try again in " + waitWords(appErr.RetryAfter) + "."
+	}
+	view := templates.ErrorPage{Status: appErr.Status, Heading: heading(appErr.Status), Message: msg}
 	if id := c.Param("id"); validRunID(id) && appErr != errRunNotFound {
 		view.Back = templates.RunURL(id)
 	}
 	var werr error
 	switch {
 	case isAPI(c):
-		werr = c.JSON(appErr.Status, apiError{Error: apiErrorBody{Code: appErr.Code, Message: appErr.Message}})
+		werr = c.JSON(appErr.Status, apiError{Error: apiErrorBody{Code: appErr.Code, Message: msg, RetryAfter: appErr.RetryAfter}})
 	case c.Request().Header.Get("HX-Request") == "true":
 		// htmx swaps the fragment where the answer would have gone (the
 		// layout's htmx-config swaps 4xx and 5xx answers too), so it must
 		// not be a whole page inside a page.
 		if c.Request().Method == http.MethodPost && c.Path() == "/check" {
+			// In place of the checklist, and of the verdict it would
+			// have given: a stale verdict would answer another key.
 			c.Response().Header().Set("HX-Retarget", "#checklist")
+			werr = s.render(c, appErr.Status, templates.CheckError(view))
+			break
 		}
 		werr = s.render(c, appErr.Status, templates.ErrorBox(view))
 	case c.Request().Method == http.MethodHead:
@@ -164,6 +177,26 @@ func (s *Server) classify(err error, c echo.Context) *Error {
 	}
 	s.log.Error("internal error", "path", c.Path(), "err", err)
 	return errorf(http.StatusInternalServerError, "internal", "Something went wrong inside keycheck. It has been logged; try again.")
+}
+
+// waitWords says a wait in seconds for people: "40 s", "2 min 40 s",
+// "1 h 5 min".
+func waitWords(secs int) string {
+	h, m, sec := secs/3600, secs%3600/60, secs%60
+	var parts []string
+	if h > 0 {
+		parts = append(parts, strconv.Itoa(h)+" h")
+	}
+	if m > 0 {
+		parts = append(parts, strconv.Itoa(m)+" min")
+	}
+	if sec > 0 && h == 0 {
+		parts = append(parts, strconv.Itoa(sec)+" s")
+	}
+	if len(parts) == 0 {
+		return "1 s"
+	}
+	return strings.Join(parts, " ")
 }
 
 func heading(status int) string {

@@ -499,8 +499,9 @@ func setHeaders(req *http.Request, hdr []string) {
 // The JSON API's shapes, as a client reads them.
 type apiError struct {
 	Error struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
+		Code       string `json:"code"`
+		Message    string `json:"message"`
+		RetryAfter int    `json:"retry_after"`
 	} `json:"error"`
 }
 
@@ -515,6 +516,7 @@ type apiStep struct {
 }
 
 type apiCheck struct {
+	Verdict     checks.Verdict     `json:"verdict"`
 	Fingerprint checks.Fingerprint `json:"fingerprint"`
 	Summary     string             `json:"summary"`
 	Steps       []apiStep          `json:"steps"`

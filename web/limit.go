@@ -35,21 +35,23 @@ func (l *limiters) allowLive(session, ip string) error {
 		session = "ip:" + ip
 	}
 	if wait, ok := l.liveSession.allow(session); !ok {
-		return tooMany(wait, "You have run many live tests in a short time; each one spends credits. Wait a little and try again.")
+		return tooMany(wait, "You have run many live tests in a short time, and each one spends credits.")
 	}
 	if wait, ok := l.liveIP.allow(ip); !ok {
-		return tooMany(wait, "Many live tests came from your address in a short time. Wait a little and try again.")
+		return tooMany(wait, "Many live tests came from your address in a short time.")
 	}
 	return nil
 }
 
 func (l *limiters) allowCheck(ip string) error {
 	if wait, ok := l.checkIP.allow(ip); !ok {
-		return tooMany(wait, "Too many checks from your address in a short time. Wait a moment and try again.")
+		return tooMany(wait, "Too many checks from your address in a short time.")
 	}
 	return nil
 }
 
+// tooMany is a limit's refusal; the error handler adds how long to wait,
+// in words, from RetryAfter.
 func tooMany(wait time.Duration, msg string) error {
 	secs := int(wait.Seconds() + 0.999)
 	if secs < 1 {
@@ -91,7 +93,7 @@ func (s *streamSlots) take(ip, runID string) (release func(), err error) {
 		return nil, tooManyStreams(fmt.Sprintf("%d live views of keycheck are already open from your address, the most it allows. Close some of its tabs, then reload this page.", s.perIP))
 	}
 	if s.perRun > 0 && s.byRun[runID] >= s.perRun {
-		return nil, tooManyStreams(fmt.Sprintf("%d pages are already watching this run's live test, the most keycheck allows. Reload in a little while: the result stays on this run's page.", s.perRun))
+		return nil, tooManyStreams(fmt.Sprintf("%d pages are already watching this run's live test, the most keycheck allows. The result stays on this run's page: reload it.", s.perRun))
 	}
 	countIn(s.byIP, ip, s.perIP, 1)
 	countIn(s.byRun, runID, s.perRun, 1)

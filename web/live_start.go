@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -85,6 +86,10 @@ func (s *Server) startLive(c echo.Context, r *run.Run, key string) error {
 			"This is not the key this run checked: yours is %s, the run's is %s. Start a new check for your key instead.",
 			fp.Short(), r.Fingerprint.Short())
 	}
+	// Before the limit, so a key that cannot be sent spends no live test.
+	if err := liveRefusal(key); err != nil {
+		return err
+	}
 	if s.live.Running(r.ID) {
 		return errLiveRunning
 	}
@@ -101,11 +106,42 @@ func (s *Server) beginLive(r *run.Run, key string) error {
 	if errors.Is(err, run.ErrLiveBusy) {
 		return errLiveRunning
 	}
+	var notSent *run.NotSentError
+	if errors.As(err, &notSent) {
+		return errNotSent(notSent)
+	}
 	if err != nil {
 		return storeError("start the live test", err)
 	}
 	s.keys.Forget(r.ID)
 	return nil
+}
+
+// liveRefusal is the runner's refusal (run.NotSentError), asked before a
+// live test is stored or counted against a limit: the live test follows
+// the diagnosis (checks.PlanLive), and a key it would not send is refused
+// here the same way.
+func liveRefusal(key string) error {
+	plan := checks.PlanLive(key)
+	if plan.Send {
+		return nil
+	}
+	return errNotSent(&run.NotSentError{Reason: plan.Reason, Cause: plan.Cause})
+}
+
+// errNotSent says why nothing went to HiAPI (the plan's sentence, "Not
+// sent, since this is an OpenAI key: …"), and which step to fix first.
+func errNotSent(e *run.NotSentError) *Error {
+	fix := string(e.Cause)
+	if st, ok := checks.Lookup(e.Cause); ok {
+		fix = st.Title
+	}
+	why := strings.TrimSpace(e.Reason)
+	if !strings.HasSuffix(why, ".") {
+		why += "."
+	}
+	return &Error{Status: http.StatusUnprocessableEntity, Code: "not_sent",
+		Message: why + " Fix “" + fix + "” first.", Err: e}
 }
 
 var errLiveRunning = &Error{Status: http.StatusConflict, Code: "live_running",

@@ -211,7 +211,7 @@ func TestLiveModelPermissionDenied(t *testing.T) {
 		if rid := stepText(d, checks.StepModel, "request-id"); rid != "req_model_denied_42" {
 			t.Errorf("%s: request_id %q on the page", page, rid)
 		}
-		copyText := d.Find(`[data-testid="step-model"] [data-copy]`).AttrOr("data-copy", "")
+		copyText := d.Find(`[data-testid="copy-support"]`).AttrOr("data-copy", "")
 		if !strings.Contains(copyText, "req_model_denied_42") {
 			t.Errorf("%s: copy for support holds %q", page, copyText)
 		}
@@ -341,6 +341,10 @@ func TestLiveEvents(t *testing.T) {
 	if strings.Contains(first.Data, "<html") {
 		t.Error("an event carries a whole page")
 	}
+	// The verdict is pushed with the steps, first: it must not go stale.
+	if i := strings.Index(first.Data, `data-testid="verdict"`); i < 0 || i > strings.Index(first.Data, `data-testid="steps"`) || !strings.Contains(first.Data, `data-status="pending"`) {
+		t.Errorf("first event's verdict is missing, not first, or not pending while the test runs: %.500s", first.Data)
+	}
 	close(release)
 
 	var last sseEvent
@@ -359,6 +363,14 @@ func TestLiveEvents(t *testing.T) {
 	}
 	if !strings.Contains(last.Data, `data-testid="result-image"`) || !strings.Contains(last.Data, imageURL) {
 		t.Errorf("the last run event before done does not show the image: %.500s", last.Data)
+	}
+	if !strings.Contains(last.Data, `data-testid="verdict" data-status="pass"`) {
+		t.Errorf("the last run event's verdict is not the pass: %.500s", last.Data)
+	}
+	// It loads this viewer's live form and the run's actions (Copy for
+	// support needs the viewer's address) from the page.
+	if !strings.Contains(last.Data, `hx-select-oob="#run-actions"`) || strings.Contains(last.Data, `data-testid="copy-support"`) {
+		t.Errorf("the pushed end does not load the viewer's own actions: %.800s", last.Data)
 	}
 	// The server closes the stream by itself after done.
 	if ev, ok := nextEvent(t, events); ok {

@@ -48,6 +48,11 @@ func (s *Server) page(c echo.Context, title, description string) templates.Page 
 		Path:        c.Request().URL.Path,
 		Now:         s.now(),
 	}
+	if s.cfg.PublicURL != "" {
+		// For link previews in chat (og:url); keycheck does not guess its
+		// own address from a request's Host for them.
+		p.URL = s.absURL(c, c.Request().URL.Path)
+	}
 	if user := s.proxyUser(c); user != "" {
 		p.Name, p.NameLocked = user, true
 	}

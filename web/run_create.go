@@ -14,7 +14,11 @@ import (
 )
 
 // handleRunCreate stores the submitted check as a run and sends the person
-// to its permalink; with live=1 it also starts the live test.
+// to its permalink; with live=1 it also starts the live test. A live test
+// refused by a limit stores nothing: the person is told how long to wait,
+// and "Save as a run" still keeps the check. A key the diagnosis says
+// cannot be sent is stored as a check, and its page says why nothing went
+// to HiAPI.
 func (s *Server) handleRunCreate(c echo.Context) error {
 	req, err := parseForm(c)
 	if err != nil {
@@ -27,22 +31,49 @@ func (s *Server) handleRunCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	refused := liveRefusal(req.Key)
+	if req.Live && refused == nil {
+		if err := s.limits.allowLive(s.session(c).id(), c.RealIP()); err != nil {
+			return nothingSaved(err)
+		}
+	}
 	r, err := s.createRun(c, req, by)
 	if err != nil {
 		return err
 	}
-	// Held in memory so the run page can start the live test without
-	// asking for the key again; startLive lets go of it once the test runs.
-	// A live test that could not start (a rate limit) leaves it held, so
-	// the button on the run page works when the person tries again.
 	sess := s.session(c)
-	s.keys.Put(sess.id(), r.ID, req.Key)
-	if req.Live {
-		if err := s.startLive(c, r, req.Key); err != nil {
+	switch {
+	case refused != nil:
+		// Nothing will ever send this key: keycheck does not keep it.
+		if req.Live {
+			sess.flash(safeMessage(refused), true)
+		}
+	case req.Live:
+		if err := s.beginLive(r, req.Key); err != nil {
+			// Held, so the run page's button works once keycheck can
+			// start the test (it was stopping, or its database busy).
+			s.keys.Put(sess.id(), r.ID, req.Key)
 			sess.flash(safeMessage(err), true)
 		}
+	default:
+		// Held in memory so the run page can start the live test without
+		// asking for the key again; startLive lets go of it once the test
+		// runs.
+		s.keys.Put(sess.id(), r.ID, req.Key)
 	}
 	return redirect(c, "/runs/"+r.ID)
+}
+
+// nothingSaved says, on a refused live test from the form, that no run
+// was made.
+func nothingSaved(err error) error {
+	var e *Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	refused := *e
+	refused.Message += " Nothing was saved; “Save as a run” keeps the check without a live test."
+	return &refused
 }
 
 func (s *Server) handleAPIRunCreate(c echo.Context) error {
@@ -61,6 +92,9 @@ func (s *Server) handleAPIRunCreate(c echo.Context) error {
 		// Refuse before storing anything: a 4xx answer must mean no run.
 		if req.Key == "" {
 			return errorf(http.StatusBadRequest, "key_required", "A live test needs a key: send it as \"key\".")
+		}
+		if err := liveRefusal(req.Key); err != nil {
+			return err
 		}
 		if err := s.limits.allowLive(s.session(c).id(), c.RealIP()); err != nil {
 			return err

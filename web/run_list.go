@@ -110,11 +110,13 @@ type runJSON struct {
 	Created     time.Time          `json:"created"`
 	By          string             `json:"by"`
 	Fingerprint checks.Fingerprint `json:"fingerprint"`
-	Summary     string             `json:"summary"`
-	Model       string             `json:"model"`
-	Live        string             `json:"live"`
-	TaskID      string             `json:"task_id,omitempty"`
-	Steps       []stepJSON         `json:"steps"`
+	// Verdict is the run's answer; the steps are its evidence.
+	Verdict checks.Verdict `json:"verdict"`
+	Summary string         `json:"summary"`
+	Model   string         `json:"model"`
+	Live    string         `json:"live"`
+	TaskID  string         `json:"task_id,omitempty"`
+	Steps   []stepJSON     `json:"steps"`
 }
 
 func (s *Server) runJSON(c echo.Context, r *run.Run) runJSON {
@@ -131,6 +133,7 @@ func (s *Server) runJSON(c echo.Context, r *run.Run) runJSON {
 		Created:     r.Created,
 		By:          r.By,
 		Fingerprint: r.Fingerprint,
+		Verdict:     checks.VerdictOf(r.Steps),
 		Summary:     checks.Summary(r.Steps),
 		Model:       r.Model,
 		Live:        live,

@@ -48,6 +48,9 @@ func (s *Server) runPage(c echo.Context, r *run.Run, parts runParts) templates.R
 		KeyHeld:       s.keys.Has(s.session(c).id(), r.ID),
 		Running:       running,
 		Curl:          parts.curl,
+		ProbeCurl:     checks.ProbeCurlCommand(s.cfg.HiAPIURL),
+		URL:           s.absURL(c, templates.RunURL(r.ID)),
+		HiAPIURL:      s.cfg.HiAPIURL,
 		Model:         r.Model,
 		CSRF:          s.csrfToken(c),
 		KeyTTL:        s.keyTTL,
@@ -135,21 +138,37 @@ func validRunID(id string) bool {
 	return true
 }
 
-// runTitle names the failed steps, so a link pasted into chat says what
-// is wrong before anyone opens it.
+// runTitle leads with the verdict, so a tab, and a link pasted into chat,
+// say the answer before anyone opens it: its status, the cause's step id
+// (as a step's page title has it) and its headline, "✗ whitespace: Your
+// key ends with a newline…".
 func runTitle(r *run.Run) string {
-	if failed := r.Failed(); len(failed) > 0 {
-		ids := make([]string, len(failed))
-		for i, id := range failed {
-			ids[i] = string(id)
-		}
-		return "✗ " + strings.Join(ids, ", ") + " failed · keycheck"
+	v := checks.VerdictOf(r.Steps)
+	t := templates.Icon(v.Status) + " "
+	if v.Step != "" {
+		t += string(v.Step) + ": "
 	}
-	return "✓ No step failed · keycheck"
+	return t + strings.TrimSuffix(v.Headline, ".") + " · keycheck"
 }
 
+// runDescription is the preview's second line: the steps, the fix that
+// matters, and which key was checked when.
 func runDescription(r *run.Run) string {
-	return checks.Summary(r.Steps) + ". Key " + r.Fingerprint.Short() + ", checked " + r.Created.UTC().Format(time.RFC822) + "."
+	d := checks.Summary(r.Steps) + "."
+	if v := checks.VerdictOf(r.Steps); v.Fix != "" {
+		d += " Fix: " + plainLine(v.Fix)
+	}
+	return d + " Key " + r.Fingerprint.Short() + ", checked " + templates.UTC(r.Created) + "."
+}
+
+// plainLine is the first line of product copy as plain text, for a
+// preview: no Markdown backticks, at most about 200 characters.
+func plainLine(text string) string {
+	line := strings.ReplaceAll(firstLine(strings.TrimSpace(text)), "`", "")
+	if r := []rune(line); len(r) > 200 {
+		line = string(r[:199]) + "…"
+	}
+	return line
 }
 
 // storeError turns a failure of the store or the runner into words a person

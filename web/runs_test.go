@@ -31,9 +31,25 @@ func TestRunCreateForm(t *testing.T) {
 	if got := stepStatus(d, checks.StepWhitespace); got != "fail" {
 		t.Errorf("whitespace %q, want fail", got)
 	}
+	// The verdict comes first: in the title, and at the top of the page,
+	// above who ran it and the steps, linking to the cause's step page.
 	title := d.Find("title").Text()
-	if !strings.Contains(title, "whitespace") || !strings.Contains(title, "failed") {
-		t.Errorf("<title> %q does not name the failed step", title)
+	if !strings.HasPrefix(title, "✗ whitespace: Your key ends with a newline") {
+		t.Errorf("<title> %q does not lead with the verdict", title)
+	}
+	verdict := d.Find(`#run-body [data-testid="verdict"]`)
+	if verdict.AttrOr("data-status", "") != "fail" || !strings.Contains(verdict.Find("h1").Text(), "newline") {
+		t.Errorf("verdict %q (%s), want the newline as the page's heading", verdict.Text(), verdict.AttrOr("data-status", ""))
+	}
+	if href := verdict.Find(`[data-testid="verdict-step"]`).AttrOr("href", ""); href != "/runs/"+id+"/steps/whitespace" {
+		t.Errorf("the verdict links to %q, want the whitespace step's page", href)
+	}
+	if d.Find("h1").Length() != 1 {
+		t.Errorf("%d headings, want the verdict alone", d.Find("h1").Length())
+	}
+	order := d.Find(`[data-testid="verdict"], [data-testid="byline"], [data-testid="fingerprint"], [data-testid="steps"]`)
+	if got := order.First().AttrOr("data-testid", ""); got != "verdict" {
+		t.Errorf("the run page starts with %q, want the verdict", got)
 	}
 	if desc := d.Find(`meta[name="description"]`).AttrOr("content", ""); !strings.Contains(desc, "whitespace") {
 		t.Errorf("description %q does not name the failed step", desc)

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -135,7 +136,7 @@ func TestCSRF(t *testing.T) {
 		b.postForm("/runs", url.Values{"key": {cleanKey}, "_csrf": {tok}}).wantStatus(http.StatusSeeOther)
 		// htmx sends it as a header.
 		r := b.postForm("/check", url.Values{"key": {cleanKey}}, "HX-Request", "true", "X-CSRF-Token", tok).wantStatus(http.StatusOK)
-		if r.doc().Find(`[data-testid="steps"]`).Length() != 1 {
+		if r.doc().Find(`[data-testid="steps"]`).Length() == 0 {
 			t.Error("htmx check with the header token gave no checklist")
 		}
 		// The token is bound to the browser's cookie: another browser
@@ -305,10 +306,29 @@ func assertTooMany(t *testing.T, r *resp, mention string) {
 		if e.Error.Code != "rate_limited" {
 			t.Errorf("code %q", e.Error.Code)
 		}
+		if e.Error.RetryAfter != ra {
+			t.Errorf("retry_after %d in the body, Retry-After %d", e.Error.RetryAfter, ra)
+		}
 		msg = e.Error.Message
 	}
 	if !strings.Contains(msg, mention) {
 		t.Errorf("429 message %q does not say %q", msg, mention)
+	}
+	// How long, in words a person reads: "Try again in 2 min 40 s.", the
+	// same wait as Retry-After.
+	words := regexp.MustCompile(`Try again in (?:(\d+) h)? ?(?:(\d+) min)? ?(?:(\d+) s)?\.`).FindStringSubmatch(msg)
+	if words == nil {
+		t.Errorf("429 message %q does not say how long to wait", msg)
+		return
+	}
+	secs := 0
+	for i, unit := range []int{3600, 60, 1} {
+		if n, err := strconv.Atoi(words[i+1]); err == nil {
+			secs += n * unit
+		}
+	}
+	if secs != ra && !(secs < ra && ra-secs < 60 && words[1] != "") {
+		t.Errorf("429 message says %q, Retry-After %d s", words[0], ra)
 	}
 }
 
@@ -339,15 +359,16 @@ func TestLiveRateLimits(t *testing.T) {
 	if got := liveForm(t, a.get("/runs/"+held).doc()); got != "held" {
 		t.Errorf("a rate-limited press lost the held key: %q", got)
 	}
-	// Saving with live=1 still saves the run, says why the test did not
-	// start, and keeps the key for later.
-	loc := a.postForm("/runs", url.Values{"key": {cleanKey}, "live": {"1"}}).wantStatus(http.StatusSeeOther).location()
-	d := a.get(loc).wantStatus(http.StatusOK).doc()
-	if flash := d.Find(`[data-testid="flash"]`).Text(); !strings.Contains(flash, "You have run many live tests") {
-		t.Errorf("flash %q", flash)
+	// "Run live test" on the home form: refused before anything is
+	// stored, saying how long to wait.
+	runs = countRuns(t, e)
+	r = a.postForm("/runs", url.Values{"key": {cleanKey}, "live": {"1"}})
+	assertTooMany(t, r, "You have run many live tests")
+	if msg := r.doc().Find(`[data-testid="error"]`).Text(); !strings.Contains(msg, "Nothing was saved") {
+		t.Errorf("the refusal does not say nothing was saved: %q", msg)
 	}
-	if got := liveForm(t, d); got != "held" {
-		t.Errorf("rate-limited save: %q, want the key held", got)
+	if countRuns(t, e) != runs {
+		t.Error("a rate-limited live test from the form stored a run")
 	}
 
 	// Two more people at the same address use up its 3; the fourth waits.

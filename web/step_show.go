@@ -19,7 +19,8 @@ func (s *Server) handleStepShow(c echo.Context) error {
 	if !ok {
 		return errStepNotFound
 	}
-	v := templates.StepPage{Run: r, Step: step, Now: s.now()}
+	v := templates.StepPage{Run: r, Step: step, Now: s.now(),
+		URL: s.absURL(c, templates.RunURL(r.ID)), HiAPIURL: s.cfg.HiAPIURL}
 	for i, res := range r.Steps {
 		if res.ID != id {
 			continue
@@ -36,9 +37,9 @@ func (s *Server) handleStepShow(c echo.Context) error {
 		return errStepNotFound
 	}
 	title := templates.Icon(v.Result.Status) + " " + string(id) + ": " + v.Result.Title + " (" + templates.StatusWord(v.Result.Status) + ") · keycheck"
-	desc := firstLine(v.Result.Detail)
+	desc := plainLine(v.Result.Detail)
 	if v.Result.Fix != "" {
-		desc += " Fix: " + firstLine(v.Result.Fix)
+		desc += " Fix: " + plainLine(v.Result.Fix)
 	}
 	p := s.page(c, title, desc)
 	if v.Result.Status == checks.StatusRunning {
