@@ -180,8 +180,12 @@ func (s *Server) classify(err error, c echo.Context) *Error {
 }
 
 // waitWords says a wait in seconds for people: "40 s", "2 min 40 s",
-// "1 h 5 min".
+// "1 h 5 min". Past an hour the seconds round up to a minute: the words
+// never promise less wait than Retry-After.
 func waitWords(secs int) string {
+	if secs >= 3600 && secs%60 != 0 {
+		secs += 60 - secs%60
+	}
 	h, m, sec := secs/3600, secs%3600/60, secs%60
 	var parts []string
 	if h > 0 {
@@ -190,7 +194,7 @@ func waitWords(secs int) string {
 	if m > 0 {
 		parts = append(parts, strconv.Itoa(m)+" min")
 	}
-	if sec > 0 && h == 0 {
+	if sec > 0 {
 		parts = append(parts, strconv.Itoa(sec)+" s")
 	}
 	if len(parts) == 0 {

@@ -15,7 +15,8 @@ func TestWaitWords(t *testing.T) {
 		599:  "9 min 59 s",
 		3600: "1 h",
 		3900: "1 h 5 min",
-		3930: "1 h 5 min",
+		3930: "1 h 6 min",
+		7199: "2 h",
 	} {
 		if got := waitWords(secs); got != want {
 			t.Errorf("waitWords(%d) = %q, want %q", secs, got, want)

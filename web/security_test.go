@@ -327,7 +327,7 @@ func assertTooMany(t *testing.T, r *resp, mention string) {
 			secs += n * unit
 		}
 	}
-	if secs != ra && !(secs < ra && ra-secs < 60 && words[1] != "") {
+	if secs != ra && !(secs > ra && secs-ra < 60 && words[1] != "") {
 		t.Errorf("429 message says %q, Retry-After %d s", words[0], ra)
 	}
 }
