@@ -158,7 +158,7 @@ func extraOf(v string) string {
 func checkEnvFile(st *state, target, assumed string, both bool, f *findings) {
 	prefix := ""
 	if both {
-		prefix = "In the pasted file: "
+		prefix = "In " + pastedFile[st.in.Surface] + ": "
 	}
 	var defs []envEntry
 	total := 0
@@ -180,6 +180,9 @@ func checkEnvFile(st *state, target, assumed string, both bool, f *findings) {
 	checkEntry(st, win, prefix+target+" on line "+itoa(win.line), f)
 }
 
+// pastedFile names the .env input on each surface.
+var pastedFile = bySurface{"the pasted file", "the --env-file file"}
+
 // missingInFile reports a file that does not define target, naming the
 // variable that holds the key instead and the near misses of its name.
 func missingInFile(st *state, target, assumed, prefix string, total int, f *findings) {
@@ -190,8 +193,12 @@ func missingInFile(st *state, target, assumed, prefix string, total int, f *find
 		if holder != nil && e.name == holder.name {
 			holderLast = e.line
 		}
-		if holder == nil && !e.noEquals {
-			if m := st.match(e.value); m != matchDiffers && m != matchNoKey && st.safe(e.name) {
+		if holder == nil && !e.noEquals && e.name != target && st.safe(e.name) {
+			// With a key, the variable that holds it; with none (the
+			// process has no key at all), one that holds something
+			// shaped like a key.
+			m := st.match(e.value)
+			if m == matchExact || m == matchClean || m == matchPlus || m == matchNoKey && keyLike(strings.TrimSpace(e.value)) {
 				holder = &nearName{name: e.name, line: e.line}
 			}
 		}
@@ -200,7 +207,8 @@ func missingInFile(st *state, target, assumed, prefix string, total int, f *find
 		}
 		return true
 	})
-	d := prefix + target + assumed + " is not in the pasted file"
+	file := pastedFile[st.in.Surface]
+	d := prefix + target + assumed + " is not in " + file
 	if total == 0 {
 		d += ": it has no NAME=value lines at all."
 	} else {
@@ -215,13 +223,20 @@ func missingInFile(st *state, target, assumed, prefix string, total int, f *find
 		}
 		d += "."
 	}
-	h := target + " is not in the pasted file."
+	h := target + " is not in " + file + "."
 	if holder != nil || len(near) > 0 {
 		other := near0(near, holder)
 		fix = "Rename " + other + " to HIAPI_API_KEY in the file, or make your code read " + other + ". Names are case-sensitive."
-		h = "The pasted file has " + other + ", not " + target + ": names must match exactly."
+		if st.in.Surface == SurfaceCLI {
+			fix += " To check that variable instead: `keycheck check --var " + other + "`."
+		}
+		h = capitalise(file) + " has " + other + ", not " + target + ": names must match exactly."
 		if holder != nil {
-			h = "Your code reads " + target + ", but the pasted file has the key in " + other + "."
+			what := "the key"
+			if !st.key.hasKey() {
+				what = "a key"
+			}
+			h = "Your code reads " + target + ", but " + file + " has " + what + " in " + other + "."
 		}
 	}
 	f.addHeadline(StatusFail, h, d, st.cmd(fix))
@@ -258,7 +273,7 @@ func definedTwice(st *state, defs []envEntry, target, prefix string, f *findings
 		d += " with different values. Dotenv loaders, Docker and Compose env_file and the shell's `source` all keep the last one, " + ln + "."
 		if m := st.match(win.value); loserMatches > 0 && (m == matchDiffers) {
 			d += " Your key is the one on line " + itoa(loserMatches) + ", which loses."
-			f.addHeadline(StatusFail, "The pasted file sets "+target+" more than once, and a later line, not your key, wins.", d, st.cmd(fixDuplicate))
+			f.addHeadline(StatusFail, capitalise(pastedFile[st.in.Surface])+" sets "+target+" more than once, and a later line, not your key, wins.", d, st.cmd(fixDuplicate))
 			return
 		}
 	}
@@ -322,7 +337,7 @@ func checkEntry(st *state, e *envEntry, where string, f *findings) {
 	}
 	v := e.value
 	if v == "" && !e.unbalanced {
-		f.addHeadline(StatusFail, e.name+" is set but empty in the pasted file.", where+" is set but empty.", st.cmd(fixEmptyVar))
+		f.addHeadline(StatusFail, e.name+" is set but empty in "+pastedFile[st.in.Surface]+".", where+" is set but empty.", st.cmd(fixEmptyVar))
 		return
 	}
 	if e.quote != 0 && e.endLine == e.line {
@@ -341,7 +356,7 @@ func checkEntry(st *state, e *envEntry, where string, f *findings) {
 	if e.export != "" {
 		f.addHeadline(StatusWarn, line+" starts with `"+e.export+"`, which `docker run --env-file` reads as part of the name.", where+" starts with `"+e.export+"`: fine for `source`, but `docker run --env-file` and some env_file readers take the whole `"+e.export+" NAME` as the name, so the variable stays unset in the container.", st.cmd(fixExport))
 	}
-	compareValue(st, v, where, e.name+" in the pasted file", fixDifferent, f)
+	compareValue(st, v, where, e.name+" in "+pastedFile[st.in.Surface], fixDifferent, f)
 	if len(f.list) == before {
 		d := where + " is set" + st.thisKey(" to", v) + "."
 		if e.quote != 0 {

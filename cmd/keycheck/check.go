@@ -21,7 +21,9 @@ const checkUsage = `Usage: keycheck check [flags]
 
 Checks the API key exactly as this process sees it: run it inside the cron
 job, container or CI job whose key fails. Reads $HIAPI_API_KEY (or the
-variable --var names), or standard input with --stdin.
+variable --var names), or standard input with --stdin. With --env-file, a
+variable this process does not have is read from the file, as a dotenv
+loader reads it.
 
 Exit status: 0 no step failed, 1 a step failed, 2 usage error or a step
 could not be decided (HiAPI busy, network).
@@ -86,7 +88,7 @@ func parseCheck(args []string, stderr io.Writer, getenv func(string) string) (f 
 	fs.BoolVar(&f.stdin, "stdin", false, "read the key from standard input, byte for byte (use printf '%s', not echo)")
 	fs.StringVar(&f.baseURL, "base-url", getenv("HIAPI_BASE_URL"), "base URL your client sends the key to (default $HIAPI_BASE_URL)")
 	fs.StringVar(&f.header, "header", "", "Authorization header line or curl command your code sends")
-	fs.StringVar(&f.envFile, "env-file", "", "path of the .env file your process loads")
+	fs.StringVar(&f.envFile, "env-file", "", "path of the .env file your process loads; the key is read from it when this process does not have the variable")
 	fs.StringVar(&f.last4, "expected-last4", "", "last four characters the HiAPI dashboard shows")
 	fs.IntVar(&f.length, "expected-length", 0, "key length the HiAPI dashboard shows")
 	fs.BoolVar(&f.jsonOut, "json", false, "print JSON, as the API's /api/v1/check answers")
@@ -111,9 +113,10 @@ func parseCheck(args []string, stderr io.Writer, getenv func(string) string) (f 
 
 // flagHoldingKey names the first flag that holds a piece of key, by the rule
 // every surface shares (checks.FieldHoldingKey), or returns "". These are
-// the flags keycheck prints, or sends to HiAPI; --header and --env-file
-// exist to hold the key, and --base-url is only ever quoted in pieces the
-// rule lets through, as on the page.
+// the flags keycheck prints, or sends to HiAPI (--env-file's path is
+// printed when the key comes from the file); --header and the file's
+// content exist to hold the key, and --base-url is only ever quoted in
+// pieces the rule lets through, as on the page.
 func flagHoldingKey(f checkFlags, key string) string {
 	return checks.FieldHoldingKey(key,
 		checks.Field{Name: "--var", Value: f.varName},
@@ -121,6 +124,7 @@ func flagHoldingKey(f checkFlags, key string) string {
 		checks.Field{Name: "--model", Value: f.model},
 		checks.Field{Name: "--prompt", Value: f.prompt},
 		checks.Field{Name: "--hiapi-url", Value: f.hiapiURL},
+		checks.Field{Name: "--env-file", Value: f.envFile},
 	)
 }
 
@@ -164,7 +168,21 @@ func checkInput(f checkFlags, stdin io.Reader, environ []string) (in checks.Inpu
 		in.Key, src.name = string(b), "standard input"
 		return in, src, nil
 	}
-	in.Key, _ = lookupEnv(environ, f.varName)
+	key, set := lookupEnv(environ, f.varName)
+	in.Key = key
+	if set || in.EnvFile == "" {
+		// A variable the process has wins over the file, as with dotenv
+		// loaders; the variable step says when the file holds another key.
+		return in, src, nil
+	}
+	if v, line, ok := checks.EnvValue(in.EnvFile, f.varName); ok {
+		// The process gets the key only by loading the file: check it as a
+		// dotenv loader reads it. The variable step then checks the file's
+		// line; the process's environment has nothing to say about it.
+		in.Key, in.Environ = v, nil
+		src.name = f.envFile + "'s " + f.varName
+		src.note = fmt.Sprintf("(line %d; this process has no %s: your code must load the file itself)", line, f.varName)
+	}
 	return in, src, nil
 }
 
