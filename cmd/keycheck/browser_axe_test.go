@@ -98,7 +98,7 @@ func TestBrowserAccessibility(t *testing.T) {
 			)
 			if p.typed != "" {
 				within(t, ctx, 10*time.Second, "paste a key on "+p.name,
-					chromedp.SendKeys(chromedp.CSS(`[data-testid="key"]`), p.typed),
+					pasteInto(`[data-testid="key"]`, p.typed),
 					chromedp.WaitVisible(chromedp.CSS(`#checklist [data-testid="step-whitespace"][data-status="fail"]`)),
 				)
 			}

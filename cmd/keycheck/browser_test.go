@@ -188,10 +188,10 @@ func TestBrowserChecklistLightsAsYouType(t *testing.T) {
 	}
 	screenshot(t, ctx, "01-home-idle")
 
-	// A key with a trailing newline, as `echo` leaves it: typed, with the
-	// Enter key making the newline, as a paste into the field keeps it.
-	within(t, ctx, 10*time.Second, "type a key ending in a newline",
-		chromedp.SendKeys(chromedp.CSS(`[data-testid="key"]`), goodKey+"\n"),
+	// A key with a trailing newline, as `echo` leaves it, pasted: the
+	// field keeps the newline (Enter would save the run instead).
+	within(t, ctx, 10*time.Second, "paste a key ending in a newline",
+		pasteInto(`[data-testid="key"]`, goodKey+"\n"),
 		chromedp.WaitVisible(chromedp.CSS(`#checklist #step-whitespace[data-status="fail"]`)),
 	)
 	if got := failedSteps(t, ctx); strings.Join(got, ",") != "whitespace" {
@@ -264,7 +264,7 @@ func TestBrowserPhoneAndDarkMode(t *testing.T) {
 		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)),
 		dark,
 		chromedp.Navigate(env.URL+"/"),
-		chromedp.SendKeys(chromedp.CSS(`[data-testid="key"]`), " "+goodKey+"\n"),
+		pasteInto(`[data-testid="key"]`, " "+goodKey+"\n"),
 		chromedp.WaitVisible(chromedp.CSS(`#checklist #step-whitespace[data-status="fail"]`)),
 	)
 	bg := eval[string](t, ctx, `getComputedStyle(document.body).backgroundColor`)
@@ -282,11 +282,13 @@ func TestBrowserKeyboardOnly(t *testing.T) {
 	env := startEnv(t, "")
 	ctx := newBrowser(t)
 	within(t, ctx, 15*time.Second, "open the page",
+		windowFocused,
 		chromedp.Navigate(env.URL+"/"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="key"]`)),
 	)
-	// Tab from the top of the page until the key field has focus.
-	reached := false
+	// The key field has focus on load; else Tab from the top of the page
+	// until it has.
+	reached := eval[string](t, ctx, `document.activeElement.id`) == "key"
 	for i := 0; i < 12 && !reached; i++ {
 		within(t, ctx, 5*time.Second, "press Tab", chromedp.KeyEvent("\t"))
 		reached = eval[string](t, ctx, `document.activeElement.id`) == "key"

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 )
 
@@ -57,13 +56,7 @@ func on(t *testing.T, s screen) context.Context {
 // whole, newline included, with no key pressed (Enter would submit).
 func paste(t *testing.T, ctx context.Context, text string) {
 	t.Helper()
-	within(t, ctx, 5*time.Second, "paste into the key field",
-		chromedp.Focus(chromedp.CSS(`[data-testid="key"]`)),
-		func(ctx context.Context, _ *chromedp.Target) (chromedp.Void, error) {
-			_, err := chromedp.Call(ctx, input.InsertText, input.InsertTextParams{Text: text})
-			return chromedp.Void{}, err
-		},
-	)
+	within(t, ctx, 5*time.Second, "paste into the key field", pasteInto(`[data-testid="key"]`, text))
 	if got := eval[string](t, ctx, `document.getElementById('key').value`); got != text {
 		t.Fatalf("the key field holds %q after the paste, want %q", got, text)
 	}
