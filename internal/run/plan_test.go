@@ -140,7 +140,7 @@ func TestCleanedKeyIsWhatHiAPIGets(t *testing.T) {
 				return "", checks.Answer{HTTPStatus: 403, Code: "permission_denied", Message: "This API key cannot use the selected model."}
 			}},
 			want: "auth=pass model=fail result=skip", verdictStep: checks.StepModel,
-			headline: "Even with the leading space removed, HiAPI knows this key but does not let it use gpt-image-2.",
+			headline: "With the leading space removed: HiAPI knows this key but does not let it use gpt-image-2.",
 		},
 	}
 	for _, tt := range tests {
