@@ -105,7 +105,7 @@ type state struct {
 func newState(in *Input) *state {
 	st := &state{in: in, name: defaultVarName}
 	st.key.analyse(in.Key)
-	if n := cleanVarName(in.VarName); n != "" && st.safe(n) {
+	if n := CleanVarName(in.VarName); n != "" && st.safe(n) {
 		st.name = n
 	}
 	return st

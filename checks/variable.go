@@ -28,10 +28,10 @@ const (
 	fixAfterQuote   = "Remove what follows the closing quote (a comment needs a blank and # before it)."
 )
 
-// cleanVarName turns what a person typed as a variable name ($NAME,
+// CleanVarName turns what a person typed as a variable name ($NAME,
 // ${NAME}, %NAME%, export NAME, NAME=...) into the bare name, or "" if it
 // is not one. Anything after '=' is a value and is dropped unread.
-func cleanVarName(s string) string {
+func CleanVarName(s string) string {
 	if i := strings.IndexByte(s, '='); i >= 0 {
 		s = s[:i]
 	}
@@ -72,7 +72,7 @@ func checkVariable(st *state) Result {
 	target := st.name
 	var f findings
 	if given != "" {
-		switch n := cleanVarName(given); {
+		switch n := CleanVarName(given); {
 		case n == "":
 			f.add(StatusWarn, "The variable name given is not a valid name (letters, digits and _, not starting with a digit), so "+target+" is checked instead.",
 				capitalise(st.give("the name exactly as your code reads it", inputVarName))+", e.g. HIAPI_API_KEY for `os.environ[\"HIAPI_API_KEY\"]`.")

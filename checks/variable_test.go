@@ -111,8 +111,8 @@ func TestCleanVarName(t *testing.T) {
 		"HIAPI_API_KEY": "HIAPI_API_KEY", " $HIAPI_API_KEY ": "HIAPI_API_KEY", "${X}": "X", "%X%": "X", "$env:X": "X",
 		"export X": "X", "X=secret": "X", "'X'": "X", "1X": "", "a b": "", "": "", "os.environ['X']": "",
 	} {
-		if got := cleanVarName(in); got != want {
-			t.Errorf("cleanVarName(%q) = %q, want %q", in, got, want)
+		if got := CleanVarName(in); got != want {
+			t.Errorf("CleanVarName(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

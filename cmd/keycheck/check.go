@@ -155,7 +155,10 @@ func checkInput(f checkFlags, stdin io.Reader, environ []string) (in checks.Inpu
 		}
 		in.EnvFile = b
 	}
-	src.name, src.varName = "$"+f.varName, f.varName
+	// The variable the steps check: "$OPENAI_API_KEY" or "export NAME"
+	// given to --var name the same variable as NAME.
+	name := cmp.Or(checks.CleanVarName(f.varName), f.varName)
+	src.name, src.varName = "$"+name, name
 	if f.stdin {
 		b, err := io.ReadAll(io.LimitReader(stdin, maxStdin+1))
 		if err != nil {
@@ -164,24 +167,29 @@ func checkInput(f checkFlags, stdin io.Reader, environ []string) (in checks.Inpu
 		if len(b) > maxStdin {
 			return in, src, errors.New("standard input is over 64 KiB; pipe in only the key")
 		}
+		if len(b) == 0 {
+			// The steps would blame the variable; what was empty is the pipe.
+			return in, src, errors.New(`standard input is empty: pipe the key in, e.g. printf '%s' "$` + name +
+				`" | keycheck check --stdin; if that is empty too, the variable is empty or unset in this shell`)
+		}
 		// The variable check compares the environment with this key.
 		in.Key, src.name = string(b), "standard input"
 		return in, src, nil
 	}
-	key, set := lookupEnv(environ, f.varName)
+	key, set := lookupEnv(environ, name)
 	in.Key = key
 	if set || in.EnvFile == "" {
 		// A variable the process has wins over the file, as with dotenv
 		// loaders; the variable step says when the file holds another key.
 		return in, src, nil
 	}
-	if v, line, ok := checks.EnvValue(in.EnvFile, f.varName); ok {
+	if v, line, ok := checks.EnvValue(in.EnvFile, name); ok {
 		// The process gets the key only by loading the file: check it as a
 		// dotenv loader reads it. The variable step then checks the file's
 		// line; the process's environment has nothing to say about it.
 		in.Key, in.Environ = v, nil
-		src.name = f.envFile + "'s " + f.varName
-		src.note = fmt.Sprintf("(line %d; this process has no %s: your code must load the file itself)", line, f.varName)
+		src.name = f.envFile + "'s " + name
+		src.note = fmt.Sprintf("(line %d; this process has no %s: your code must load the file itself)", line, name)
 	}
 	return in, src, nil
 }

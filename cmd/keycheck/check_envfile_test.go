@@ -97,3 +97,31 @@ func writeEnvFile(t *testing.T, content string) string {
 	}
 	return path
 }
+
+// TestCheckEmptyStdin: an empty pipe is not an unset variable; the CLI
+// says what was empty and how to pipe the key, and checks nothing.
+func TestCheckEmptyStdin(t *testing.T) {
+	c := runCheck(t, []string{"HIAPI_API_KEY=" + goodKey}, "", "--stdin")
+	if c.code != 2 {
+		t.Errorf("exit %d, want 2", c.code)
+	}
+	for _, want := range []string{"standard input is empty", `printf '%s' "$HIAPI_API_KEY" | keycheck check --stdin`} {
+		if !strings.Contains(c.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, c.stderr)
+		}
+	}
+	if strings.Contains(c.stdout+c.stderr, "not set in this process") {
+		t.Errorf("an empty pipe is blamed on the variable:\n%s%s", c.stdout, c.stderr)
+	}
+}
+
+// TestCheckVarAsTyped: --var given as a shell reference or an export
+// line reads the same variable the steps check.
+func TestCheckVarAsTyped(t *testing.T) {
+	for _, v := range []string{"$OPENAI_API_KEY", "${OPENAI_API_KEY}", "export OPENAI_API_KEY"} {
+		c := runCheck(t, []string{"OPENAI_API_KEY=" + goodKey}, "", "--var", v)
+		if !strings.Contains(c.stdout, "checking the key in $OPENAI_API_KEY") || strings.Contains(c.stdout, "✗ present") {
+			t.Errorf("--var %q did not read OPENAI_API_KEY:\n%s%s", v, c.stdout, c.stderr)
+		}
+	}
+}
