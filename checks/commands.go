@@ -34,6 +34,24 @@ func ProbeCurlCommand(baseURL string) string {
 	return "curl -s " + shellArg(commandBase(baseURL)+probePath) + " " + authHeaderArg
 }
 
+// Endpoint is the request live step id makes (or made), e.g. "GET
+// https://api.hiapi.ai/v1/tasks?page=1&size=1", for support; "" for a step
+// that makes none (the result step before its task exists, offline steps).
+func Endpoint(baseURL string, id ID, taskID string) string {
+	base := commandBase(baseURL)
+	switch id {
+	case StepAuth:
+		return "GET " + base + probePath
+	case StepModel:
+		return "POST " + base + "/v1/tasks"
+	case StepResult:
+		if taskID != "" {
+			return "GET " + base + "/v1/tasks/" + url.PathEscape(taskID)
+		}
+	}
+	return ""
+}
+
 // probePath is the free probe's request: the account's newest task, which
 // proves the key without spending a credit.
 const probePath = "/v1/tasks?page=1&size=1"

@@ -23,3 +23,23 @@ func TestCopyBackticksPair(t *testing.T) {
 		}
 	}
 }
+
+func TestEndpoint(t *testing.T) {
+	tests := []struct {
+		base   string
+		id     ID
+		taskID string
+		want   string
+	}{
+		{"", StepAuth, "", "GET https://api.hiapi.ai/v1/tasks?page=1&size=1"},
+		{"https://api.hiapi.ai/v1/", StepModel, "", "POST https://api.hiapi.ai/v1/tasks"},
+		{"http://127.0.0.1:8089", StepResult, "tk-hiapi-1", "GET http://127.0.0.1:8089/v1/tasks/tk-hiapi-1"},
+		{"", StepResult, "", ""},
+		{"", StepWhitespace, "", ""},
+	}
+	for _, tt := range tests {
+		if got := Endpoint(tt.base, tt.id, tt.taskID); got != tt.want {
+			t.Errorf("Endpoint(%q, %s, %q) = %q, want %q", tt.base, tt.id, tt.taskID, got, tt.want)
+		}
+	}
+}

@@ -397,7 +397,7 @@ func (s Support) Text() string {
 	if l == nil {
 		return b.String()
 	}
-	line("Endpoint", endpoint(s.HiAPIURL, step.ID, l.TaskID))
+	line("Endpoint", checks.Endpoint(s.HiAPIURL, step.ID, l.TaskID))
 	if l.HTTPStatus != 0 {
 		line("HTTP status", strconv.Itoa(l.HTTPStatus))
 	}
@@ -432,25 +432,6 @@ func supportStep(steps []checks.Result, v checks.Verdict) (checks.Result, bool) 
 		return *cause, true
 	}
 	return checks.Result{}, false
-}
-
-// endpoint is the request a live step sent: its method and HiAPI URL.
-func endpoint(hiapiURL string, id checks.ID, taskID string) string {
-	base := strings.TrimSuffix(strings.TrimRight(hiapiURL, "/"), "/v1")
-	if base == "" {
-		base = checks.HiAPIOrigin
-	}
-	switch id {
-	case checks.StepAuth:
-		return "GET " + base + "/v1/tasks?page=1&size=1"
-	case checks.StepModel:
-		return "POST " + base + "/v1/tasks"
-	case checks.StepResult:
-		if taskID != "" {
-			return "GET " + base + "/v1/tasks/" + taskID
-		}
-	}
-	return ""
 }
 
 func expiry(unix int64) string {
