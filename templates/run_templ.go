@@ -515,14 +515,14 @@ func liveBox(v RunPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 42, "\"><div class=\"field\"><label for=\"live-key\">Paste your key to run the live test <span class=\"hint\">(it must match the fingerprint above)</span></label> <textarea id=\"live-key\" name=\"key\" class=\"key\" rows=\"2\" spellcheck=\"false\" data-testid=\"live-key\"></textarea> <label class=\"check\" for=\"show-key\"><input type=\"checkbox\" id=\"show-key\"> Show key</label></div><button type=\"submit\" class=\"primary\" data-testid=\"live-button\">Run live test with ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 42, "\"><div class=\"field\"><label for=\"live-key\">Paste your key to run the live test <span class=\"hint\">(it must match the fingerprint above)</span></label> <textarea id=\"live-key\" name=\"key\" class=\"key\" rows=\"2\" spellcheck=\"false\" enterkeyhint=\"go\" data-enter-submits=\"live-key-button\" data-testid=\"live-key\"></textarea> <label class=\"check\" for=\"show-key\"><input type=\"checkbox\" id=\"show-key\"> Show key</label></div><button type=\"submit\" id=\"live-key-button\" class=\"primary\" data-testid=\"live-button\">Run live test with ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var26 string
 			templ_7745c5c3_Var26, templ_7745c5c3_Err = templ.JoinStringErrs(v.Model)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/run.templ`, Line: 114, Col: 97}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/run.templ`, Line: 114, Col: 118}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var26))
 			if templ_7745c5c3_Err != nil {

@@ -136,7 +136,8 @@ func TestBrowserKeyFieldFocusedAndEnterSaves(t *testing.T) {
 		chromedp.KeyEvent("\r"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="copy-run-link"]`)),
 	)
-	if loc := eval[string](t, ctx, `location.pathname`); !strings.HasPrefix(loc, "/runs/") {
+	loc := eval[string](t, ctx, `location.pathname`)
+	if !strings.HasPrefix(loc, "/runs/") {
 		t.Fatalf("after Enter the page is %s, want the saved run", loc)
 	}
 	if got := statusOf(t, ctx, "whitespace"); got != "pass" {
@@ -148,9 +149,27 @@ func TestBrowserKeyFieldFocusedAndEnterSaves(t *testing.T) {
 	}
 	screenshot(t, ctx, "h3-01-enter-saved-run")
 
+	// A teammate opens the run and pastes the same key: there, Enter runs
+	// the live test, which is what that field is for.
+	mate := newBrowser(t)
+	within(t, mate, 15*time.Second, "a teammate pastes the key on the run page and presses Enter",
+		chromedp.Navigate(env.URL+loc),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="live-key"]`)),
+		pasteInto(`[data-testid="live-key"]`, goodKey),
+		chromedp.KeyEvent("\r"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="live-state"], #step-auth[data-status="pass"]`)),
+	)
+	for deadline := time.Now().Add(15 * time.Second); env.Fake.Count("GET", "/v1/tasks", goodKey) == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("Enter in the run page's key field did not start the live test")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
 	// Enter in any other field of the form submits it as the browser does,
 	// with the form's first button: that must be "Save as a run" too, never
 	// the live test, which spends credits.
+	tasksBefore := env.Fake.Count("POST", "/v1/tasks", goodKey)
 	within(t, ctx, 15*time.Second, "type a key and a base URL, and press Enter in the base URL",
 		chromedp.Navigate(env.URL+"/"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="key"]`)),
@@ -159,8 +178,8 @@ func TestBrowserKeyFieldFocusedAndEnterSaves(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#base_url`), "https://api.hiapi.ai\r"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="copy-run-link"]`)),
 	)
-	if n := env.Fake.Count("", "", goodKey); n != 0 {
-		t.Errorf("Enter in the base URL field started the live test: HiAPI saw the key %d times", n)
+	if n := env.Fake.Count("POST", "/v1/tasks", goodKey); n != tasksBefore {
+		t.Errorf("Enter in the base URL field started the live test: HiAPI got %d more tasks", n-tasksBefore)
 	}
 }
 

@@ -18,7 +18,7 @@ var version = "dev"
 const usage = `keycheck: why does this API key look right but fail?
 
 Usage:
-  keycheck serve [flags]        run the web dashboard (default 127.0.0.1:8080)
+  keycheck serve [flags]        run the web dashboard (default 127.0.0.1:8080; --demo: against a built-in fake HiAPI)
   keycheck check [flags]        check the key this process sees, like a doctor command
   keycheck fake-hiapi [flags]   run a local HiAPI look-alike for demos and tests
   keycheck version              print the version
