@@ -448,7 +448,11 @@ type RunPage struct {
 	// ChecklistHTML, when set, is the checklist already rendered (a
 	// finished run's never changes), shown instead of rendering Checklist.
 	ChecklistHTML string
-	Now           time.Time
+	// Verdict, when its Status is set, is the run's verdict already
+	// decided; VerdictHTML, when set, its box already rendered.
+	Verdict     checks.Verdict
+	VerdictHTML string
+	Now         time.Time
 	// KeyHeld is true when this browser's session holds the run's key in
 	// the server's memory, so the live test can start without asking.
 	KeyHeld bool
@@ -532,4 +536,13 @@ func shortID(id string) string {
 		return id[:8]
 	}
 	return id
+}
+
+// verdict is the run's verdict: the one decided with the page's parts, or
+// decided now.
+func (v RunPage) verdict() checks.Verdict {
+	if v.Verdict.Status != "" {
+		return v.Verdict
+	}
+	return v.Checklist.Verdict()
 }

@@ -189,7 +189,8 @@ func (s *Server) hubEvent(ctx context.Context, r *run.Run) []byte {
 // form (templates.RunPage.Pushed).
 func (s *Server) runEvent(ctx context.Context, r *run.Run, parts runParts) ([]byte, error) {
 	s.hubs.renders.Add(1)
-	v := templates.RunPage{Run: r, Checklist: runChecklist(r), ChecklistHTML: parts.checklist, Now: s.now(),
+	v := templates.RunPage{Run: r, Checklist: runChecklist(r), ChecklistHTML: parts.checklist,
+		Verdict: parts.verdict, VerdictHTML: parts.verdictHTML, Now: s.now(),
 		Running: r.Live == run.LiveRunning, Curl: parts.curl, Model: r.Model, KeyTTL: s.keyTTL, Pushed: true}
 	var html bytes.Buffer
 	if err := templates.RunBody(v).Render(ctx, &html); err != nil {

@@ -47,8 +47,12 @@ type cachedRun struct {
 type runParts struct {
 	title       string
 	description string
-	// curl reproduces the live test by hand.
-	curl string
+	// verdict is the run's answer, and verdictHTML its rendered box ("" if
+	// rendering failed: the page renders it itself).
+	verdict     checks.Verdict
+	verdictHTML string
+	// curl reproduces the live test by hand, and probeCurl its free probe.
+	curl, probeCurl string
 	// checklist is the rendered checklist; "" if rendering failed (the
 	// page then renders it itself, and reports the error).
 	checklist string
@@ -96,9 +100,14 @@ func (c *runCache) get(ctx context.Context, id string) (*run.Run, *cachedRun, er
 func (e *cachedRun) pageParts(ctx context.Context, hiapiURL string) runParts {
 	e.once.Do(func() {
 		e.parts = newRunParts(e.run, hiapiURL)
+		ctx := context.WithoutCancel(ctx)
 		var b strings.Builder
-		if err := templates.ChecklistBody(runChecklist(e.run)).Render(context.WithoutCancel(ctx), &b); err == nil {
+		if err := templates.ChecklistBody(runChecklist(e.run)).Render(ctx, &b); err == nil {
 			e.parts.checklist = b.String()
+		}
+		b.Reset()
+		if err := templates.RunVerdict(e.parts.verdict, e.run.ID).Render(ctx, &b); err == nil {
+			e.parts.verdictHTML = b.String()
 		}
 	})
 	return e.parts
@@ -107,10 +116,13 @@ func (e *cachedRun) pageParts(ctx context.Context, hiapiURL string) runParts {
 // newRunParts makes a run's page parts but the checklist, which a page whose
 // run is moving renders itself.
 func newRunParts(r *run.Run, hiapiURL string) runParts {
+	v := checks.VerdictOf(r.Steps)
 	return runParts{
-		title:       runTitle(r),
-		description: runDescription(r),
+		title:       runTitle(r, v),
+		description: runDescription(r, v),
+		verdict:     v,
 		curl:        checks.CurlCommand(hiapiURL, r.Model, r.Prompt),
+		probeCurl:   checks.ProbeCurlCommand(hiapiURL),
 	}
 }
 

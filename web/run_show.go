@@ -44,11 +44,13 @@ func (s *Server) runPage(c echo.Context, r *run.Run, parts runParts) templates.R
 		Run:           r,
 		Checklist:     runChecklist(r),
 		ChecklistHTML: parts.checklist,
+		Verdict:       parts.verdict,
+		VerdictHTML:   parts.verdictHTML,
 		Now:           s.now(),
 		KeyHeld:       s.keys.Has(s.session(c).id(), r.ID),
 		Running:       running,
 		Curl:          parts.curl,
-		ProbeCurl:     checks.ProbeCurlCommand(s.cfg.HiAPIURL),
+		ProbeCurl:     parts.probeCurl,
 		URL:           s.absURL(c, templates.RunURL(r.ID)),
 		HiAPIURL:      s.cfg.HiAPIURL,
 		Model:         r.Model,
@@ -142,8 +144,7 @@ func validRunID(id string) bool {
 // say the answer before anyone opens it: its status, the cause's step id
 // (as a step's page title has it) and its headline, "✗ whitespace: Your
 // key ends with a newline…".
-func runTitle(r *run.Run) string {
-	v := checks.VerdictOf(r.Steps)
+func runTitle(r *run.Run, v checks.Verdict) string {
 	t := templates.Icon(v.Status) + " "
 	if v.Step != "" {
 		t += string(v.Step) + ": "
@@ -153,9 +154,9 @@ func runTitle(r *run.Run) string {
 
 // runDescription is the preview's second line: the steps, the fix that
 // matters, and which key was checked when.
-func runDescription(r *run.Run) string {
+func runDescription(r *run.Run, v checks.Verdict) string {
 	d := checks.Summary(r.Steps) + "."
-	if v := checks.VerdictOf(r.Steps); v.Fix != "" {
+	if v.Fix != "" {
 		d += " Fix: " + plainLine(v.Fix)
 	}
 	return d + " Key " + r.Fingerprint.Short() + ", checked " + templates.UTC(r.Created) + "."
