@@ -126,7 +126,13 @@ func screenshotDir(t *testing.T) string {
 // screenshot saves the whole page as PNG.
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	savePNG(t, ctx, name, chromedp.FullScreenshot(100))
+}
+
+// savePNG takes a screenshot and saves it under the screenshots folder.
+func savePNG(t *testing.T, ctx context.Context, name string, take chromedp.Action[[]byte]) {
+	t.Helper()
+	buf, err := chromedp.Run(ctx, take)
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}

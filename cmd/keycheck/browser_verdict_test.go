@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -76,15 +74,7 @@ func inFirstScreen(t *testing.T, ctx context.Context, sel, what string) {
 // shot saves what the window shows now (a phone's screen) as PNG.
 func shot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", name, err)
-	}
-	path := filepath.Join(screenshotDir(t), name+".png")
-	if err := os.WriteFile(path, buf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot: %s", path)
+	savePNG(t, ctx, name, chromedp.CaptureScreenshot())
 }
 
 // TestBrowserVerdictAfterAPaste: a key pasted with a trailing newline (as
