@@ -56,8 +56,12 @@ type Answer struct {
 	RequestID string
 	// RetryAfter is the provider's Retry-After, in seconds; 0 if none.
 	RetryAfter int
-	// BaseURL is where the request went; "" means https://api.hiapi.ai.
+	// BaseURL is where the request went; "" means the target's origin.
 	BaseURL string
+	// Provider is the target that answered; "" is HiAPI.
+	Provider ProviderID
+	// Facts are what the answer revealed that helps (LiveEvidence.Facts).
+	Facts []Fact
 }
 
 // TaskView is the state of the test task as the runner last saw it.

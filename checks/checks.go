@@ -69,6 +69,9 @@ type Input struct {
 	// ExpectedLength is the key length the person reads off the dashboard;
 	// 0 means not given.
 	ExpectedLength int
+	// Provider is where the person uses the key (the target); "" is HiAPI.
+	// Every step follows it: key shapes, base URLs, header, variable names.
+	Provider ProviderID
 	// Surface is where the input was typed, so a hint names what the
 	// person can fill in there: a form field, or a CLI flag.
 	Surface Surface
@@ -117,6 +120,9 @@ type LiveEvidence struct {
 	TaskID     string   `json:"task_id,omitempty"`
 	TaskStatus string   `json:"task_status,omitempty"`
 	Outputs    []Output `json:"outputs,omitempty"`
+	// Facts are what a probe revealed that helps, e.g. the key's label,
+	// limit, credit left or blocked flags; never the key.
+	Facts []Fact `json:"facts,omitempty"`
 	// Cleaned names what the live test removed from the key before sending
 	// it (LivePlan.Removed), e.g. "the trailing newline"; "" when the key
 	// went as given.
@@ -130,4 +136,11 @@ type Output struct {
 	// ExpireAt is when the provider deletes the file, in Unix seconds; 0 if
 	// not given.
 	ExpireAt int64 `json:"expire_at,omitempty"`
+}
+
+// Fact is one thing a provider's answer told about the key or account,
+// e.g. {"label", "ci-deploy"} or {"credit left", "$4.20"}.
+type Fact struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
 }
