@@ -183,7 +183,7 @@ func checkInput(f checkFlags, stdin io.Reader, environ []string) (in checks.Inpu
 		// loaders; the variable step says when the file holds another key.
 		return in, src, nil
 	}
-	if v, line, ok := checks.EnvValue(in.EnvFile, name); ok {
+	if v, line, ok := checks.EnvValue(in.EnvFile, name); ok && v != "" {
 		// The process gets the key only by loading the file: check it as a
 		// dotenv loader reads it. The variable step then checks the file's
 		// line; the process's environment has nothing to say about it.
