@@ -68,6 +68,10 @@ type Run struct {
 	// header. Empty means "someone".
 	By          string
 	Fingerprint checks.Fingerprint
+	// Provider is the target: where the person uses the key, and so what
+	// the steps checked it for and whom the live test asks; "" is HiAPI
+	// (runs stored before keycheck knew other targets).
+	Provider checks.ProviderID
 	// Model and Prompt are what the live test uses.
 	Model  string
 	Prompt string

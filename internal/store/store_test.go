@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -93,10 +95,11 @@ func fullRun(id string, created time.Time) *run.Run {
 		Fingerprint: checks.Fingerprint{
 			Prefix: "sk-abc", Suffix: "wxyz⏎", Length: 51, SHA256: "sha256:0f1e2d3c4b5a",
 		},
-		Model:  "gpt-image-2",
-		Prompt: "a red apple on a white table, \"quoted\" & <tagged> ✓",
-		Live:   run.LiveDone,
-		TaskID: "tk-hiapi-01HZTQ8BX2N3GM3YFK4Z9D7VQR",
+		Provider: checks.ProviderOpenRouter,
+		Model:    "gpt-image-2",
+		Prompt:   "a red apple on a white table, \"quoted\" & <tagged> ✓",
+		Live:     run.LiveDone,
+		TaskID:   "tk-hiapi-01HZTQ8BX2N3GM3YFK4Z9D7VQR",
 	}
 	for _, st := range checks.Catalogue() {
 		r.Steps = append(r.Steps, checks.Result{
@@ -111,6 +114,7 @@ func fullRun(id string, created time.Time) *run.Run {
 		Live: &checks.LiveEvidence{
 			HTTPStatus: 200, Code: "permission_denied", Type: "hiapi_error", Message: "ok",
 			RequestID: "2026...Y7", TaskID: r.TaskID, TaskStatus: "success", Cleaned: "the trailing newline",
+			Facts: []checks.Fact{{Name: "Label", Value: "ci <prod> ✓"}, {Name: "Credit left", Value: "$4.20"}},
 			Outputs: []checks.Output{
 				{URL: "https://cdn.hiapi.ai/a.png", Type: "image", ExpireAt: 1767225600},
 				{URL: "https://cdn.hiapi.ai/a-thumb.png", Type: "thumbnail", ExpireAt: 1767225601},
@@ -363,14 +367,20 @@ func TestFailedMigrationLeavesNothing(t *testing.T) {
 	// last must not leave the first applied.
 	ctx := context.Background()
 	db, _ := openTest(t)
-	bad := fstest.MapFS{
-		"migrations/0001_init.sql": {Data: []byte("applied already")},
-		"migrations/0002_ok.sql":   {Data: []byte("CREATE TABLE a (x INTEGER);")},
-		"migrations/0003_bad.sql":  {Data: []byte("CREATE TABLE b (x INTEGER); CREATE TABLE a (y INTEGER);")},
+	applied, err := migrations(migrationFS)
+	if err != nil {
+		t.Fatal(err)
 	}
-	err := db.migrate(ctx, bad)
-	if err == nil || !strings.Contains(err.Error(), "0003_bad.sql") {
-		t.Fatalf("migrate = %v, want an error naming 0003_bad.sql", err)
+	bad := fstest.MapFS{}
+	for _, m := range applied {
+		bad["migrations/"+m.name] = &fstest.MapFile{Data: []byte("applied already")}
+	}
+	next := func(n int, name string) string { return fmt.Sprintf("migrations/%04d_%s.sql", len(applied)+n, name) }
+	bad[next(1, "ok")] = &fstest.MapFile{Data: []byte("CREATE TABLE a (x INTEGER);")}
+	bad[next(2, "bad")] = &fstest.MapFile{Data: []byte("CREATE TABLE b (x INTEGER); CREATE TABLE a (y INTEGER);")}
+	err = db.migrate(ctx, bad)
+	if badName := path.Base(next(2, "bad")); err == nil || !strings.Contains(err.Error(), badName) {
+		t.Fatalf("migrate = %v, want an error naming %s", err, badName)
 	}
 	var tables, version int
 	if err := db.read.QueryRow("SELECT count(*) FROM sqlite_schema WHERE name IN ('a', 'b')").Scan(&tables); err != nil {
@@ -379,9 +389,54 @@ func TestFailedMigrationLeavesNothing(t *testing.T) {
 	if err := db.read.QueryRow("SELECT max(version) FROM schema_migrations").Scan(&version); err != nil {
 		t.Fatal(err)
 	}
-	if tables != 0 || version != 1 {
-		t.Errorf("after a failed migration: %d of its tables, schema version %d; want 0 and 1", tables, version)
+	if tables != 0 || version != len(applied) {
+		t.Errorf("after a failed migration: %d of its tables, schema version %d; want 0 and %d", tables, version, len(applied))
 	}
+}
+
+// TestUpgradeKeepsOldRuns: a database made before runs had a target opens
+// with its runs intact, each read as HiAPI's (Provider ""), and takes new
+// runs with a target.
+func TestUpgradeKeepsOldRuns(t *testing.T) {
+	ctx := context.Background()
+	file := filepath.Join(t.TempDir(), "keycheck.db")
+	raw := rawDB(t, file)
+	first, err := fs.ReadFile(migrationFS, "migrations/0001_init.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		"CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied INTEGER NOT NULL) STRICT",
+		string(first),
+		"INSERT INTO schema_migrations VALUES (1, '0001_init.sql', 0)",
+		"INSERT INTO runs VALUES ('old', 1, NULL, 'ana', 'sk-abc', 'wxyz', 51, 'sha256:0f1e2d3c4b5a', 'gpt-image-2', 'an apple', 'done', '')",
+	} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw.Close()
+	db, err := Open(ctx, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	old, err := db.GetRun(ctx, "old")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old.Provider != "" || old.By != "ana" || old.Model != "gpt-image-2" {
+		t.Errorf("old run = %+v, want its fields kept and Provider \"\"", old)
+	}
+	want := fullRun("new", t0)
+	if err := db.CreateRun(ctx, want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.GetRun(ctx, "new")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameRun(t, got, want)
 }
 
 func TestPing(t *testing.T) {
