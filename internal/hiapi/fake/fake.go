@@ -38,6 +38,10 @@ const (
 	DefaultSlowDelay        = 5 * time.Second
 	// OutputTTL is how long outputs stay downloadable, as on HiAPI.
 	OutputTTL = 7 * 24 * time.Hour
+	// IdempotencyWindow is how long an Idempotency-Key names the task its
+	// first request created. HiAPI documents the header, not the window;
+	// a day is what idempotency keys commonly get.
+	IdempotencyWindow = 24 * time.Hour
 )
 
 // defaultModels are the model ids the fake accepts: HiAPI's sources use
@@ -85,6 +89,7 @@ type Server struct {
 	byOwner  map[string][]*task   // by KeyID, oldest first
 	windows  map[string]*window   // by KeyID: the rate limit
 	refused  map[string]int       // by KeyID: 429s sent by the rate-limited scenario
+	lost     map[string]bool      // by KeyID: the create-lost scenario's answer was lost once
 	idem     map[string]idemEntry // by KeyID + Idempotency-Key
 	requests []Request
 
@@ -108,6 +113,7 @@ type window struct {
 type idemEntry struct {
 	bodyHash [32]byte
 	taskID   string
+	at       time.Time
 }
 
 // Request is one request the fake answered.
@@ -173,6 +179,7 @@ func New(opts Options) *Server {
 		byOwner: map[string][]*task{},
 		windows: map[string]*window{},
 		refused: map[string]int{},
+		lost:    map[string]bool{},
 		idem:    map[string]idemEntry{},
 	}
 	mux := http.NewServeMux()
@@ -451,6 +458,9 @@ func refuseForScenario(w http.ResponseWriter, c caller, model string) bool {
 		modelNotFound(w, c.rid, http.StatusNotFound, model)
 	case NoBalance:
 		flat(w, c.rid, http.StatusPaymentRequired, "INSUFFICIENT_BALANCE", "insufficient balance: top up your account to continue")
+	case ModelUnavailable:
+		w.Header().Set("Retry-After", "30")
+		flat(w, c.rid, http.StatusServiceUnavailable, "MODEL_UNAVAILABLE", fmt.Sprintf("model %s is temporarily unavailable, please retry later", truncate(model, 100)))
 	case Garbled:
 		success(w, c.rid, map[string]any{})
 	default:
@@ -483,30 +493,40 @@ func modelNotFound(w http.ResponseWriter, rid string, status int, model string) 
 		fmt.Sprintf("The model %q does not exist or you do not have access to it.", truncate(model, 100)))
 }
 
-// createTask answers with a new task, or, for an Idempotency-Key already
-// used with the same body, with the task that request created.
+// createTask answers with a new task, or, for an Idempotency-Key used
+// within IdempotencyWindow with the same body, with the task that request
+// created; the same key with another body answers IDEMPOTENCY_KEY_MISMATCH.
+// The create-lost scenario's first create makes its task but answers 503,
+// as a gateway that lost HiAPI's answer: only a retry with the same
+// Idempotency-Key gets that task back instead of a second one.
 func (s *Server) createTask(w http.ResponseWriter, c caller, model, idemKey string, body []byte) {
 	sum := sha256.Sum256(body)
+	slot := c.owner + "\x00" + idemKey
 	s.mu.Lock()
-	if idemKey != "" {
-		if prev, ok := s.idem[c.owner+"\x00"+idemKey]; ok {
-			s.mu.Unlock()
-			if prev.bodyHash != sum {
-				flat(w, c.rid, http.StatusUnprocessableEntity, "IDEMPOTENCY_KEY_MISMATCH", "this Idempotency-Key was used with a different request body")
-				return
-			}
-			w.Header().Set("Idempotent-Replay", "true")
-			success(w, c.rid, map[string]any{"taskId": prev.taskID})
+	if prev, ok := s.idem[slot]; ok && idemKey != "" && c.now.Sub(prev.at) < IdempotencyWindow {
+		s.mu.Unlock()
+		if prev.bodyHash != sum {
+			flat(w, c.rid, http.StatusUnprocessableEntity, "IDEMPOTENCY_KEY_MISMATCH", "this Idempotency-Key was used with a different request body")
 			return
 		}
+		w.Header().Set("Idempotent-Replay", "true")
+		success(w, c.rid, map[string]any{"taskId": prev.taskID})
+		return
 	}
 	t := &task{seq: len(s.tasks), id: newTaskID(c.now), owner: c.owner, scenario: c.scenario, model: model, created: c.now}
 	s.tasks[t.id] = t
 	s.byOwner[c.owner] = append(s.byOwner[c.owner], t)
 	if idemKey != "" {
-		s.idem[c.owner+"\x00"+idemKey] = idemEntry{bodyHash: sum, taskID: t.id}
+		s.idem[slot] = idemEntry{bodyHash: sum, taskID: t.id, at: c.now}
 	}
+	lose := c.scenario == CreateLost && !s.lost[c.owner]
+	s.lost[c.owner] = s.lost[c.owner] || lose
 	s.mu.Unlock()
+	if lose {
+		w.Header().Set("Retry-After", "1")
+		flat(w, c.rid, http.StatusServiceUnavailable, "SERVICE_UNAVAILABLE", "The platform is busy. Please retry later.")
+		return
+	}
 	success(w, c.rid, map[string]any{"taskId": t.id})
 }
 

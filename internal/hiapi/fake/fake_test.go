@@ -172,6 +172,7 @@ func TestErrorShapes(t *testing.T) {
 		{"unknown model scenario", "POST", "/v1/tasks", "sk-fake-unknown-model-1", `{"model":"gpt-image-2","input":{"prompt":"p"}}`, 404, true, "model_not_found", "gpt-image-2"},
 		{"model id not offered", "POST", "/v1/tasks", goodKey, `{"model":"dall-e-3","input":{"prompt":"p"}}`, 400, true, "model_not_found", "dall-e-3"},
 		{"no balance", "POST", "/v1/tasks", "sk-fake-no-balance-1", `{"model":"gpt-image-2","input":{"prompt":"p"}}`, 402, false, "INSUFFICIENT_BALANCE", "balance"},
+		{"model unavailable", "POST", "/v1/tasks", "sk-fake-model-unavailable-1", `{"model":"gpt-image-2","input":{"prompt":"p"}}`, 503, false, "MODEL_UNAVAILABLE", "gpt-image-2"},
 		{"down", "GET", "/v1/tasks", "sk-fake-down-1", "", 503, false, "SERVICE_UNAVAILABLE", "busy"},
 		{"bad JSON", "POST", "/v1/tasks", goodKey, `{"model":`, 400, false, "INVALID_REQUEST", "JSON"},
 		{"no model field", "POST", "/v1/tasks", goodKey, `{"input":{"prompt":"p"}}`, 400, false, "INVALID_REQUEST", "model is required"},
@@ -329,9 +330,11 @@ func TestRateLimits(t *testing.T) {
 }
 
 func TestIdempotency(t *testing.T) {
-	s := New(Options{})
+	clk := &clock{t: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)}
+	s := New(Options{Now: clk.now})
 	body := `{"model":"gpt-image-2","input":{"prompt":"p"}}`
 	a := call(t, s, "POST", "/v1/tasks", goodKey, body, "Idempotency-Key", "k1")
+	clk.add(IdempotencyWindow - time.Second)
 	b := call(t, s, "POST", "/v1/tasks", goodKey, body, "Idempotency-Key", "k1")
 	if a.data()["taskId"] != b.data()["taskId"] || b.header.Get("Idempotent-Replay") != "true" || a.header.Get("Idempotent-Replay") != "" {
 		t.Errorf("replay: %s / %s %v", a.raw, b.raw, b.header)
@@ -340,8 +343,39 @@ func TestIdempotency(t *testing.T) {
 	if c.status != 422 || c.body["error_code"] != "IDEMPOTENCY_KEY_MISMATCH" {
 		t.Errorf("mismatch: %d %s", c.status, c.raw)
 	}
-	if n := len(s.Tasks()); n != 1 {
-		t.Errorf("%d tasks, want 1", n)
+	if d := call(t, s, "POST", "/v1/tasks", "sk-fake-good-other", body, "Idempotency-Key", "k1"); d.status != 200 || d.data()["taskId"] == a.data()["taskId"] {
+		t.Errorf("another key's Idempotency-Key k1 replays the first key's task: %s", d.raw)
+	}
+	if n := s.Count("POST", "/v1/tasks", goodKey); len(s.Tasks()) != 2 || n != 3 {
+		t.Errorf("%d tasks after %d creates, want 2 (one per key)", len(s.Tasks()), n)
+	}
+	clk.add(time.Second)
+	if e := call(t, s, "POST", "/v1/tasks", goodKey, body, "Idempotency-Key", "k1"); e.status != 200 || e.data()["taskId"] == a.data()["taskId"] || e.header.Get("Idempotent-Replay") != "" {
+		t.Errorf("past the window the key still replays: %s %v", e.raw, e.header)
+	}
+}
+
+// TestCreateLost: the create-lost scenario makes its task and answers 503
+// once; a retry with the same Idempotency-Key gets that task back, a retry
+// without one makes a second.
+func TestCreateLost(t *testing.T) {
+	body := `{"model":"gpt-image-2","input":{"prompt":"p"}}`
+	for _, idem := range []string{"k1", ""} {
+		s := New(Options{})
+		key := "sk-fake-create-lost-1"
+		first := call(t, s, "POST", "/v1/tasks", key, body, "Idempotency-Key", idem)
+		if first.status != 503 || first.body["error_code"] != "SERVICE_UNAVAILABLE" || first.header.Get("Retry-After") != "1" {
+			t.Fatalf("first create: %d %v %s", first.status, first.header, first.raw)
+		}
+		retry := call(t, s, "POST", "/v1/tasks", key, body, "Idempotency-Key", idem)
+		tasks := s.Tasks()
+		if retry.status != 200 || len(tasks) == 0 || retry.data()["taskId"] != tasks[len(tasks)-1].ID {
+			t.Fatalf("retry: %d %s, tasks %+v", retry.status, retry.raw, tasks)
+		}
+		want := map[string]int{"k1": 1, "": 2}[idem]
+		if len(tasks) != want || (idem != "") != (retry.header.Get("Idempotent-Replay") == "true") {
+			t.Errorf("Idempotency-Key %q: %d tasks (want %d), replay header %q", idem, len(tasks), want, retry.header.Get("Idempotent-Replay"))
+		}
 	}
 }
 
