@@ -6,14 +6,23 @@
 // request id, task id, outputs, a page's title) has every piece of the key
 // masked by the rule of checks.Secret before it is cut short or returned.
 // Every error is an *Error whose text is safe to show. GETs are retried on
-// 429, 503 and network errors; creating a task is never retried, because it
-// spends credits.
+// 429, 503 and network errors. Creating a task spends credits, so it is
+// retried only once, and only where HiAPI's Idempotency-Key makes that
+// safe: each create carries a fresh key, and a create that met a network
+// error or a 503 is sent once more with the same key, which HiAPI answers
+// with the first request's task rather than a second one.
+//
+// The same discipline serves the other providers' free probes
+// (internal/probe): Options name the provider, how the key is sent and
+// where its request id comes, and Get sends a free GET.
 package hiapi
 
 import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -70,6 +79,16 @@ type Options struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Now reads the clock for Retry-After dates; tests replace it.
 	Now func() time.Time
+
+	// Name is the provider named in the client's messages (default
+	// "HiAPI").
+	Name string
+	// Auth puts the key in the request's headers (default: Authorization:
+	// Bearer). It never puts it in the URL, which ends up in logs.
+	Auth func(h http.Header, key string)
+	// RequestIDHeaders are the headers a request id may come in when the
+	// body has none, most specific first (default: HiAPI's list).
+	RequestIDHeaders []string
 }
 
 // Client talks to one HiAPI base URL. It is safe for concurrent use and
@@ -84,6 +103,9 @@ type Client struct {
 	userAgent string
 	sleep     func(context.Context, time.Duration) error
 	now       func() time.Time
+	name      string
+	auth      func(http.Header, string)
+	ridHeader []string
 }
 
 // Reply describes the last HTTP exchange of a call, success or not.
@@ -100,6 +122,9 @@ type Reply struct {
 	Attempts int
 	// BaseURL is where the requests went.
 	BaseURL string
+	// Replayed says HiAPI answered a create with an earlier request's task
+	// (header Idempotent-Replay: true): the retry found the first create.
+	Replayed bool
 }
 
 // RateLimit is the X-RateLimit-* headers; -1 where a header was absent.
@@ -122,6 +147,15 @@ func New(baseURL string, opts Options) *Client {
 		userAgent: "keycheck/" + cmp.Or(opts.Version, "dev"),
 		sleep:     opts.Sleep,
 		now:       opts.Now,
+		name:      cmp.Or(opts.Name, "HiAPI"),
+		auth:      opts.Auth,
+		ridHeader: opts.RequestIDHeaders,
+	}
+	if c.auth == nil {
+		c.auth = bearer
+	}
+	if c.ridHeader == nil {
+		c.ridHeader = requestIDHeaders
 	}
 	if c.sleep == nil {
 		c.sleep = wait.For
@@ -162,12 +196,26 @@ func New(baseURL string, opts Options) *Client {
 func (c *Client) Probe(ctx context.Context, key string) (Reply, error) {
 	sec := checks.NewSecret(key)
 	defer sec.Wipe()
-	_, reply, err := c.do(ctx, http.MethodGet, "/v1/tasks", "page=1&size=1", key, sec, nil)
+	_, reply, err := c.do(ctx, call{method: http.MethodGet, path: "/v1/tasks", query: "page=1&size=1"}, key, sec)
 	return reply, err
 }
 
+// Get sends a free GET of path, which may end in a query, and returns the
+// body of a success. It is how the other providers' free probes ask
+// (internal/probe): retried like every GET, answered like every call.
+func (c *Client) Get(ctx context.Context, path, key string) ([]byte, Reply, error) {
+	sec := checks.NewSecret(key)
+	defer sec.Wipe()
+	p, q, _ := strings.Cut(path, "?")
+	return c.do(ctx, call{method: http.MethodGet, path: p, query: q}, key, sec)
+}
+
 // CreateTask creates an image task: POST /v1/tasks. It spends credits, so
-// it is sent once and never retried: after a time-out the task may exist.
+// it is never retried blindly: it carries a fresh Idempotency-Key, and only
+// a create that met a network error or a 503 is sent once more, with the
+// same key, so HiAPI answers with the task the first one made, if it made
+// one, and never makes a second. After a time-out it is not sent again
+// (the task may exist, and the wait was spent).
 func (c *Client) CreateTask(ctx context.Context, key, model, prompt string) (string, Reply, error) {
 	body, err := json.Marshal(map[string]any{"model": model, "input": map[string]string{"prompt": prompt}})
 	if err != nil {
@@ -175,7 +223,7 @@ func (c *Client) CreateTask(ctx context.Context, key, model, prompt string) (str
 	}
 	sec := checks.NewSecret(key)
 	defer sec.Wipe()
-	data, reply, err := c.do(ctx, http.MethodPost, "/v1/tasks", "", key, sec, body)
+	data, reply, err := c.do(ctx, call{method: http.MethodPost, path: "/v1/tasks", body: body, idem: newIdempotencyKey()}, key, sec)
 	if err != nil {
 		return "", reply, err
 	}
@@ -199,7 +247,7 @@ func (c *Client) GetTask(ctx context.Context, key, id string) (Task, Reply, erro
 	if strings.TrimSpace(id) == "" {
 		return Task{}, Reply{BaseURL: c.base}, errorf(checks.AnswerRequest, op, nil, "empty task id")
 	}
-	data, reply, err := c.do(ctx, http.MethodGet, "/v1/tasks/"+url.PathEscape(id), "", key, sec, nil)
+	data, reply, err := c.do(ctx, call{method: http.MethodGet, path: "/v1/tasks/" + url.PathEscape(id)}, key, sec)
 	if err != nil {
 		return Task{}, reply, err
 	}
@@ -215,11 +263,21 @@ func (c *Client) GetTask(ctx context.Context, key, id string) (Task, Reply, erro
 	return t, reply, nil
 }
 
-// do sends one request, retrying GETs, and returns the body of a success.
-// query is a raw query string; sec finds the pieces of key in what comes
+// call is one request as the client's calls describe it.
+type call struct {
+	method, path string
+	// query is a raw query string, without the "?".
+	query string
+	body  []byte
+	// idem is the Idempotency-Key of a create; "" for none.
+	idem string
+}
+
+// do sends one request, retrying GETs and, once, an idempotent create, and
+// returns the body of a success. sec finds the pieces of key in what comes
 // back.
-func (c *Client) do(ctx context.Context, method, path, query, key string, sec *checks.Secret, body []byte) ([]byte, Reply, error) {
-	op := method + " " + path
+func (c *Client) do(ctx context.Context, r call, key string, sec *checks.Secret) ([]byte, Reply, error) {
+	op := r.method + " " + clean(sec, r.path, 200)
 	reply := Reply{BaseURL: c.base}
 	if c.baseErr != nil {
 		return nil, reply, errorf(checks.AnswerRequest, op, c.baseErr, "the base URL is not usable: %v", c.baseErr)
@@ -227,23 +285,29 @@ func (c *Client) do(ctx context.Context, method, path, query, key string, sec *c
 	if msg := unsendable(key); msg != "" {
 		return nil, reply, errorf(checks.AnswerBadKey, op, nil, "%s", msg)
 	}
-	target := c.base + path
-	if query != "" {
-		target += "?" + query
+	target := c.base + r.path
+	if r.query != "" {
+		target += "?" + r.query
 	}
-	retries := c.retries
-	if method != http.MethodGet {
-		retries = 0
+	retries, may := c.retries, retryable
+	if r.method != http.MethodGet {
+		retries, may = 0, nil
+		if r.idem != "" {
+			retries, may = 1, retryableCreate
+		}
 	}
 	for attempt := 0; ; attempt++ {
 		reply.Attempts = attempt + 1
-		data, e := c.once(ctx, method, target, key, sec, body, &reply)
+		data, e := c.once(ctx, r, target, key, sec, &reply)
 		if e == nil {
 			return data, reply, nil
 		}
 		e.Op = op
+		if r.idem != "" && e.Code == "" {
+			e.Code = idempotencyCode(e.Status())
+		}
 		e.redact(sec)
-		if attempt >= retries || !retryable(e) {
+		if attempt >= retries || !may(e) {
 			return nil, reply, e
 		}
 		wait := backoff(attempt)
@@ -263,34 +327,38 @@ func (c *Client) do(ctx context.Context, method, path, query, key string, sec *c
 // once sends one attempt. On success it returns the body; reply is filled
 // from whatever answer came, with the pieces of the key sec finds masked.
 //
-// The Authorization header is a new string holding the key, made for each
-// attempt: Go strings cannot be wiped, so it lives until the collector
-// takes it, as the key passed in does; net/http copies it again into its
-// write buffer (and HTTP/2's header encoder into its own).
-func (c *Client) once(ctx context.Context, method, target, key string, sec *checks.Secret, body []byte, reply *Reply) ([]byte, *Error) {
+// The header holding the key is a new string, made for each attempt: Go
+// strings cannot be wiped, so it lives until the collector takes it, as
+// the key passed in does; net/http copies it again into its write buffer
+// (and HTTP/2's header encoder into its own).
+func (c *Client) once(ctx context.Context, r call, target, key string, sec *checks.Secret, reply *Reply) ([]byte, *Error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
+	if r.body != nil {
+		rd = bytes.NewReader(r.body)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, target, rd)
+	req, err := http.NewRequestWithContext(ctx, r.method, target, rd)
 	if err != nil {
 		return nil, errorf(checks.AnswerRequest, "", err, "cannot build the request")
 	}
-	req.Header.Set("Authorization", "Bearer "+key)
+	c.auth(req.Header, key)
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
-	if body != nil {
+	if r.body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if r.idem != "" {
+		req.Header.Set("Idempotency-Key", r.idem)
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return nil, transportError(ctx, err, sec)
+		return nil, c.transportError(ctx, err, sec)
 	}
 	defer resp.Body.Close()
 	reply.HTTPStatus = resp.StatusCode
-	reply.RequestID = headerRequestID(resp.Header, sec)
+	reply.RequestID = headerRequestID(resp.Header, c.ridHeader, sec)
+	reply.Replayed = strings.EqualFold(strings.TrimSpace(resp.Header.Get("Idempotent-Replay")), "true")
 	reply.RetryAfter, _ = parseRetryAfter(resp.Header.Get("Retry-After"), c.now())
 	reply.RateLimit = RateLimit{
 		Limit:     headerInt(resp.Header, "X-RateLimit-Limit"),
@@ -308,14 +376,14 @@ func (c *Client) once(ctx context.Context, method, target, key string, sec *chec
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
 	if err != nil {
-		e := transportError(ctx, err, sec)
+		e := c.transportError(ctx, err, sec)
 		e.HTTPStatus, e.RequestID = resp.StatusCode, reply.RequestID
 		return nil, e
 	}
 	if int64(len(data)) > c.maxBody {
 		return nil, tooLarge()
 	}
-	if e := parseError(resp.StatusCode, resp.Header, data, c.now(), sec); e != nil {
+	if e := parseError(resp.StatusCode, resp.Header, data, c.now(), c.ridHeader, sec); e != nil {
 		if e.RequestID != "" {
 			reply.RequestID = e.RequestID
 		}
@@ -341,6 +409,32 @@ func retryable(e *Error) bool {
 	return false
 }
 
+// retryableCreate reports whether a create that carried an Idempotency-Key
+// may be sent once more: only when its answer may have been lost (a
+// network error) or HiAPI said it was too busy (503). A 503 that names
+// MODEL_UNAVAILABLE is an answer, not a lost one: the person hears it now
+// rather than after its Retry-After. A 429 or a time-out is not retried,
+// as no create was before keys.
+func retryableCreate(e *Error) bool {
+	switch e.Kind {
+	case checks.AnswerNetwork:
+		return true
+	case checks.AnswerHTTP, checks.AnswerNotJSON:
+		return e.Status() == http.StatusServiceUnavailable && !strings.EqualFold(e.Code, CodeModelUnavailable)
+	}
+	return false
+}
+
+// newIdempotencyKey returns a fresh Idempotency-Key for one create: 128
+// random bits, so no two creates share one.
+func newIdempotencyKey() string {
+	var b [16]byte
+	rand.Read(b[:]) // never fails (crypto/rand, Go 1.24+)
+	return "keycheck-" + hex.EncodeToString(b[:])
+}
+
+func bearer(h http.Header, key string) { h.Set("Authorization", "Bearer "+key) }
+
 // backoff is the wait before retry attempt+1 when no Retry-After came:
 // 1 s, 2 s, 4 s, …
 func backoff(attempt int) time.Duration {
@@ -349,7 +443,7 @@ func backoff(attempt int) time.Duration {
 
 // transportError classifies an error from sending a request or reading its
 // body.
-func transportError(ctx context.Context, err error, sec *checks.Secret) *Error {
+func (c *Client) transportError(ctx context.Context, err error, sec *checks.Secret) *Error {
 	var ue *url.Error
 	cause := err
 	if errors.As(err, &ue) {
@@ -357,7 +451,7 @@ func transportError(ctx context.Context, err error, sec *checks.Secret) *Error {
 	}
 	switch {
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
-		return errorf(checks.AnswerCanceled, "", err, "canceled before HiAPI answered")
+		return errorf(checks.AnswerCanceled, "", err, "canceled before %s answered", c.name)
 	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
 		return errorf(checks.AnswerTimeout, "", err, "no answer within the time limit")
 	}

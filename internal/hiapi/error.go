@@ -129,6 +129,38 @@ func (e *Error) redact(sec *checks.Secret) {
 	e.RequestID = sec.Redact(e.RequestID)
 }
 
+// HiAPI's error codes as its official SDKs name them (error_code in the
+// flat shape, error.code in a failed task). The client passes them on as
+// sent, in Answer.Code; the verdicts compare codes without regard to case.
+const (
+	CodeInvalidRequest      = "INVALID_REQUEST"
+	CodeInsufficientBalance = "INSUFFICIENT_BALANCE"
+	CodeModelUnavailable    = "MODEL_UNAVAILABLE"
+	CodeTaskFailed          = "TASK_FAILED"
+	CodeTaskTimeout         = "TASK_TIMEOUT"
+	CodeStorageUnavailable  = "STORAGE_UNAVAILABLE"
+	// CodeIdempotencyKeyProcessing (409): a create with the same
+	// Idempotency-Key is still being handled; retry after Retry-After.
+	CodeIdempotencyKeyProcessing = "IDEMPOTENCY_KEY_PROCESSING"
+	// CodeIdempotencyKeyMismatch (422): the key was used with another body.
+	CodeIdempotencyKeyMismatch = "IDEMPOTENCY_KEY_MISMATCH"
+	// CodeIdempotencyKeyReused: the SDKs' name for a key used before.
+	CodeIdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED"
+)
+
+// idempotencyCode names what a create's status means when the body named
+// nothing: HiAPI documents 409 and 422 only for a create that carried an
+// Idempotency-Key.
+func idempotencyCode(status int) string {
+	switch status {
+	case 409:
+		return CodeIdempotencyKeyProcessing
+	case 422:
+		return CodeIdempotencyKeyMismatch
+	}
+	return ""
+}
+
 func errorf(kind checks.AnswerKind, op string, cause error, format string, args ...any) *Error {
 	return &Error{Op: op, Kind: kind, Message: fmt.Sprintf(format, args...), err: cause}
 }

@@ -18,27 +18,28 @@ func NewLive(c *Client) Live { return Live{c} }
 
 // Probe asks HiAPI, for free, whether it accepts the key.
 func (l Live) Probe(ctx context.Context, key string) checks.Answer {
-	return answerOf(l.c.Probe(ctx, key))
+	return AnswerOf(l.c.Probe(ctx, key))
 }
 
 // CreateTask creates the test task; the id is "" when HiAPI refused.
 func (l Live) CreateTask(ctx context.Context, key, model, prompt string) (string, checks.Answer) {
 	id, reply, err := l.c.CreateTask(ctx, key, model, prompt)
-	return id, answerOf(reply, err)
+	return id, AnswerOf(reply, err)
 }
 
 // GetTask reads the task; ok is false when no task came back.
 func (l Live) GetTask(ctx context.Context, key, taskID string) (checks.TaskView, checks.Answer, bool) {
 	t, reply, err := l.c.GetTask(ctx, key, taskID)
 	if err != nil {
-		return checks.TaskView{}, answerOf(reply, err), false
+		return checks.TaskView{}, AnswerOf(reply, err), false
 	}
-	return t.View(), answerOf(reply, nil), true
+	return t.View(), AnswerOf(reply, nil), true
 }
 
-// answerOf turns a call's reply and error into the plain value the live
-// verdicts read.
-func answerOf(r Reply, err error) checks.Answer {
+// AnswerOf turns a call's reply and error into the plain value the live
+// verdicts read: the one place a reply becomes an answer, for HiAPI's calls
+// and the other providers' probes (internal/probe) alike.
+func AnswerOf(r Reply, err error) checks.Answer {
 	a := checks.Answer{HTTPStatus: r.HTTPStatus, RequestID: r.RequestID, BaseURL: r.BaseURL}
 	var e *Error
 	switch {

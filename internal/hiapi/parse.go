@@ -36,16 +36,20 @@ type envelope struct {
 	ErrorCode  json.RawMessage `json:"error_code"`
 	Error      json.RawMessage `json:"error"`
 	RequestID2 json.RawMessage `json:"requestId"`
+	// Detail is a FastAPI-style {"detail": "…"} or {"detail": [{"msg"}]}
+	// (Mistral's validation errors).
+	Detail json.RawMessage `json:"detail"`
 }
 
 // nested is the "error" object: HiAPI's and OpenAI's {code, type, message,
 // request_id}, Anthropic's {type, message}, Google's {code: 400, status,
-// details: [{reason}]}.
+// details: [{reason}, {requestId}]}, OpenRouter's {code: 401, message}.
 type nested struct {
 	errorFields
 	Status  json.RawMessage `json:"status"`
 	Details []struct {
-		Reason json.RawMessage `json:"reason"`
+		Reason    json.RawMessage `json:"reason"`
+		RequestID json.RawMessage `json:"requestId"` // google.rpc.RequestInfo
 	} `json:"details"`
 }
 
@@ -74,12 +78,13 @@ func parseEnvelope(body []byte) (env envelope, ok bool) {
 // whatever the body. It masks no key: the client's calls, which know the
 // key they sent, mask every piece of it.
 func ParseError(status int, header http.Header, body []byte) *Error {
-	return parseError(status, header, body, time.Now(), nil)
+	return parseError(status, header, body, time.Now(), requestIDHeaders, nil)
 }
 
 // parseError is ParseError with the clock that reads an HTTP-date
-// Retry-After, masking the pieces of the key sec finds.
-func parseError(status int, header http.Header, body []byte, now time.Time, sec *checks.Secret) *Error {
+// Retry-After and the headers a request id may come in, masking the pieces
+// of the key sec finds.
+func parseError(status int, header http.Header, body []byte, now time.Time, ridHeaders []string, sec *checks.Secret) *Error {
 	e := &Error{Kind: checks.AnswerHTTP, HTTPStatus: status}
 	e.RetryAfter, _ = parseRetryAfter(header.Get("Retry-After"), now)
 	ok2xx := is2xx(status)
@@ -89,7 +94,7 @@ func parseError(status int, header http.Header, body []byte, now time.Time, sec 
 		return nil
 	}
 	if e.RequestID == "" {
-		e.RequestID = headerRequestID(header, sec)
+		e.RequestID = headerRequestID(header, ridHeaders, sec)
 	}
 	return e
 }
@@ -131,12 +136,12 @@ func (e *Error) readJSON(env envelope, ok2xx bool, sec *checks.Secret) bool {
 	if hasNested {
 		e.readNested(n, env.Error)
 	}
-	e.Code = clean(sec, cmp.Or(e.Code, scalar(env.ErrorCode)), 80)
+	e.Code = clean(sec, cmp.Or(e.Code, scalar(env.ErrorCode), flatCode(env.Code)), 80)
 	if t := scalar(env.Type); e.Type == "" && t != "error" { // Anthropic's top-level "type":"error" says nothing
 		e.Type = t
 	}
 	e.Type = clean(sec, e.Type, 80)
-	e.Message = clean(sec, cmp.Or(e.Message, scalar(env.Message), scalar(env.Msg)), maxMessage)
+	e.Message = clean(sec, cmp.Or(e.Message, scalar(env.Message), scalar(env.Msg), detail(env.Detail)), maxMessage)
 	e.RequestID = clean(sec, cmp.Or(e.RequestID, scalar(env.RequestID), scalar(env.RequestID2)), 120)
 	return true
 }
@@ -158,9 +163,42 @@ func (e *Error) readNested(n nested, raw json.RawMessage) {
 	e.Type = cmp.Or(scalar(n.Type), scalar(n.Status))
 	e.Message = scalar(n.Message)
 	e.RequestID = scalar(n.RequestID)
+	for _, d := range n.Details {
+		e.RequestID = cmp.Or(e.RequestID, scalar(d.RequestID))
+	}
 	if e.Message == "" && n.Code == nil && n.Type == nil {
 		e.Message = scalar(raw) // {"error": "Unauthorized"}
 	}
+}
+
+// flatCode is a top-level "code" that names the error (Mistral's
+// {"message","type","code"}); a number is the status again, not a name.
+func flatCode(raw json.RawMessage) string {
+	if _, numeric := intOf(raw); numeric {
+		return ""
+	}
+	return scalar(raw)
+}
+
+// detail reads {"detail": "…"} or the first message of {"detail": [{"msg":
+// "…"}]}.
+func detail(raw json.RawMessage) string {
+	if s := scalar(raw); s != "" {
+		return s
+	}
+	var items []struct {
+		Msg json.RawMessage `json:"msg"`
+	}
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || raw[0] != '[' || json.Unmarshal(raw, &items) != nil {
+		return ""
+	}
+	for _, it := range items {
+		if m := scalar(it.Msg); m != "" {
+			return m
+		}
+	}
+	return ""
 }
 
 // parseNested reads the "error" member: an object with at least one field
@@ -226,8 +264,8 @@ func intOf(raw json.RawMessage) (int, bool) {
 	return int(f), true
 }
 
-func headerRequestID(h http.Header, sec *checks.Secret) string {
-	for _, k := range requestIDHeaders {
+func headerRequestID(h http.Header, names []string, sec *checks.Secret) string {
+	for _, k := range names {
 		if v := h.Get(k); v != "" {
 			return clean(sec, v, 120)
 		}
@@ -288,6 +326,11 @@ func snippet(body []byte, sec *checks.Secret) string {
 	text := tagRE.ReplaceAllString(string(body[:min(len(body), 4096)]), " ")
 	return clean(sec, html.UnescapeString(text), 80)
 }
+
+// Clean makes text a provider sent safe to show and store, as every call's
+// answer is: on one line, every piece of the key sec finds masked, at most
+// max runes. internal/probe cleans the facts a probe reveals with it.
+func Clean(sec *checks.Secret, s string, max int) string { return clean(sec, s, max) }
 
 // clean makes provider text safe to show and store, on one line: invalid
 // UTF-8 and control characters dropped, runs of whitespace collapsed, every

@@ -78,6 +78,43 @@ func TestParseErrorShapes(t *testing.T) {
 			want:   &Error{Kind: checks.AnswerHTTP, HTTPStatus: 400, Code: "API_KEY_INVALID", Type: "INVALID_ARGUMENT", Message: "API key not valid. Please pass a valid API key."},
 		},
 		{
+			name:   "google RequestInfo request id in details",
+			status: 429,
+			body:   `{"error":{"code":429,"message":"Resource has been exhausted","status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.RequestInfo","requestId":"g-req-1"}]}}`,
+			want:   &Error{Kind: checks.AnswerHTTP, HTTPStatus: 429, Type: "RESOURCE_EXHAUSTED", Message: "Resource has been exhausted", RequestID: "g-req-1"},
+		},
+		{
+			name:   "openrouter numeric nested code",
+			status: 401,
+			body:   `{"error":{"code":401,"message":"No auth credentials found"}}`,
+			want:   &Error{Kind: checks.AnswerHTTP, HTTPStatus: 401, Message: "No auth credentials found"},
+		},
+		{
+			name:   "mistral flat with a named code",
+			status: 400,
+			header: hdr("Mistral-Correlation-Id", "not-read-by-default", "X-Request-Id", "m-1"),
+			body:   `{"object":"error","message":"Invalid model: nope","type":"invalid_model","param":null,"code":"1500"}`,
+			want:   &Error{Kind: checks.AnswerHTTP, HTTPStatus: 400, Type: "invalid_model", Message: "Invalid model: nope", RequestID: "m-1"},
+		},
+		{
+			name:   "flat string code that names the error",
+			status: 401,
+			body:   `{"message":"Unauthorized","type":"authentication_error","code":"invalid_api_key"}`,
+			want:   &Error{Kind: checks.AnswerHTTP, HTTPStatus: 401, Code: "invalid_api_key", Type: "authentication_error", Message: "Unauthorized"},
+		},
+		{
+			name:   "detail as a string",
+			status: 401,
+			body:   `{"detail":"Unauthorized"}`,
+			want:   &Error{Kind: checks.AnswerHTTP, HTTPStatus: 401, Message: "Unauthorized"},
+		},
+		{
+			name:   "detail as FastAPI's list",
+			status: 422,
+			body:   `{"detail":[{"type":"missing","loc":["query","x"],"msg":"Field required","input":null}]}`,
+			want:   &Error{Kind: checks.AnswerHTTP, HTTPStatus: 422, Message: "Field required"},
+		},
+		{
 			name:   "bare string error",
 			status: 401,
 			body:   `{"error":"Unauthorized"}`,
