@@ -1,5 +1,7 @@
 package checks
 
+import "strings"
+
 // Step describes one step of the checklist: what it asks and why it matters.
 // The catalogue is the single place that lists the steps; every surface
 // renders them in this order.
@@ -103,4 +105,71 @@ func Lookup(id ID) (Step, bool) {
 		}
 	}
 	return Step{}, false
+}
+
+// TitleFor is the title of step id when the key is used with target:
+// the catalogue's for HiAPI, and for another target the titles that name
+// it ("An OpenAI key", "Sent to OpenAI", "OpenAI accepts the key").
+func TitleFor(id ID, target ProviderID) string {
+	s, _ := Lookup(id)
+	if target == "" || target == ProviderHiAPI {
+		return s.Title
+	}
+	t, ok := TargetOf(target)
+	if !ok {
+		return s.Title
+	}
+	switch id {
+	case StepProvider:
+		return capitalise(anOrA(t.Name)) + " " + t.Name + " key"
+	case StepBaseURL:
+		return "Sent to " + t.Name
+	case StepHeader:
+		switch t.Auth {
+		case AuthXAPIKey:
+			return "x-api-key header is right"
+		case AuthGoogAPIKey:
+			return "x-goog-api-key header is right"
+		}
+	case StepAuth:
+		return t.Name + " accepts the key"
+	case StepResult:
+		return "Nothing spent"
+	}
+	return s.Title
+}
+
+// StepFor is the step as it reads for target: its title (TitleFor), and
+// its question and why naming the target instead of HiAPI.
+func StepFor(id ID, target ProviderID) (Step, bool) {
+	s, ok := Lookup(id)
+	t, known := TargetOf(target)
+	if !ok || !known || t.ID == ProviderHiAPI {
+		return s, ok
+	}
+	s.Title = TitleFor(id, target)
+	s.Question = strings.ReplaceAll(s.Question, "HiAPI", t.Name)
+	s.Why = strings.ReplaceAll(s.Why, "HiAPI", t.Name)
+	switch id {
+	case StepHeader:
+		s.Question = "Does the request carry this key the way " + t.Name + " reads it (" + authShape(t) + ")?"
+	case StepModel:
+		s.Question = "Does " + t.Name + " know the model, and may the key see it? (free: one GET)"
+		s.Why = "A wrong model id fails like a bad key in many clients; " + t.Name + " tells for free whether the id exists for this key."
+	case StepResult:
+		s.Question = "Nothing to spend: keycheck never spends another provider's credits."
+		s.Why = "keycheck creates a paid test task only at HiAPI; with " + t.Name + " it asks only free endpoints."
+	}
+	return s, true
+}
+
+// authShape is how a target wants the key sent, as a person writes it.
+func authShape(t Target) string {
+	switch t.Auth {
+	case AuthXAPIKey:
+		return "`x-api-key: <key>` with `anthropic-version: " + t.AnthropicVersion + "`"
+	case AuthGoogAPIKey:
+		return "`x-goog-api-key: <key>`, or `?key=<key>`"
+	}
+	return "`Authorization: Bearer <key>`"
 }

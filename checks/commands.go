@@ -95,3 +95,64 @@ func shellArg(s string) string {
 
 // shellQuote single-quotes s for a POSIX shell.
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// ProbeCurlCommandFor is the target's free probe as a command a person
+// can run (GET Target.Probe with the target's header), the key taken from
+// the target's first variable; HiAPI's is ProbeCurlCommand. base replaces
+// the target's origin when set (--provider-url).
+func ProbeCurlCommandFor(target ProviderID, base string) string {
+	t, _ := TargetOf(target)
+	if t.ID == ProviderHiAPI {
+		return ProbeCurlCommand(base)
+	}
+	return "curl -s " + shellArg(t.commandBase(base)+t.Probe) + " " + authArgs(t)
+}
+
+// ModelsCurlCommandFor lists the models a key may use at the target: the
+// model path without its id, or the probe when it has none.
+func ModelsCurlCommandFor(target ProviderID, base string) string {
+	t, _ := TargetOf(target)
+	path, ok := strings.CutSuffix(t.ModelPath, "/{model}")
+	if t.ID == ProviderHiAPI || !ok {
+		return ProbeCurlCommandFor(t.ID, base)
+	}
+	return "curl -s " + shellArg(t.commandBase(base)+path) + " " + authArgs(t)
+}
+
+// EndpointFor is Endpoint for any target: the free GET a live step of a
+// target other than HiAPI makes (none for its result step), e.g. "GET
+// https://api.openai.com/v1/models/gpt-4o-mini".
+func EndpointFor(target ProviderID, baseURL string, id ID, model, taskID string) string {
+	t, _ := TargetOf(target)
+	if t.ID == ProviderHiAPI {
+		return Endpoint(baseURL, id, taskID)
+	}
+	base := t.commandBase(baseURL)
+	switch {
+	case id == StepAuth && t.Balance != "":
+		return "GET " + base + t.Probe + " and GET " + base + t.Balance
+	case id == StepAuth:
+		return "GET " + base + t.Probe
+	case id == StepModel && t.ModelPath != "":
+		return "GET " + base + modelPathOf(t, model)
+	}
+	return ""
+}
+
+// modelPathOf is the target's model path for model, its id escaped.
+func modelPathOf(t Target, model string) string {
+	return strings.ReplaceAll(t.ModelPath, "{model}", url.PathEscape(strings.TrimSpace(model)))
+}
+
+// authArgs are the curl options that send the key the target's way, from
+// its first variable, never the key itself.
+func authArgs(t Target) string {
+	v := "$" + t.Vars[0]
+	switch t.Auth {
+	case AuthXAPIKey:
+		return `-H "x-api-key: ` + v + `" -H "anthropic-version: ` + t.AnthropicVersion + `"`
+	case AuthGoogAPIKey:
+		return `-H "x-goog-api-key: ` + v + `"`
+	}
+	return `-H "Authorization: Bearer ` + v + `"`
+}

@@ -8,19 +8,32 @@ import (
 	"unicode/utf8"
 )
 
-const (
-	notYourKey = "Not your key: HiAPI or the network did not answer usefully; try again."
-	rerunLater = "Run the live test again in a minute."
-)
+const rerunLater = "Run the live test again in a minute."
 
-// AuthVerdict decides the auth step from the answer to the free probe
-// (GET /v1/tasks?page=1&size=1).
+// notYourKeyAt opens the detail of an answer that says nothing about the
+// key: "Not your key: HiAPI or the network did not answer usefully; try
+// again."
+func notYourKeyAt(t Target) string {
+	return "Not your key: " + t.Name + " or the network did not answer usefully; try again."
+}
+
+// AuthVerdict decides the auth step from the answer to the free probe of
+// the target that answered (a.Provider): for HiAPI, GET
+// /v1/tasks?page=1&size=1; for the others, Target.Probe (targetlive.go).
 func AuthVerdict(a Answer) Result {
+	if t, ok := TargetOf(a.Provider); ok && t.ID != ProviderHiAPI {
+		return targetAuthVerdict(t, a)
+	}
+	return hiapiAuthVerdict(a)
+}
+
+// hiapiAuthVerdict decides HiAPI's auth step.
+func hiapiAuthVerdict(a Answer) Result {
 	r := stepResult(StepAuth, a)
 	if a.Kind == AnswerBadKey {
 		return unsendableKey(r, a)
 	}
-	if what, detail, fix, ok := undecided(a); ok {
+	if what, detail, fix, ok := undecided(targets[0], a); ok {
 		return undecidedResult(r, what, detail, fix)
 	}
 	switch {
@@ -45,8 +58,8 @@ func AuthVerdict(a Answer) Result {
 			"HiAPI accepted the key but rejected keycheck's probe "+said(a)+". That says nothing bad about the key."+requestIDNote(a),
 			"Run the live test again; if this repeats, send HiAPI support the request_id.")
 	}
-	what, detail := statusDetail(a)
-	return undecidedResult(r, what, notYourKey+" "+detail+requestIDNote(a), statusFix(a))
+	what, detail := statusDetail(targets[0], a)
+	return undecidedResult(r, what, notYourKeyAt(targets[0])+" "+detail+requestIDNote(a), statusFix(targets[0], a))
 }
 
 // cannotPay is the headline of an account that cannot pay for the test.
@@ -73,7 +86,7 @@ func ModelVerdict(model string, a Answer, taskID string) Result {
 	if a.Kind == AnswerBadKey {
 		return unsendableKey(r, a)
 	}
-	if what, detail, fix, ok := undecided(a); ok {
+	if what, detail, fix, ok := undecided(targets[0], a); ok {
 		if a.Kind == AnswerTimeout || a.Kind == AnswerCanceled || a.Kind == AnswerNetwork {
 			detail += " The task may have been created anyway."
 			fix = "Before trying again, look for it: it would be the newest task on the account:\n`" + ProbeCurlCommand(a.BaseURL) + "`"
@@ -83,7 +96,7 @@ func ModelVerdict(model string, a Answer, taskID string) Result {
 	switch {
 	case is2xx(a.HTTPStatus):
 		return undecidedResult(r, "HiAPI answered "+strconv.Itoa(a.HTTPStatus)+" but gave no task id",
-			notYourKey+" HiAPI answered "+strconv.Itoa(a.HTTPStatus)+" but gave no taskId."+requestIDNote(a),
+			notYourKeyAt(targets[0])+" HiAPI answered "+strconv.Itoa(a.HTTPStatus)+" but gave no taskId."+requestIDNote(a),
 			rerunLater+" If it repeats, send HiAPI support the request_id.")
 	case isScope(a, true):
 		r.Headline = "HiAPI knows this key but does not let it use " + m + "."
@@ -97,7 +110,7 @@ func ModelVerdict(model string, a Answer, taskID string) Result {
 			modelIDFix(model))
 	case hasCode(a, codeModelUnavailable):
 		return undecidedResult(r, "HiAPI says "+m+" is unavailable right now",
-			notYourKey+" HiAPI says "+m+" is unavailable right now "+said(a)+"."+requestIDNote(a), rerunLater)
+			notYourKeyAt(targets[0])+" HiAPI says "+m+" is unavailable right now "+said(a)+"."+requestIDNote(a), rerunLater)
 	case a.HTTPStatus == 402:
 		r.Headline = cannotPay
 		return decide(r, StatusFail,
@@ -114,8 +127,8 @@ func ModelVerdict(model string, a Answer, taskID string) Result {
 	case a.HTTPStatus == 401:
 		return deadKey(r, a)
 	}
-	what, detail := statusDetail(a)
-	return undecidedResult(r, what, notYourKey+" "+detail+requestIDNote(a), statusFix(a))
+	what, detail := statusDetail(targets[0], a)
+	return undecidedResult(r, what, notYourKeyAt(targets[0])+" "+detail+requestIDNote(a), statusFix(targets[0], a))
 }
 
 // ResultVerdict decides the result step from the last state of the test
@@ -185,6 +198,7 @@ func stepResult(id ID, a Answer) Result {
 		Type:       a.Type,
 		Message:    a.Message,
 		RequestID:  a.RequestID,
+		Facts:      append([]Fact(nil), a.Facts...),
 	}}
 }
 
@@ -229,81 +243,95 @@ func unsendableKey(r Result, a Answer) Result {
 
 // undecided returns the unknown verdict for an answer that says nothing
 // about the key: no usable answer at all, or a rate limit or outage. what
-// says what happened, for the headline.
-func undecided(a Answer) (what, detail, fix string, ok bool) {
-	base := commandBase(a.BaseURL)
-	reach := "Check that this machine reaches HiAPI (proxy, firewall, VPN):\ncurl -sI " + shellArg(base)
+// says what happened, for the headline. t is who was asked.
+func undecided(t Target, a Answer) (what, detail, fix string, ok bool) {
+	name, nyk := t.Name, notYourKeyAt(t)
+	base := t.commandBase(a.BaseURL)
+	reach := "Check that this machine reaches " + name + " (proxy, firewall, VPN):\ncurl -sI " + shellArg(base)
 	switch a.Kind {
 	case AnswerHTTP:
 	case AnswerTimeout:
-		return "HiAPI did not answer in time", notYourKey + " No answer came in time.", rerunLater + " If it keeps timing out, " + lowerFirst(reach), true
+		return name + " did not answer in time", nyk + " No answer came in time.", rerunLater + " If it keeps timing out, " + lowerFirst(reach), true
 	case AnswerNetwork:
-		return "HiAPI could not be reached", notYourKey + " The connection failed" + afterColon(a.Message) + ".", reach, true
+		return name + " could not be reached", nyk + " The connection failed" + afterColon(a.Message) + ".", reach, true
 	case AnswerNotJSON:
-		d := notYourKey + " The answer was not JSON"
+		d := nyk + " The answer was not JSON"
 		if a.HTTPStatus != 0 {
 			d += " (HTTP " + strconv.Itoa(a.HTTPStatus) + ")"
 		}
 		if a.Message != "" {
 			d += ": a page titled " + quoted(a.Message)
 		}
-		return "the answer was not JSON, so something other than HiAPI answered",
-			d + ". A proxy, firewall, captive portal or wrong base URL answered instead of HiAPI." + requestIDNote(a),
+		return "the answer was not JSON, so something other than " + name + " answered",
+			d + ". A proxy, firewall, captive portal or wrong base URL answered instead of " + name + "." + requestIDNote(a),
 			"Open " + base + " in a browser on this machine, and check the base URL and any HTTPS_PROXY setting.", true
 	case AnswerTooLarge:
-		return "the answer was far too large to be HiAPI's",
-			notYourKey + " The answer was far larger than any HiAPI reply: something other than HiAPI answered.",
-			"Check the base URL: it should be " + HiAPIOrigin + ".", true
+		return "the answer was far too large to be " + name + "'s",
+			nyk + " The answer was far larger than any " + name + " reply: something other than " + name + " answered.",
+			"Check the base URL: it should be " + t.Origin + ".", true
 	case AnswerGarbled:
-		return "HiAPI's answer made no sense",
-			notYourKey + " HiAPI's answer made no sense" + afterColon(a.Message) + "." + requestIDNote(a),
-			rerunLater + " If it repeats, send HiAPI support the request_id.", true
+		return name + "'s answer made no sense",
+			nyk + " " + name + "'s answer made no sense" + afterColon(a.Message) + "." + requestIDNote(a),
+			rerunLater + " If it repeats, send " + name + " support the request_id.", true
 	case AnswerCanceled:
-		return "it stopped before HiAPI answered", "Interrupted before HiAPI answered.", "Run the live test again.", true
+		return "it stopped before " + name + " answered", "Interrupted before " + name + " answered.", "Run the live test again.", true
 	case AnswerRequest:
-		return "it could not build the request to HiAPI",
+		setting := "keycheck's " + name + " base URL setting (--provider-url " + string(t.ID) + "=…)"
+		if t.ID == ProviderHiAPI {
+			setting = "keycheck's HiAPI base URL setting (HIAPI_BASE_URL)"
+		}
+		return "it could not build the request to " + name,
 			"Nothing was sent: keycheck could not build the request" + afterColon(a.Message) + ".",
-			"Check keycheck's HiAPI base URL setting (HIAPI_BASE_URL); it should be " + HiAPIOrigin + ".", true
+			"Check " + setting + "; it should be " + t.Origin + ".", true
 	default:
-		return "HiAPI did not answer usefully", notYourKey + " " + string(a.Kind) + afterColon(a.Message) + ".", rerunLater, true
+		return name + " did not answer usefully", nyk + " " + string(a.Kind) + afterColon(a.Message) + ".", rerunLater, true
 	}
-	if a.HTTPStatus == 429 || hasCode(a, codeRateLimited) {
-		d := notYourKey + " HiAPI is rate-limiting requests (HTTP 429"
+	if a.HTTPStatus == 429 || hasCode(a, codeRateLimited) || hasCode(a, "rate_limit_error") {
+		d := nyk + " " + name + " is rate-limiting requests (HTTP 429"
 		if a.RetryAfter > 0 {
 			d += ", retry after " + strconv.Itoa(a.RetryAfter) + " s"
 		}
-		return "HiAPI is rate-limiting requests",
+		return name + " is rate-limiting requests",
 			d + "). Sub-second polling by another program on the same account is the usual cause." + requestIDNote(a),
 			"Wait a minute and run the live test again. Make your own code poll every 3 s or slower.", true
 	}
+	if a.HTTPStatus == 529 || strings.EqualFold(a.Type, "overloaded_error") {
+		return name + " is overloaded (" + strconv.Itoa(a.HTTPStatus) + " overloaded_error)",
+			nyk + " " + name + " answered " + strconv.Itoa(a.HTTPStatus) + " " + said(a) + ": it is overloaded right now, for everyone." + requestIDNote(a),
+			rerunLater, true
+	}
 	if a.HTTPStatus >= 500 {
-		return "HiAPI answered " + strconv.Itoa(a.HTTPStatus) + ", busy or failing",
-			notYourKey + " HiAPI answered " + strconv.Itoa(a.HTTPStatus) + " " + said(a) + ": the platform is busy or failing." + requestIDNote(a),
-			rerunLater + " If it persists, send HiAPI support the request_id.", true
+		return name + " answered " + strconv.Itoa(a.HTTPStatus) + ", busy or failing",
+			nyk + " " + name + " answered " + strconv.Itoa(a.HTTPStatus) + " " + said(a) + ": the platform is busy or failing." + requestIDNote(a),
+			rerunLater + " If it persists, send " + name + " support the request_id.", true
 	}
 	return "", "", "", false
 }
 
 // statusDetail describes an HTTP answer no rule decided, with what
 // happened for the headline.
-func statusDetail(a Answer) (what, detail string) {
+func statusDetail(t Target, a Answer) (what, detail string) {
+	name := t.Name
 	switch {
 	case a.HTTPStatus == 404:
-		return "HiAPI answered 404, so the base URL may be wrong",
-			"HiAPI answered 404 " + said(a) + ": the base URL may point to the wrong place (" + commandBase(a.BaseURL) + ")."
+		return name + " answered 404, so the base URL may be wrong",
+			name + " answered 404 " + said(a) + ": the base URL may point to the wrong place (" + t.commandBase(a.BaseURL) + ")."
 	case a.HTTPStatus >= 300 && a.HTTPStatus < 400:
 		return "the request was redirected, so the base URL may be wrong",
 			"The request was redirected (HTTP " + strconv.Itoa(a.HTTPStatus) + afterColon(a.Message) + "): the base URL is probably wrong."
 	}
-	return "HiAPI answered " + strconv.Itoa(a.HTTPStatus), "HiAPI answered " + strconv.Itoa(a.HTTPStatus) + " " + said(a) + "."
+	return name + " answered " + strconv.Itoa(a.HTTPStatus), name + " answered " + strconv.Itoa(a.HTTPStatus) + " " + said(a) + "."
 }
 
 // statusFix is the fix for an HTTP answer no rule decided.
-func statusFix(a Answer) string {
+func statusFix(t Target, a Answer) string {
 	if a.HTTPStatus == 404 || a.HTTPStatus >= 300 && a.HTTPStatus < 400 {
-		return "Check the base URL: it should be " + HiAPIOrigin + " (without /v1)."
+		if t.ID == ProviderHiAPI {
+			return "Check the base URL: it should be " + HiAPIOrigin + " (without /v1)."
+		}
+		return "Check keycheck's " + t.Name + " address (--provider-url " + string(t.ID) + "=…): it should be " + t.Origin + "."
 	}
-	return rerunLater + " If it repeats, send HiAPI support the request_id."
+	return rerunLater + " If it repeats, send " + t.Name + " support the request_id."
 }
 
 // isScope reports a key that authenticated but may not do what was

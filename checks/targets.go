@@ -1,5 +1,7 @@
 package checks
 
+import "strings"
+
 // ProviderID names a target provider: where the person uses the key. It
 // appears in the JSON API ("provider"), the CLI (--provider) and URLs, so
 // it never changes once published.
@@ -155,4 +157,17 @@ func TargetOf(id ProviderID) (Target, bool) {
 		}
 	}
 	return Target{}, false
+}
+
+// commandBase is where commands and endpoints send the target's requests:
+// base (keycheck's --provider-url) when set, else the target's origin.
+// HiAPI's drops a /v1, as commandBase does.
+func (t Target) commandBase(base string) string {
+	if t.ID == ProviderHiAPI || t.ID == "" {
+		return commandBase(base)
+	}
+	if base = strings.TrimRight(strings.TrimSpace(base), "/"); base != "" {
+		return base
+	}
+	return t.Origin
 }
