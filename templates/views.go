@@ -60,6 +60,25 @@ type FormValues struct {
 	ExpectedLength string
 	Model          string
 	Prompt         string
+	// Provider is the target picked; "" is HiAPI.
+	Provider checks.ProviderID
+}
+
+// Target is the target the form starts on.
+func (f FormValues) Target() checks.ProviderID {
+	if f.Provider == "" {
+		return checks.ProviderHiAPI
+	}
+	return f.Provider
+}
+
+// TargetName is a target's name as people read it ("OpenAI"); "" is
+// HiAPI.
+func TargetName(id checks.ProviderID) string {
+	if t, ok := checks.TargetOf(id); ok {
+		return t.Name
+	}
+	return string(id)
 }
 
 // Checklist is the checklist as one view: the summary, the fingerprint and

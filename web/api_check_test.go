@@ -174,7 +174,7 @@ func TestUnknownFieldListsTheEndpointsFields(t *testing.T) {
 	e := newEnv(t)
 	b := e.browser()
 	id := b.apiCreateRun(map[string]any{"key": cleanKey}).ID
-	const checkFields = "Known fields: key, var_name, env_file, base_url, header, expected_last4, expected_length, model, prompt, live."
+	const checkFields = "Known fields: key, var_name, env_file, base_url, header, expected_last4, expected_length, model, prompt, live, provider."
 	for _, tt := range []struct{ path, body, want, not string }{
 		{"/api/v1/check", `{"key": "x", "colour": "red"}`, checkFields, ""},
 		{"/api/v1/runs", `{"key": "x", "colour": "red"}`, checkFields, ""},

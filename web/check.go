@@ -37,7 +37,9 @@ func (s *Server) handleCheck(c echo.Context) error {
 // checkResponse is the JSON API's answer to a check.
 type checkResponse struct {
 	// Verdict is the answer; the steps are its evidence.
-	Verdict     checks.Verdict     `json:"verdict"`
+	Verdict checks.Verdict `json:"verdict"`
+	// Provider is the target the key was checked for.
+	Provider    checks.ProviderID  `json:"provider"`
 	Fingerprint checks.Fingerprint `json:"fingerprint"`
 	Summary     string             `json:"summary"`
 	Steps       []stepJSON         `json:"steps"`
@@ -67,6 +69,7 @@ func (s *Server) handleAPICheck(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, checkResponse{
 		Verdict:     checks.VerdictOf(results),
+		Provider:    req.Provider,
 		Fingerprint: checks.FingerprintOf(req.Key),
 		Summary:     checks.Summary(results),
 		Steps:       steps,

@@ -517,6 +517,7 @@ type apiStep struct {
 
 type apiCheck struct {
 	Verdict     checks.Verdict     `json:"verdict"`
+	Provider    string             `json:"provider"`
 	Fingerprint checks.Fingerprint `json:"fingerprint"`
 	Summary     string             `json:"summary"`
 	Steps       []apiStep          `json:"steps"`

@@ -41,6 +41,9 @@ type checkRequest struct {
 	Model          string `json:"model"`
 	Prompt         string `json:"prompt"`
 	Live           bool   `json:"live"`
+	// Provider is the target: where the key is used ("" or hiapi, openai,
+	// …); validate makes it one of checks.Targets.
+	Provider checks.ProviderID `json:"provider"`
 }
 
 func (r checkRequest) input() checks.Input {
@@ -52,6 +55,7 @@ func (r checkRequest) input() checks.Input {
 		Header:         r.Header,
 		ExpectedLast4:  r.ExpectedLast4,
 		ExpectedLength: r.ExpectedLength,
+		Provider:       r.Provider,
 	}
 }
 
@@ -72,7 +76,17 @@ func (r *checkRequest) validate(defaultModel, defaultPrompt string) error {
 	if len(r.ExpectedLast4) > 16 {
 		return errorf(http.StatusBadRequest, "bad_expected_last4", "expected_last4 is the last four characters the dashboard shows; this is longer.")
 	}
+	target, err := parseProvider(string(r.Provider))
+	if err != nil {
+		return err
+	}
+	r.Provider = target.ID
 	r.Model = strings.TrimSpace(r.Model)
+	if target.ID != checks.ProviderHiAPI && (r.Model == "" || r.Model == defaultModel) {
+		// The page's model field starts with HiAPI's default: for another
+		// target, the model its live test asks about is that target's.
+		r.Model = target.Model
+	}
 	if r.Model == "" {
 		r.Model = defaultModel
 	}
@@ -87,6 +101,21 @@ func (r *checkRequest) validate(defaultModel, defaultPrompt string) error {
 		return errorf(http.StatusBadRequest, "bad_prompt", "The prompt must be text of at most %d bytes: the live test only needs a short one.", maxPrompt)
 	}
 	return nil
+}
+
+// parseProvider reads a target as typed ("" is HiAPI), or refuses it
+// naming every target. The value is never echoed: a person may have pasted
+// their key into the wrong field.
+func parseProvider(v string) (checks.Target, error) {
+	if t, ok := checks.TargetOf(checks.ProviderID(strings.ToLower(strings.TrimSpace(v)))); ok {
+		return t, nil
+	}
+	ids := make([]string, 0, 9)
+	for _, t := range checks.Targets() {
+		ids = append(ids, string(t.ID))
+	}
+	return checks.Target{}, errorf(http.StatusBadRequest, "bad_provider",
+		"keycheck does not know this provider. It checks keys for: %s.", strings.Join(ids, ", "))
 }
 
 // keyFreeFields are the fields of a check that keycheck stores or shows,
@@ -154,6 +183,7 @@ func parseForm(c echo.Context) (checkRequest, error) {
 		Model:         f.Get("model"),
 		Prompt:        f.Get("prompt"),
 		Live:          f.Get("live") != "",
+		Provider:      checks.ProviderID(f.Get("provider")),
 	}
 	dropKeyFields(c.Request())
 	if n := strings.TrimSpace(f.Get("expected_length")); n != "" {

@@ -143,6 +143,7 @@ func (s *Server) createRun(c echo.Context, req checkRequest, by string) (*run.Ru
 		Updated:     now,
 		By:          by,
 		Fingerprint: checks.FingerprintOf(req.Key),
+		Provider:    storedTarget(req.Provider),
 		Model:       req.Model,
 		Prompt:      req.Prompt,
 		Steps:       checks.Check(req.input()),
@@ -152,6 +153,16 @@ func (s *Server) createRun(c echo.Context, req checkRequest, by string) (*run.Ru
 	}
 	s.session(c).addRun(r.ID)
 	return r, nil
+}
+
+// storedTarget is the target as a run keeps it: "" for HiAPI, as every
+// run from before keycheck knew other targets reads, so a HiAPI run is
+// stored as it always was.
+func storedTarget(id checks.ProviderID) checks.ProviderID {
+	if id == checks.ProviderHiAPI {
+		return ""
+	}
+	return id
 }
 
 // author is who the run of key will say ran it, refused when the name holds

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -113,10 +114,12 @@ type runJSON struct {
 	// Verdict is the run's answer; the steps are its evidence.
 	Verdict checks.Verdict `json:"verdict"`
 	Summary string         `json:"summary"`
-	Model   string         `json:"model"`
-	Live    string         `json:"live"`
-	TaskID  string         `json:"task_id,omitempty"`
-	Steps   []stepJSON     `json:"steps"`
+	// Provider is the target the run checked the key for.
+	Provider checks.ProviderID `json:"provider"`
+	Model    string            `json:"model"`
+	Live     string            `json:"live"`
+	TaskID   string            `json:"task_id,omitempty"`
+	Steps    []stepJSON        `json:"steps"`
 }
 
 func (s *Server) runJSON(c echo.Context, r *run.Run) runJSON {
@@ -135,6 +138,7 @@ func (s *Server) runJSON(c echo.Context, r *run.Run) runJSON {
 		Fingerprint: r.Fingerprint,
 		Verdict:     checks.VerdictOf(r.Steps),
 		Summary:     checks.Summary(r.Steps),
+		Provider:    cmp.Or(r.Provider, checks.ProviderHiAPI),
 		Model:       r.Model,
 		Live:        live,
 		TaskID:      r.TaskID,
