@@ -134,8 +134,8 @@ func checkBaseURL(st *state) Result {
 	var f findings
 	u := unwrapURL(st, raw, lo, hi, &f)
 	if looksLikeKey(u) {
-		f.addHeadline(StatusFail, "Your base URL is an API key, not a URL.", "This is an API key, not a URL. "+whichBase,
-			capitalise(st.give("the base URL (https://api.hiapi.ai/v1 or https://api.hiapi.ai) instead", inputBaseURL))+", and the key in "+st.field(inputKey)+".")
+		f.addHeadline(StatusFail, "Your base URL is an API key, not a URL.", "This is an API key, not a URL. "+st.whichBase(),
+			capitalise(st.give("the base URL ("+st.bases(" or ")+") instead", inputBaseURL))+", and the key in "+st.field(inputKey)+".")
 		return f.result("")
 	}
 	p, hostShown := judgeScheme(st, u, &f)
@@ -144,6 +144,9 @@ func checkBaseURL(st *state) Result {
 	}
 	// Only a host that means HiAPI's API can pass, so base is read only
 	// then.
+	if st.other {
+		return baseURLAt(st, p, hostShown, &f)
+	}
 	meant := judgeHost(st, p, hostShown, &f)
 	base := ""
 	if meant {
@@ -213,19 +216,19 @@ func judgeScheme(st *state, u string, f *findings) (p urlParts, hostShown string
 	lower := strings.ToLower(u)
 	switch {
 	case !p.hasScheme && (strings.HasPrefix(lower, "https:/") || strings.HasPrefix(lower, "http:/") || strings.HasPrefix(lower, "https//")):
-		f.addHeadline(StatusFail, "Your base URL's scheme is malformed: it needs exactly https://.", "The scheme is malformed (it needs exactly ‘https://’).", "Write it as https://api.hiapi.ai/v1 (or https://api.hiapi.ai).")
+		f.addHeadline(StatusFail, "Your base URL's scheme is malformed: it needs exactly https://.", "The scheme is malformed (it needs exactly ‘https://’).", "Write it as "+st.bases(" (or ")+".")
 		p = splitURL(strings.TrimLeft(strings.TrimPrefix(strings.TrimPrefix(lower, "https"), "http"), ":/"))
 		hostShown = shownHost(st, p.host, hostShown)
 	case !p.hasScheme:
-		f.addHeadline(StatusFail, "Your base URL has no https:// in front: most clients refuse it.", "No scheme: the URL does not start with https://, so most clients refuse it or read it as a path.", "Write https:// in front: https://api.hiapi.ai/v1 (or https://api.hiapi.ai).")
+		f.addHeadline(StatusFail, "Your base URL has no https:// in front: most clients refuse it.", "No scheme: the URL does not start with https://, so most clients refuse it or read it as a path.", "Write https:// in front: "+st.bases(" (or ")+".")
 	case p.scheme == "http":
-		f.addHeadline(StatusFail, "Your base URL uses http://: the key would travel unencrypted.", "Uses http://: the key would travel unencrypted, and when the server redirects to https many clients drop the Authorization header or turn the POST into a GET.", "Use https://: https://api.hiapi.ai/v1 (or https://api.hiapi.ai).")
+		f.addHeadline(StatusFail, "Your base URL uses http://: the key would travel unencrypted.", "Uses http://: the key would travel unencrypted, and when the server redirects to https many clients drop the Authorization header or turn the POST into a GET.", "Use https://: "+st.bases(" (or ")+".")
 	case p.scheme != "https":
 		sc := "an unknown scheme"
 		if len(p.scheme) <= 8 && st.safe(p.scheme) {
 			sc = "‘" + Visible(p.scheme) + "://’"
 		}
-		f.addHeadline(StatusFail, "Your base URL does not use https://.", "Uses "+sc+", not https://.", "Use https://api.hiapi.ai/v1 (or https://api.hiapi.ai).")
+		f.addHeadline(StatusFail, "Your base URL does not use https://.", "Uses "+sc+", not https://.", "Use "+st.bases(" (or ")+".")
 	}
 	return p, hostShown
 }

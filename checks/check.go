@@ -29,9 +29,13 @@ func Check(in Input) []Result {
 			if s.ID == StepAuth {
 				plan = planOf(st, out[:i])
 			}
-			r = pendingResult(s.ID, &plan)
+			r = pendingResult(st, s.ID, &plan)
 		}
 		r.ID, r.Title = s.ID, s.Title
+		if st.other {
+			r.Title = TitleFor(s.ID, st.t.ID)
+			r = st.forTarget(r)
+		}
 		out[i] = r
 	}
 	st.secret.Wipe()
@@ -70,9 +74,12 @@ func planOf(st *state, done []Result) LivePlan {
 
 // pendingResult is what a live step says before the live test runs: what
 // it will do, or, when the plan sends nothing, why it will not run.
-func pendingResult(id ID, plan *LivePlan) Result {
+func pendingResult(st *state, id ID, plan *LivePlan) Result {
 	if !plan.Send {
 		return plan.NotSent(id)
+	}
+	if st.other {
+		return pendingAt(st.t, id, plan.Removed)
 	}
 	r := Result{Status: StatusPending}
 	switch id {
@@ -94,6 +101,10 @@ func pendingResult(id ID, plan *LivePlan) Result {
 type state struct {
 	in  *Input
 	key keyInfo
+	// t is the target (Input.Provider); other is set when it is not HiAPI,
+	// so the steps' copy names it (forTarget).
+	t     Target
+	other bool
 	// name is the variable the commands in fixes refer to: the VarName given,
 	// when it is a valid name that is not part of the key, else HIAPI_API_KEY.
 	name string
@@ -103,7 +114,10 @@ type state struct {
 }
 
 func newState(in *Input) *state {
-	st := &state{in: in, name: defaultVarName}
+	st := &state{in: in, name: defaultVarName, t: targets[0]}
+	if t, ok := TargetOf(in.Provider); ok && t.ID != ProviderHiAPI {
+		st.t, st.other, st.name = t, true, t.Vars[0]
+	}
 	st.key.analyse(in.Key)
 	if n := CleanVarName(in.VarName); n != "" && st.safe(n) {
 		st.name = n

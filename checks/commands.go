@@ -105,7 +105,7 @@ func ProbeCurlCommandFor(target ProviderID, base string) string {
 	if t.ID == ProviderHiAPI {
 		return ProbeCurlCommand(base)
 	}
-	return "curl -s " + shellArg(t.commandBase(base)+t.Probe) + " " + authArgs(t)
+	return "curl -s " + shellArg(t.commandBase(base)+t.Probe) + " " + authArgs(t, t.Vars[0])
 }
 
 // ModelsCurlCommandFor lists the models a key may use at the target: the
@@ -116,7 +116,7 @@ func ModelsCurlCommandFor(target ProviderID, base string) string {
 	if t.ID == ProviderHiAPI || !ok {
 		return ProbeCurlCommandFor(t.ID, base)
 	}
-	return "curl -s " + shellArg(t.commandBase(base)+path) + " " + authArgs(t)
+	return "curl -s " + shellArg(t.commandBase(base)+path) + " " + authArgs(t, t.Vars[0])
 }
 
 // EndpointFor is Endpoint for any target: the free GET a live step of a
@@ -145,9 +145,9 @@ func modelPathOf(t Target, model string) string {
 }
 
 // authArgs are the curl options that send the key the target's way, from
-// its first variable, never the key itself.
-func authArgs(t Target) string {
-	v := "$" + t.Vars[0]
+// the variable name, never the key itself.
+func authArgs(t Target, name string) string {
+	v := "$" + name
 	switch t.Auth {
 	case AuthXAPIKey:
 		return `-H "x-api-key: ` + v + `" -H "anthropic-version: ` + t.AnthropicVersion + `"`

@@ -1,0 +1,71 @@
+package checks
+
+import "strings"
+
+// forTarget makes a step's copy name the target instead of HiAPI when the
+// key is used with another provider. The offline steps' sentences are
+// written once, for HiAPI; what differs per target (its name, dashboard,
+// base URL, header and variable) is one rewrite here rather than a copy of
+// every sentence per provider. The steps whose logic differs per target
+// (the provider step, the base URL step, the live steps) speak for
+// themselves and are left alone.
+func (st *state) forTarget(r Result) Result {
+	switch r.ID {
+	case StepPresent, StepWhitespace, StepCharacters, StepComplete, StepVariable, StepHeader:
+	default:
+		return r
+	}
+	rw := targetReplacer(st.t, st.name)
+	r.Headline, r.Detail = rw.Replace(r.Headline), rw.Replace(r.Detail)
+	r.Fix = rw.Replace(st.cmd(r.Fix))
+	return r
+}
+
+// targetReplacer rewrites HiAPI's copy for target t, whose key the
+// process reads from name. Longer phrases come first: the replacer tries
+// them in order at each position.
+func targetReplacer(t Target, name string) *strings.Replacer {
+	a := anOrA(t.Name) + " " + t.Name
+	host := strings.TrimPrefix(t.Origin, "https://")
+	return strings.NewReplacer(
+		"the HiAPI dashboard (Dashboard → API Keys)", "the "+t.Name+" dashboard ("+t.Dashboard+")",
+		"HiAPI dashboard (API Keys)", t.Name+" dashboard ("+t.Dashboard+")",
+		`-H "Authorization: Bearer $HIAPI_API_KEY"`, authArgs(t, name),
+		`-H "Authorization: Bearer $`+name+`"`, authArgs(t, name),
+		"https://api.hiapi.ai/v1/tasks", t.Origin+t.Probe,
+		"https://api.hiapi.ai/v1", t.BaseURLs[0],
+		"https://api.hiapi.ai", t.BaseURLs[0],
+		"api.hiapi.ai", host,
+		"a HiAPI key", a+" key",
+		"HiAPI", t.Name,
+	)
+}
+
+// pendingAt is what a live step of a target other than HiAPI says before
+// the live test runs: the free GET it will make, or that it makes none.
+func pendingAt(t Target, id ID, removed string) Result {
+	r := Result{Status: StatusPending}
+	switch id {
+	case StepAuth:
+		r.Detail = "Not run yet: the live test asks " + t.Name + " with a free request (" + EndpointFor(t.ID, "", StepAuth, "", "") + ")."
+	case StepModel:
+		if t.ModelPath == "" {
+			return ModelNotAsked(t.ID)
+		}
+		r.Detail = "Not run yet: the live test asks " + t.Name + ", for free, whether the key may see the model (GET " + t.Origin + t.ModelPath + ")."
+	case StepResult:
+		return NotSpent(t.ID)
+	}
+	if removed != "" {
+		r.Detail += " It sends the key with " + removed + " removed, to prove that is the whole problem."
+	}
+	return r
+}
+
+// ModelNotAsked is the model step of a target with no free request that
+// tells whether a model is usable (Target.ModelPath is ""): skip.
+func ModelNotAsked(target ProviderID) Result {
+	t, _ := TargetOf(target)
+	return Result{ID: StepModel, Title: TitleFor(StepModel, t.ID), Status: StatusSkip,
+		Detail: "Not asked: " + t.Name + " has no free request that tells whether the key may use a model, and keycheck never spends another provider's credits."}
+}
