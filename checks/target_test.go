@@ -98,3 +98,55 @@ func TestOfflineStepsNameTheTarget(t *testing.T) {
 		t.Errorf("OpenRouter's model step %+v", r)
 	}
 }
+
+// TestVerdictOfAnotherTarget: a key another target accepts passes with
+// its model step skipped or passed and nothing spent; before the live
+// test, the verdict says whom it will ask.
+func TestVerdictOfAnotherTarget(t *testing.T) {
+	or := checks.ProviderOpenRouter
+	var rs []checks.Result
+	for _, s := range checks.Catalogue() {
+		r := checks.Result{ID: s.ID, Title: checks.TitleFor(s.ID, or), Status: checks.StatusPass, Detail: "Fine."}
+		switch s.ID {
+		case checks.StepAuth:
+			r.Status = checks.StatusPending
+		case checks.StepModel:
+			r = checks.ModelNotAsked(or)
+		case checks.StepResult:
+			r = checks.NotSpent(or)
+		}
+		rs = append(rs, r)
+	}
+	if v := checks.VerdictOf(rs); v.Status != checks.StatusPending || v.Headline != "Nothing wrong offline: run the live test to hear it from OpenRouter." {
+		t.Errorf("before: %+v", v)
+	}
+	for i := range rs {
+		if rs[i].ID == checks.StepAuth {
+			rs[i] = checks.AuthVerdict(checks.Answer{Provider: checks.ProviderOpenRouter, HTTPStatus: 200})
+		}
+	}
+	if v := checks.VerdictOf(rs); v.Status != checks.StatusPass || v.Headline != "A working key: OpenRouter accepts it. keycheck spent nothing." {
+		t.Errorf("after: %+v", v)
+	}
+	for i := range rs {
+		if rs[i].ID == checks.StepModel {
+			rs[i] = checks.ModelProbeVerdict("x/y", checks.Answer{Provider: checks.ProviderOpenRouter, HTTPStatus: 503})
+		}
+	}
+	if v := checks.VerdictOf(rs); v.Status != checks.StatusUnknown || v.Step != checks.StepModel {
+		t.Errorf("model unknown: %+v", v)
+	}
+	// HiAPI's result step skipped is not a pass.
+	hi := checks.Check(checks.Input{Key: "sk-" + strings.Repeat("aB3d", 12)})
+	for i := range hi {
+		switch hi[i].ID {
+		case checks.StepAuth:
+			hi[i] = checks.AuthVerdict(checks.Answer{HTTPStatus: 200})
+		case checks.StepModel, checks.StepResult:
+			hi[i].Status = checks.StatusSkip
+		}
+	}
+	if v := checks.VerdictOf(hi); v.Status == checks.StatusPass {
+		t.Errorf("HiAPI without its image: %+v", v)
+	}
+}

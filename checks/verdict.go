@@ -67,9 +67,14 @@ func VerdictOf(results []Result) Verdict {
 	if r := first(StatusRunning, causalOrder[:]); r != nil {
 		return Verdict{Status: StatusPending, Step: r.ID, Headline: "The live test is running: " + lowerFirst(firstSentence(r.Detail))}
 	}
+	t := targetOfResults(get(StepAuth))
 	works := true
 	for _, id := range liveSteps {
-		if r := get(id); r == nil || r.Status != StatusPass {
+		r := get(id)
+		// Another target's model step may be skipped (no free request
+		// tells), and its result step always is: nothing is spent.
+		skipped := t.ID != ProviderHiAPI && id != StepAuth && r != nil && r.Status == StatusSkip
+		if r == nil || r.Status != StatusPass && !skipped {
 			works = false
 		}
 	}
@@ -80,12 +85,31 @@ func VerdictOf(results []Result) Verdict {
 		if r := first(StatusWarn, []ID{StepVariable, StepBaseURL, StepHeader}); r != nil {
 			return Verdict{Status: StatusWarn, Step: r.ID, Headline: "The key works, but " + lowerFirst(headlineOf(r)), Fix: r.Fix}
 		}
+		if t.ID != ProviderHiAPI {
+			return Verdict{Status: StatusPass, Headline: "A working key: " + t.Name + " accepts it. keycheck spent nothing."}
+		}
 		return Verdict{Status: StatusPass, Headline: headlineOf(get(StepResult))}
 	}
 	if r := first(StatusWarn, causalOrder[:]); r != nil {
 		return Verdict{Status: StatusWarn, Step: r.ID, Headline: headlineOf(r), Fix: r.Fix}
 	}
-	return Verdict{Status: StatusPending, Headline: "Nothing wrong offline: run the live test to hear it from HiAPI."}
+	return Verdict{Status: StatusPending, Headline: "Nothing wrong offline: run the live test to hear it from " + t.Name + "."}
+}
+
+// targetOfResults is the target a check or run was made for, read from
+// the auth step's title (TitleFor), so a stored run reads the same: HiAPI
+// unless the title names another target.
+func targetOfResults(auth *Result) Target {
+	if auth != nil {
+		if name, ok := strings.CutSuffix(auth.Title, " accepts the key"); ok && name != "HiAPI" {
+			for _, t := range targets {
+				if t.Name == name {
+					return t
+				}
+			}
+		}
+	}
+	return targets[0]
 }
 
 // failVerdict is the verdict when a step failed. When the live test sent a
