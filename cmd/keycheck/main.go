@@ -1,6 +1,7 @@
 // Command keycheck tells why an API key looks right but fails: a web
 // dashboard (serve), a CLI doctor on the same engine (check), and a local
-// HiAPI look-alike for trying every path offline (fake-hiapi).
+// look-alike of HiAPI and every other provider for trying every path
+// offline (fake).
 package main
 
 import (
@@ -20,7 +21,7 @@ const usage = `keycheck: why does this API key look right but fail?
 Usage:
   keycheck serve [flags]        run the web dashboard (default 127.0.0.1:8080; --demo: against a built-in fake HiAPI)
   keycheck check [flags]        check the key this process sees, like a doctor command
-  keycheck fake-hiapi [flags]   run a local HiAPI look-alike for demos and tests
+  keycheck fake [flags]         run local look-alikes of HiAPI and every other provider (also: fake-hiapi)
   keycheck version              print the version
 
 Run "keycheck COMMAND -h" for a command's flags.
@@ -45,8 +46,8 @@ func realMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return serveCmd(ctx, args[1:], stdout, stderr, getenv)
 	case "check":
 		return checkCmd(ctx, args[1:], stdin, stdout, stderr, getenv, environ)
-	case "fake-hiapi":
-		return fakeCmd(ctx, args[1:], stdout, stderr, getenv)
+	case "fake", "fake-hiapi":
+		return fakeCmd(ctx, args[0], args[1:], stdout, stderr, getenv)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "keycheck", version)
 		return 0

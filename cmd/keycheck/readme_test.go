@@ -6,7 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/keycheck/keycheck/internal/hiapi/fake"
+	"github.com/keycheck/keycheck/checks"
+	"github.com/keycheck/keycheck/internal/fakes"
 )
 
 // The README is the front door: these tests keep it true.
@@ -49,12 +50,15 @@ func TestREADMEListsEveryFlag(t *testing.T) {
 	}
 }
 
-// TestREADMEListsScenarios: the fake's scenario table in the README is the
-// one the fake serves.
+// TestREADMEListsScenarios: every provider's scenario table in the README
+// is the one its fake serves.
 func TestREADMEListsScenarios(t *testing.T) {
-	if !strings.Contains(readme(t), fake.Markdown()) {
-		t.Error("README's fake HiAPI table is stale: paste the output of fake.Markdown() (go test -run TestREADMEListsScenarios -v prints it)")
-		t.Log("\n" + fake.Markdown())
+	doc := readme(t)
+	for _, target := range checks.Targets() {
+		if md := fakes.Markdown(target.ID); !strings.Contains(doc, md) {
+			t.Errorf("README's scenario table for the fake %s is stale: paste the output of fakes.Markdown(%q) (go test -run TestREADMEListsScenarios -v prints it)", target.Name, target.ID)
+			t.Log("\n" + md)
+		}
 	}
 }
 
