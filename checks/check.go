@@ -105,6 +105,9 @@ type state struct {
 	// so the steps' copy names it (forTarget).
 	t     Target
 	other bool
+	// claude: the variable step read a Claude Code setup (claudecode.go),
+	// whose copy names its variables itself.
+	claude bool
 	// name is the variable the commands in fixes refer to: the VarName given,
 	// when it is a valid name that is not part of the key, else HIAPI_API_KEY.
 	name string

@@ -11,7 +11,11 @@ import "strings"
 // themselves and are left alone.
 func (st *state) forTarget(r Result) Result {
 	switch r.ID {
-	case StepPresent, StepWhitespace, StepCharacters, StepComplete, StepVariable, StepHeader:
+	case StepPresent, StepWhitespace, StepCharacters, StepComplete, StepHeader:
+	case StepVariable:
+		if st.claude {
+			return r
+		}
 	default:
 		return r
 	}

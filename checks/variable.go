@@ -65,6 +65,12 @@ func checkVariable(st *state) Result {
 		}
 		return skip("Skipped: the key is "+k.standName()+" (see "+see+"), so there is no key to look for in "+st.name+".", "")
 	}
+	if st.t.ID == ProviderAnthropic && strings.TrimSpace(st.in.VarName) == "" {
+		if r, ok := checkClaudeCode(st); ok {
+			st.claude = true
+			return r
+		}
+	}
 	in := st.in
 	hasFile := strings.TrimSpace(in.EnvFile) != ""
 	hasEnv := in.Environ != nil
