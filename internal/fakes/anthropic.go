@@ -28,16 +28,14 @@ func anthropic() provider {
 	return provider{
 		id:    checks.ProviderAnthropic,
 		shape: keyShape{prefix: "sk-ant-api03-", size: 93, tail: "AA", sep: "-"},
-		rows: []row{
+		rows: append([]row{
 			{name: Good, does: "GET /v1/models: 200 {data, has_more, first_id, last_id}; GET /v1/models/{id} takes an id or its alias (claude-sonnet-4-5); an unknown id: 404 not_found_error.", says: "auth and model pass"},
 			{name: Revoked, does: "Every request: 401 authentication_error \"invalid x-api-key\".", says: "auth fails: dead key"},
 			{name: Forbidden, does: "Every request: 403 permission_error.", says: "auth fails: the key may not do this"},
 			{name: NoBalance, does: "Every request: 400 invalid_request_error \"Your credit balance is too low to access the Anthropic API…\".", says: "auth fails: no credit"},
 			{name: RateLimited, does: "Every request: 429 rate_limit_error, retry-after: 1.", says: "auth unknown: rate-limited, not the key"},
 			{name: Down, does: "Every request: 529 overloaded_error \"Overloaded\".", says: "auth unknown: Anthropic is overloaded, not the key"},
-			{name: HTML, does: "Every request: a 502 HTML page, as a proxy sends.", says: "auth unknown: not JSON"},
-			{name: Slow, does: "Every answer after 5 s, then as good.", says: "pass, slowly; unknown (time-out) if keycheck waits less"},
-		},
+		}, proxyAndSlow()...),
 		key: func(r *http.Request, rid string) (string, *reply) {
 			if r.Header.Get("anthropic-version") == "" {
 				e := errorOf(http.StatusBadRequest, "invalid_request_error", "anthropic-version: header is required", rid)
@@ -51,23 +49,16 @@ func anthropic() provider {
 		},
 		ridHeader: "request-id",
 		newRID:    func() string { return "req_011C" + randHex(20) },
-		refuse: func(scenario, _, rid string) *reply {
-			var r reply
-			switch scenario {
-			case Good:
-				return nil
-			case Forbidden:
-				r = errorOf(http.StatusForbidden, "permission_error", "Your API key does not have permission to use the specified resource.", rid)
-			case NoBalance:
-				r = errorOf(http.StatusBadRequest, "invalid_request_error", "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.", rid)
-			case RateLimited:
-				return errorOf(http.StatusTooManyRequests, "rate_limit_error", "Number of requests has exceeded your per-minute rate limit. Please try again later.", rid).withRetryAfter(1)
-			case Down:
-				r = errorOf(529, "overloaded_error", "Overloaded", rid)
-			default:
-				r = errorOf(http.StatusUnauthorized, "authentication_error", "invalid x-api-key", rid)
+		dead: func(_, rid string) reply {
+			return errorOf(http.StatusUnauthorized, "authentication_error", "invalid x-api-key", rid)
+		},
+		refusals: func(rid string) map[string]reply {
+			return map[string]reply{
+				Forbidden:   errorOf(http.StatusForbidden, "permission_error", "Your API key does not have permission to use the specified resource.", rid),
+				NoBalance:   errorOf(http.StatusBadRequest, "invalid_request_error", "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.", rid),
+				RateLimited: errorOf(http.StatusTooManyRequests, "rate_limit_error", "Number of requests has exceeded your per-minute rate limit. Please try again later.", rid).withRetryAfter(1),
+				Down:        errorOf(529, "overloaded_error", "Overloaded", rid),
 			}
-			return &r
 		},
 		routes: routes(checks.ProviderAnthropic,
 			func(_ *http.Request, c call) reply {

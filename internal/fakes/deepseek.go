@@ -26,31 +26,24 @@ func deepSeek() provider {
 	return provider{
 		id:    checks.ProviderDeepSeek,
 		shape: keyShape{prefix: "sk-", size: 32, hex: true},
-		rows: []row{
+		rows: append([]row{
 			{name: Good, code: "0200", does: "GET /models: 200, the list shape; GET /user/balance: 200 {is_available: true, balance_infos: [{currency: USD, total_balance: \"110.00\", …}]}.", says: "auth passes, with the balance"},
 			{name: Revoked, code: "0401", does: "Every request: 401 authentication_error \"Authentication Fails, Your api key: ****… is invalid\".", says: "auth fails: dead key"},
 			{name: NoBalance, code: "0402", does: "GET /models: 200; GET /user/balance: is_available: false, total_balance \"0.00\" (a paid request would answer 402 \"Insufficient Balance\").", says: "auth: the key works but the account has no balance"},
 			{name: RateLimited, code: "0429", does: "Every request: 429 \"Rate Limit Reached\", Retry-After: 1.", says: "auth unknown: rate-limited, not the key"},
 			{name: Down, code: "0503", does: "Every request: 503 \"Server Overloaded\".", says: "auth unknown: DeepSeek is down, not the key"},
-			{name: HTML, code: "0502", does: "Every request: a 502 HTML page, as a proxy sends.", says: "auth unknown: not JSON"},
-			{name: Slow, code: "0504", does: "Every answer after 5 s, then as good.", says: "pass, slowly; unknown (time-out) if keycheck waits less"},
-		},
+		}, proxyAndSlow()...),
 		key: bearerOr(func(string) reply {
 			return openAIError(http.StatusUnauthorized, "Authentication Fails, no api key provided", "authentication_error", "invalid_request_error")
 		}),
-		refuse: func(scenario, key, _ string) *reply {
-			var r reply
-			switch scenario {
-			case Good, NoBalance:
-				return nil
-			case RateLimited:
-				return openAIError(http.StatusTooManyRequests, "Rate Limit Reached", "rate_limit_error", "rate_limit_reached").withRetryAfter(1)
-			case Down:
-				r = openAIError(http.StatusServiceUnavailable, "Server Overloaded", "server_error", "server_overloaded")
-			default:
-				r = openAIError(http.StatusUnauthorized, "Authentication Fails, Your api key: ****"+masked(key, 0, 4)[3:]+" is invalid", "authentication_error", "invalid_request_error")
+		dead: func(key, _ string) reply {
+			return openAIError(http.StatusUnauthorized, "Authentication Fails, Your api key: ****"+masked(key, 0, 4)[3:]+" is invalid", "authentication_error", "invalid_request_error")
+		},
+		refusals: func(_ string) map[string]reply {
+			return map[string]reply{
+				RateLimited: openAIError(http.StatusTooManyRequests, "Rate Limit Reached", "rate_limit_error", "rate_limit_reached").withRetryAfter(1),
+				Down:        openAIError(http.StatusServiceUnavailable, "Server Overloaded", "server_error", "server_overloaded"),
 			}
-			return &r
 		},
 		routes: routes(checks.ProviderDeepSeek,
 			func(*http.Request, call) reply {

@@ -43,20 +43,12 @@ type Server struct {
 	requests []Request
 }
 
-// Request is one request a provider's fake (not HiAPI's) answered.
+// Request is one request a provider's fake (not HiAPI's) answered: Route
+// is the matched route as the provider names it ("GET /v1/models/{id}"),
+// or "METHOD path" for an unknown one; Path is below the provider's prefix.
 type Request struct {
-	At       time.Time
 	Provider checks.ProviderID
-	Method   string
-	// Route is the matched route as the provider names it ("GET
-	// /v1/models/{id}"), or "METHOD path" for an unknown one.
-	Route string
-	// Path is the request's path below the provider's prefix.
-	Path string
-	// Key is the fake.KeyID of the key sent, "" if none.
-	Key      string
-	Scenario string
-	Status   int
+	fake.Request
 }
 
 // New returns every provider's fake.

@@ -126,11 +126,15 @@ func TestScenarioKeys(t *testing.T) {
 func TestGood(t *testing.T) {
 	s := New(Options{})
 	check := map[checks.ProviderID]func(a answer) bool{
-		checks.ProviderOpenAI:    openAIShape,
-		checks.ProviderGroq:      openAIShape,
-		checks.ProviderMistral:   openAIShape,
-		checks.ProviderDeepSeek:  openAIShape,
-		checks.ProviderAnthropic: func(a answer) bool { d, _ := a.body["data"].([]any); _, ok := a.body["has_more"].(bool); return len(d) > 0 && ok },
+		checks.ProviderOpenAI:   openAIShape,
+		checks.ProviderGroq:     openAIShape,
+		checks.ProviderMistral:  openAIShape,
+		checks.ProviderDeepSeek: openAIShape,
+		checks.ProviderAnthropic: func(a answer) bool {
+			d, _ := a.body["data"].([]any)
+			_, ok := a.body["has_more"].(bool)
+			return len(d) > 0 && ok
+		},
 		checks.ProviderGoogle: func(a answer) bool {
 			m, _ := a.body["models"].([]any)
 			return len(m) > 0 && strings.HasPrefix(get(m[0].(map[string]any), "name").(string), "models/")

@@ -35,15 +35,13 @@ func google() provider {
 	return provider{
 		id:    checks.ProviderGoogle,
 		shape: keyShape{prefix: "AIza", size: 35, sep: "-"},
-		rows: []row{
+		rows: append([]row{
 			{name: Good, does: "GET /v1beta/models: 200 {models: [{name: \"models/…\"}]}; GET /v1beta/models/{id}: the model; an unknown id: 404 NOT_FOUND.", says: "auth and model pass"},
 			{name: Revoked, does: "Every request: 400 INVALID_ARGUMENT, reason API_KEY_INVALID \"API key not valid. Please pass a valid API key.\"", says: "auth fails: dead key"},
 			{name: Forbidden, does: "Every request: 403 PERMISSION_DENIED, reason API_KEY_SERVICE_BLOCKED (a key restricted to other APIs).", says: "auth fails: the key may not call Gemini"},
 			{name: RateLimited, does: "Every request: 429 RESOURCE_EXHAUSTED, Retry-After: 1.", says: "auth unknown: rate-limited, not the key"},
 			{name: Down, does: "Every request: 503 UNAVAILABLE \"The model is overloaded…\".", says: "auth unknown: Google is down, not the key"},
-			{name: HTML, does: "Every request: a 502 HTML page, as a proxy sends.", says: "auth unknown: not JSON"},
-			{name: Slow, does: "Every answer after 5 s, then as good.", says: "pass, slowly; unknown (time-out) if keycheck waits less"},
-		},
+		}, proxyAndSlow()...),
 		key: func(r *http.Request, _ string) (string, *reply) {
 			if k := r.Header.Get("x-goog-api-key"); k != "" {
 				return k, nil
@@ -58,21 +56,15 @@ func google() provider {
 			e := errorOf(http.StatusForbidden, "PERMISSION_DENIED", "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.", "")
 			return "", &e
 		},
-		refuse: func(scenario, _, _ string) *reply {
-			var r reply
-			switch scenario {
-			case Good:
-				return nil
-			case Forbidden:
-				r = errorOf(http.StatusForbidden, "PERMISSION_DENIED", "Requests to this API generativelanguage.googleapis.com method google.ai.generativelanguage.v1beta.ModelService.ListModels are blocked.", "API_KEY_SERVICE_BLOCKED")
-			case RateLimited:
-				return errorOf(http.StatusTooManyRequests, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota).", "").withRetryAfter(1)
-			case Down:
-				r = errorOf(http.StatusServiceUnavailable, "UNAVAILABLE", "The model is overloaded. Please try again later.", "")
-			default:
-				r = errorOf(http.StatusBadRequest, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.", "API_KEY_INVALID")
+		dead: func(_, _ string) reply {
+			return errorOf(http.StatusBadRequest, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.", "API_KEY_INVALID")
+		},
+		refusals: func(_ string) map[string]reply {
+			return map[string]reply{
+				Forbidden:   errorOf(http.StatusForbidden, "PERMISSION_DENIED", "Requests to this API generativelanguage.googleapis.com method google.ai.generativelanguage.v1beta.ModelService.ListModels are blocked.", "API_KEY_SERVICE_BLOCKED"),
+				RateLimited: errorOf(http.StatusTooManyRequests, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota).", "").withRetryAfter(1),
+				Down:        errorOf(http.StatusServiceUnavailable, "UNAVAILABLE", "The model is overloaded. Please try again later.", ""),
 			}
-			return &r
 		},
 		routes: routes(checks.ProviderGoogle,
 			func(r *http.Request, _ call) reply {

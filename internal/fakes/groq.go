@@ -14,33 +14,23 @@ func groq() provider {
 	return provider{
 		id:    checks.ProviderGroq,
 		shape: keyShape{prefix: "gsk_", size: 52},
-		rows: []row{
+		rows: append([]row{
 			{name: Good, does: "GET /openai/v1/models and /openai/v1/models/{id}: 200, the list shape; an unknown id: 404 model_not_found.", says: "auth and model pass"},
 			{name: Revoked, does: "Every request: 401 invalid_api_key \"Invalid API Key\".", says: "auth fails: dead key"},
 			{name: Forbidden, does: "Every request: 403 \"Forbidden\" (an organization or project that may not use the API).", says: "auth fails: the key may not do this"},
 			{name: RateLimited, does: "Every request: 429 rate_limit_exceeded, retry-after: 1.", says: "auth unknown: rate-limited, not the key"},
 			{name: Down, does: "Every request: 503 \"Service Unavailable\".", says: "auth unknown: Groq is down, not the key"},
-			{name: HTML, does: "Every request: a 502 HTML page, as a proxy sends.", says: "auth unknown: not JSON"},
-			{name: Slow, does: "Every answer after 5 s, then as good.", says: "pass, slowly; unknown (time-out) if keycheck waits less"},
-		},
+		}, proxyAndSlow()...),
 		key:       bearerOr(func(string) reply { return dead }),
 		ridHeader: "x-request-id",
 		newRID:    func() string { return "req_01" + randHex(24) },
-		refuse: func(scenario, _, _ string) *reply {
-			var r reply
-			switch scenario {
-			case Good:
-				return nil
-			case Forbidden:
-				r = openAIError(http.StatusForbidden, "Forbidden", "permissions_error", "forbidden")
-			case RateLimited:
-				return openAIError(http.StatusTooManyRequests, "Rate limit reached for model on requests per minute (RPM): Limit 30, Used 30, Requested 1. Please try again in 1s.", "requests", "rate_limit_exceeded").withRetryAfter(1)
-			case Down:
-				r = openAIError(http.StatusServiceUnavailable, "Service Unavailable", "internal_server_error", "service_unavailable")
-			default:
-				r = dead
+		dead:      func(_, _ string) reply { return dead },
+		refusals: func(_ string) map[string]reply {
+			return map[string]reply{
+				Forbidden:   openAIError(http.StatusForbidden, "Forbidden", "permissions_error", "forbidden"),
+				RateLimited: openAIError(http.StatusTooManyRequests, "Rate limit reached for model on requests per minute (RPM): Limit 30, Used 30, Requested 1. Please try again in 1s.", "requests", "rate_limit_exceeded").withRetryAfter(1),
+				Down:        openAIError(http.StatusServiceUnavailable, "Service Unavailable", "internal_server_error", "service_unavailable"),
 			}
-			return &r
 		},
 		routes: routes(checks.ProviderGroq,
 			func(r *http.Request, _ call) reply {

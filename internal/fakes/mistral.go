@@ -21,30 +21,21 @@ func mistral() provider {
 	return provider{
 		id:    checks.ProviderMistral,
 		shape: keyShape{size: 32},
-		rows: []row{
+		rows: append([]row{
 			{name: Good, does: "GET /v1/models and /v1/models/{id}: 200, the list shape; an unknown id: 404 invalid_model.", says: "auth and model pass"},
 			{name: Revoked, does: "Every request: 401 {\"message\":\"Unauthorized\",\"request_id\":…}.", says: "auth fails: dead key"},
 			{name: RateLimited, does: "Every request: 429 \"Requests rate limit exceeded\", Retry-After: 1.", says: "auth unknown: rate-limited, not the key"},
 			{name: Down, does: "Every request: 503 \"Service unavailable\".", says: "auth unknown: Mistral is down, not the key"},
-			{name: HTML, does: "Every request: a 502 HTML page, as a proxy sends.", says: "auth unknown: not JSON"},
-			{name: Slow, does: "Every answer after 5 s, then as good.", says: "pass, slowly; unknown (time-out) if keycheck waits less"},
-		},
+		}, proxyAndSlow()...),
 		key:       bearerOr(func(rid string) reply { return gateway(http.StatusUnauthorized, "Unauthorized", rid) }),
 		ridHeader: "x-kong-request-id",
 		newRID:    func() string { return randHex(32) },
-		refuse: func(scenario, _, rid string) *reply {
-			var r reply
-			switch scenario {
-			case Good:
-				return nil
-			case RateLimited:
-				return gateway(http.StatusTooManyRequests, "Requests rate limit exceeded", rid).withRetryAfter(1)
-			case Down:
-				r = apiError(http.StatusServiceUnavailable, "Service unavailable", "internal_server_error", nil)
-			default:
-				r = gateway(http.StatusUnauthorized, "Unauthorized", rid)
+		dead:      func(_, rid string) reply { return gateway(http.StatusUnauthorized, "Unauthorized", rid) },
+		refusals: func(rid string) map[string]reply {
+			return map[string]reply{
+				RateLimited: gateway(http.StatusTooManyRequests, "Requests rate limit exceeded", rid).withRetryAfter(1),
+				Down:        apiError(http.StatusServiceUnavailable, "Service unavailable", "internal_server_error", nil),
 			}
-			return &r
 		},
 		routes: routes(checks.ProviderMistral,
 			func(*http.Request, call) reply {

@@ -28,29 +28,20 @@ func openRouter() provider {
 	return provider{
 		id:    checks.ProviderOpenRouter,
 		shape: keyShape{prefix: "sk-or-v1-", size: 64, hex: true},
-		rows: []row{
+		rows: append([]row{
 			{name: Good, code: "0200", does: "GET /api/v1/key: 200 {data: {label, limit: 10, usage: 2.5, limit_remaining: 7.5, is_free_tier: false, …}}.", says: "auth passes, with the key's label, limit and credit left"},
 			{name: Revoked, code: "0401", does: "Every request: 401 {\"error\":{\"message\":\"User not found.\",\"code\":401}}.", says: "auth fails: dead key"},
 			{name: NoBalance, code: "0402", does: "GET /api/v1/key: 200 with limit 10, usage 10, limit_remaining 0 (the key's credit limit is spent).", says: "auth: the key works but its credit limit is spent"},
 			{name: RateLimited, code: "0429", does: "Every request: 429, Retry-After: 1.", says: "auth unknown: rate-limited, not the key"},
 			{name: Down, code: "0503", does: "Every request: 503.", says: "auth unknown: OpenRouter is down, not the key"},
-			{name: HTML, code: "0502", does: "Every request: a 502 HTML page, as a proxy sends.", says: "auth unknown: not JSON"},
-			{name: Slow, code: "0504", does: "Every answer after 5 s, then as good.", says: "pass, slowly; unknown (time-out) if keycheck waits less"},
-		},
-		key: bearerOr(func(string) reply { return errorOf(http.StatusUnauthorized, "No auth credentials found") }),
-		refuse: func(scenario, _, _ string) *reply {
-			var r reply
-			switch scenario {
-			case Good, NoBalance:
-				return nil
-			case RateLimited:
-				return errorOf(http.StatusTooManyRequests, "Rate limit exceeded: limit_rpm/key. Try again shortly.").withRetryAfter(1)
-			case Down:
-				r = errorOf(http.StatusServiceUnavailable, "Service temporarily unavailable")
-			default:
-				r = errorOf(http.StatusUnauthorized, "User not found.")
+		}, proxyAndSlow()...),
+		key:  bearerOr(func(string) reply { return errorOf(http.StatusUnauthorized, "No auth credentials found") }),
+		dead: func(_, _ string) reply { return errorOf(http.StatusUnauthorized, "User not found.") },
+		refusals: func(_ string) map[string]reply {
+			return map[string]reply{
+				RateLimited: errorOf(http.StatusTooManyRequests, "Rate limit exceeded: limit_rpm/key. Try again shortly.").withRetryAfter(1),
+				Down:        errorOf(http.StatusServiceUnavailable, "Service temporarily unavailable"),
 			}
-			return &r
 		},
 		routes: routes(checks.ProviderOpenRouter,
 			func(*http.Request, call) reply { return errorOf(http.StatusNotFound, "Not Found") },

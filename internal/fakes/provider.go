@@ -28,9 +28,12 @@ type provider struct {
 	// provider sends none; newRID makes an id in the provider's format.
 	ridHeader string
 	newRID    func() string
-	// refuse is the scenario's answer to every request, nil to go on to
-	// the route; the scenario is "" for a key that is not a scenario key.
-	refuse func(scenario, key, rid string) *reply
+	// dead answers the revoked scenario's key and any key that is not a
+	// scenario key; refusals
+	// are what scenarios answer to every request (a scenario missing from
+	// them goes on to the route).
+	dead     func(key, rid string) reply
+	refusals func(rid string) map[string]reply
 	// routes answer what a good key asks; "" the unknown routes.
 	routes map[string]func(r *http.Request, c call) reply
 }
@@ -49,9 +52,9 @@ type reply struct {
 }
 
 // withRetryAfter adds Retry-After, as every provider's 429 carries.
-func (r reply) withRetryAfter(seconds int) *reply {
+func (r reply) withRetryAfter(seconds int) reply {
 	r.header = map[string]string{"Retry-After": strconv.Itoa(seconds)}
-	return &r
+	return r
 }
 
 // handler serves p below its prefix: the slow scenario's wait, the
@@ -73,8 +76,8 @@ func (s *Server) wrap(p provider, pattern string, h func(*http.Request, call) re
 		}
 		key, missing := p.key(r, rid)
 		scenario, _ := p.scenarioOf(key)
-		rec := Request{At: s.opts.Now(), Provider: p.id, Method: r.Method, Route: cmpOr(pattern, r.Method+" "+r.URL.Path),
-			Path: r.URL.Path, Key: fake.KeyID(key), Scenario: scenario}
+		rec := Request{Provider: p.id, Request: fake.Request{At: s.opts.Now(), Method: r.Method,
+			Route: cmpOr(pattern, r.Method+" "+r.URL.Path), Path: r.URL.Path, Key: fake.KeyID(key), Scenario: scenario}}
 		defer func() { s.record(rec) }()
 		if scenario == Slow && wait.For(r.Context(), s.opts.SlowDelay) != nil {
 			rec.Status = 499 // the client gave up; nothing is written
@@ -86,12 +89,14 @@ func (s *Server) wrap(p provider, pattern string, h func(*http.Request, call) re
 			out = *missing
 		case scenario == HTML:
 			out = reply{status: http.StatusBadGateway, html: badGatewayPage}
+		case scenario == "" || scenario == Revoked:
+			out = p.dead(key, rid)
 		default:
-			if refused := p.refuse(scenario, key, rid); refused != nil {
-				out = *refused
-			} else {
-				out = h(r, call{scenario: scenario, key: key, rid: rid})
+			refused, ok := p.refusals(rid)[scenario]
+			if !ok {
+				refused = h(r, call{scenario: scenario, key: key, rid: rid})
 			}
+			out = refused
 		}
 		rec.Status = out.status
 		if p.ridHeader != "" {

@@ -184,3 +184,13 @@ func Usage() string {
 	}
 	return b.String()
 }
+
+// proxyAndSlow are the scenarios every provider's fake has alike: a
+// proxy's HTML page in front of it, and an answer that comes late. Their
+// codes (for hex key shapes) are 0502 and 0504.
+func proxyAndSlow() []row {
+	return []row{
+		{name: HTML, code: "0502", does: "Every request: a 502 HTML page, as a proxy sends.", says: "auth unknown: not JSON"},
+		{name: Slow, code: "0504", does: "Every answer after 5 s, then as good.", says: "pass, slowly; unknown (time-out) if keycheck waits less"},
+	}
+}

@@ -28,34 +28,26 @@ func xAI() provider {
 	return provider{
 		id:    checks.ProviderXAI,
 		shape: keyShape{prefix: "xai-", size: 80, sep: "_"},
-		rows: []row{
+		rows: append([]row{
 			{name: Good, does: "GET /v1/api-key: 200 {redacted_api_key, name, acls, team_blocked: false, api_key_blocked: false, api_key_disabled: false, …}; GET /v1/models/{id}: the model; an unknown id: 404.", says: "auth and model pass, with the key's name"},
 			{name: Revoked, does: "Every request: 400 {\"code\":\"Client specified an invalid argument\",\"error\":\"Incorrect API key provided: xa***… You can obtain an API key from https://console.x.ai.\"}.", says: "auth fails: dead key"},
 			{name: Blocked, does: "GET /v1/api-key: 200 with api_key_blocked: true; anything else: 403.", says: "auth fails: the key is blocked"},
 			{name: NoBalance, does: "Every request: 403 \"Your newly created team doesn't have any credits yet…\".", says: "auth fails: no credit"},
 			{name: RateLimited, does: "Every request: 429, Retry-After: 1.", says: "auth unknown: rate-limited, not the key"},
 			{name: Down, does: "Every request: 503.", says: "auth unknown: xAI is down, not the key"},
-			{name: HTML, does: "Every request: a 502 HTML page, as a proxy sends.", says: "auth unknown: not JSON"},
-			{name: Slow, does: "Every answer after 5 s, then as good.", says: "pass, slowly; unknown (time-out) if keycheck waits less"},
-		},
+		}, proxyAndSlow()...),
 		key: bearerOr(func(string) reply {
 			return errorOf(http.StatusBadRequest, "Client specified an invalid argument", "No API key provided. You can obtain an API key from https://console.x.ai.")
 		}),
-		refuse: func(scenario, key, _ string) *reply {
-			var r reply
-			switch scenario {
-			case Good, Blocked:
-				return nil
-			case NoBalance:
-				r = errorOf(http.StatusForbidden, denied, "Your newly created team doesn't have any credits yet. You can purchase credits on https://console.x.ai.")
-			case RateLimited:
-				return errorOf(http.StatusTooManyRequests, "Some resource has been exhausted", "Too many requests: your team has exceeded its requests per second limit.").withRetryAfter(1)
-			case Down:
-				r = errorOf(http.StatusServiceUnavailable, "The service is currently unavailable", "The service is temporarily unavailable. Please try again later.")
-			default:
-				r = errorOf(http.StatusBadRequest, "Client specified an invalid argument", "Incorrect API key provided: "+masked(key, 2, 2)+". You can obtain an API key from https://console.x.ai.")
+		dead: func(key, _ string) reply {
+			return errorOf(http.StatusBadRequest, "Client specified an invalid argument", "Incorrect API key provided: "+masked(key, 2, 2)+". You can obtain an API key from https://console.x.ai.")
+		},
+		refusals: func(_ string) map[string]reply {
+			return map[string]reply{
+				NoBalance:   errorOf(http.StatusForbidden, denied, "Your newly created team doesn't have any credits yet. You can purchase credits on https://console.x.ai."),
+				RateLimited: errorOf(http.StatusTooManyRequests, "Some resource has been exhausted", "Too many requests: your team has exceeded its requests per second limit.").withRetryAfter(1),
+				Down:        errorOf(http.StatusServiceUnavailable, "The service is currently unavailable", "The service is temporarily unavailable. Please try again later."),
 			}
-			return &r
 		},
 		routes: routes(checks.ProviderXAI,
 			func(*http.Request, call) reply {
