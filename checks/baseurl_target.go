@@ -35,7 +35,7 @@ func (st *state) fixBaseAt() string {
 // baseURLAt judges the host and path of a base URL for a target other
 // than HiAPI, after the checks every URL gets (scheme, credentials).
 func baseURLAt(st *state, p urlParts, hostShown string, f *findings) Result {
-	t, name := st.t, st.t.Name
+	t, name := *st.t, st.t.Name
 	host := strings.TrimPrefix(t.Origin, "https://")
 	meant := false
 	switch {

@@ -86,3 +86,19 @@ func BenchmarkFieldHoldingKey(b *testing.B) {
 		FieldHoldingKey(goodKey+"\n", fields...)
 	}
 }
+
+// BenchmarkCheckTypicalOpenAI is the typical check for another target:
+// the steps' copy is rewritten to name it (forTarget).
+func BenchmarkCheckTypicalOpenAI(b *testing.B) {
+	in := Input{
+		Key:      goodKey + "\n",
+		EnvFile:  "A=1\nOPENAI_API_KEY=" + goodKey + "\n",
+		BaseURL:  "https://api.openai.com/v1",
+		Header:   "Authorization: Bearer " + goodKey,
+		Provider: ProviderOpenAI,
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		Check(in)
+	}
+}

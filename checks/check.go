@@ -79,7 +79,7 @@ func pendingResult(st *state, id ID, plan *LivePlan) Result {
 		return plan.NotSent(id)
 	}
 	if st.other {
-		return pendingAt(st.t, id, plan.Removed)
+		return pendingAt(*st.t, id, plan.Removed)
 	}
 	r := Result{Status: StatusPending}
 	switch id {
@@ -103,11 +103,14 @@ type state struct {
 	key keyInfo
 	// t is the target (Input.Provider); other is set when it is not HiAPI,
 	// so the steps' copy names it (forTarget).
-	t     Target
+	t     *Target
 	other bool
 	// claude: the variable step read a Claude Code setup (claudecode.go),
 	// whose copy names its variables itself.
 	claude bool
+	// rw rewrites HiAPI's copy for another target (targetPairs), made on
+	// first use.
+	rw []string
 	// name is the variable the commands in fixes refer to: the VarName given,
 	// when it is a valid name that is not part of the key, else HIAPI_API_KEY.
 	name string
@@ -117,8 +120,8 @@ type state struct {
 }
 
 func newState(in *Input) *state {
-	st := &state{in: in, name: defaultVarName, t: targets[0]}
-	if t, ok := TargetOf(in.Provider); ok && t.ID != ProviderHiAPI {
+	st := &state{in: in, name: defaultVarName, t: &targets[0]}
+	if t := targetRef(in.Provider); t.ID != ProviderHiAPI {
 		st.t, st.other, st.name = t, true, t.Vars[0]
 	}
 	st.key.analyse(in.Key)

@@ -159,6 +159,17 @@ func TargetOf(id ProviderID) (Target, bool) {
 	return Target{}, false
 }
 
+// targetRef is the table's row for id, without a copy: the check's hot
+// path reads it; HiAPI for "" or an id not in the table.
+func targetRef(id ProviderID) *Target {
+	for i := range targets {
+		if targets[i].ID == id {
+			return &targets[i]
+		}
+	}
+	return &targets[0]
+}
+
 // commandBase is where commands and endpoints send the target's requests:
 // base (keycheck's --provider-url) when set, else the target's origin.
 // HiAPI's drops a /v1, as commandBase does.

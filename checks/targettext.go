@@ -19,30 +19,46 @@ func (st *state) forTarget(r Result) Result {
 	default:
 		return r
 	}
-	rw := targetReplacer(st.t, st.name)
-	r.Headline, r.Detail = rw.Replace(r.Headline), rw.Replace(r.Detail)
-	r.Fix = rw.Replace(st.cmd(r.Fix))
+	r.Headline, r.Detail, r.Fix = st.rewrite(r.Headline), st.rewrite(r.Detail), st.rewrite(st.cmd(r.Fix))
 	return r
 }
 
-// targetReplacer rewrites HiAPI's copy for target t, whose key the
-// process reads from name. Longer phrases come first: the replacer tries
-// them in order at each position.
-func targetReplacer(t Target, name string) *strings.Replacer {
+// rewrite is s with HiAPI's copy rewritten for the target. Most
+// sentences name nothing to rewrite; the pairs are made once per check,
+// on first use, and applied in order (a strings.Replacer costs more to
+// build than the whole check).
+func (st *state) rewrite(s string) string {
+	if !strings.Contains(s, "HiAPI") && !strings.Contains(s, "hiapi") && !strings.Contains(s, "Authorization: Bearer $") {
+		return s
+	}
+	if st.rw == nil {
+		st.rw = targetPairs(*st.t, st.name)
+	}
+	for i := 0; i+1 < len(st.rw); i += 2 {
+		if old, repl := st.rw[i], st.rw[i+1]; old != repl && strings.Contains(s, old) {
+			s = strings.ReplaceAll(s, old, repl)
+		}
+	}
+	return s
+}
+
+// targetPairs are the rewrites of HiAPI's copy for target t, whose key
+// the process reads from name, as old, new pairs. Longer phrases come
+// first, and no new text holds a later old one, so each applies once.
+func targetPairs(t Target, name string) []string {
 	a := anOrA(t.Name) + " " + t.Name
-	host := strings.TrimPrefix(t.Origin, "https://")
-	return strings.NewReplacer(
-		"the HiAPI dashboard (Dashboard → API Keys)", "the "+t.Name+" dashboard ("+t.Dashboard+")",
-		"HiAPI dashboard (API Keys)", t.Name+" dashboard ("+t.Dashboard+")",
+	return []string{
+		"the HiAPI dashboard (Dashboard → API Keys)", "the " + t.Name + " dashboard (" + t.Dashboard + ")",
+		"HiAPI dashboard (API Keys)", t.Name + " dashboard (" + t.Dashboard + ")",
 		`-H "Authorization: Bearer $HIAPI_API_KEY"`, authArgs(t, name),
-		`-H "Authorization: Bearer $`+name+`"`, authArgs(t, name),
-		"https://api.hiapi.ai/v1/tasks", t.Origin+t.Probe,
+		`-H "Authorization: Bearer $` + name + `"`, authArgs(t, name),
+		"https://api.hiapi.ai/v1/tasks", t.Origin + t.Probe,
 		"https://api.hiapi.ai/v1", t.BaseURLs[0],
 		"https://api.hiapi.ai", t.BaseURLs[0],
-		"api.hiapi.ai", host,
-		"a HiAPI key", a+" key",
+		"api.hiapi.ai", strings.TrimPrefix(t.Origin, "https://"),
+		"a HiAPI key", a + " key",
 		"HiAPI", t.Name,
-	)
+	}
 }
 
 // pendingAt is what a live step of a target other than HiAPI says before
