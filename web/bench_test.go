@@ -157,7 +157,7 @@ func benchServer(b *testing.B) (*web.Server, *store.DB) {
 	}
 	b.Cleanup(func() { db.Close() })
 	log := slog.New(slog.DiscardHandler)
-	runner := run.NewRunner(db, benchProvider{}, run.LiveConfig{BaseURL: benchHiAPI}, log, nil)
+	runner := run.NewRunner(db, benchProvider{}, nil, run.LiveConfig{BaseURL: benchHiAPI}, log, nil)
 	b.Cleanup(func() { runner.Shutdown(context.Background()) })
 	srv, err := web.New(web.Config{
 		HiAPIURL:      benchHiAPI,

@@ -271,7 +271,7 @@ func newEnv(t testing.TB, opts ...func(*setup)) *env {
 	e.Store = &su.faults
 	e.Store.DB = db
 	e.Keys = run.NewKeys(su.cfg.KeyTTL, e.Clock.Now)
-	e.Runner = run.NewRunner(e.Store, e.Provider, run.LiveConfig{
+	e.Runner = run.NewRunner(e.Store, e.Provider, nil, run.LiveConfig{
 		BaseURL:   su.cfg.HiAPIURL,
 		PollEvery: run.MinPoll,
 		PollMax:   run.MinPoll,

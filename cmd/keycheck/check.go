@@ -204,7 +204,7 @@ func checkLive(ctx context.Context, f checkFlags, key string, fp checks.Fingerpr
 		progress.w = io.Discard
 	}
 	last := map[checks.ID]checks.Status{}
-	run.Test(ctx, hiapi.NewLive(client), run.LiveConfig{BaseURL: f.hiapiURL, Timeout: f.liveTimeout}, r, key, func(r *run.Run) {
+	run.Test(ctx, hiapi.NewLive(client), nil, run.LiveConfig{BaseURL: f.hiapiURL, Timeout: f.liveTimeout}, r, key, func(r *run.Run) {
 		for _, s := range r.Steps {
 			if s.Status == checks.StatusRunning && last[s.ID] != checks.StatusRunning {
 				progress.text(0, "… "+string(s.ID)+": ", s.Detail)

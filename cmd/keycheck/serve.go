@@ -131,7 +131,7 @@ func newApp(ctx context.Context, cfg serveConfig, log *slog.Logger) (*app, error
 		cfg.SessionKeys = [][]byte{key}
 	}
 	client := hiapi.New(cfg.HiAPIURL, hiapi.Options{Version: version})
-	a.runner = run.NewRunner(db, hiapi.NewLive(client), run.LiveConfig{
+	a.runner = run.NewRunner(db, hiapi.NewLive(client), nil, run.LiveConfig{
 		BaseURL:   cfg.HiAPIURL,
 		PollEvery: cfg.PollEvery,
 		Timeout:   cfg.LiveTimeout,

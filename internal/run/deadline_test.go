@@ -150,7 +150,7 @@ func TestLiveDeadline(t *testing.T) {
 					p = hiapi.NewLive(hiapi.New("http://hiapi.test", hiapi.Options{Transport: inProcess{hi}}))
 				}
 				s := newMemStore(newRun("r1"))
-				lr := NewRunner(s, p, LiveConfig{BaseURL: "http://hiapi.test", PollEvery: time.Second, Timeout: timeout}, quietLog(), nil)
+				lr := NewRunner(s, p, nil, LiveConfig{BaseURL: "http://hiapi.test", PollEvery: time.Second, Timeout: timeout}, quietLog(), nil)
 				start := time.Now()
 				if err := lr.Start("r1", cmp.Or(tt.key, testKey)); err != nil {
 					t.Fatal(err)

@@ -44,7 +44,9 @@ func (r *Run) Interrupt(hiapiBase string) {
 	}
 	r.Live = LiveInterrupted
 	model, _ := r.Step(checks.StepModel)
-	taskMayExist := r.TaskID != "" || model.Status == checks.StatusRunning
+	// Only HiAPI's live test creates a task; another target's asks only
+	// free endpoints.
+	taskMayExist := isHiAPI(r.Provider) && (r.TaskID != "" || model.Status == checks.StatusRunning)
 	fix := interruptFix(hiapiBase, r.TaskID, taskMayExist)
 	for i := range r.Steps {
 		s := &r.Steps[i]

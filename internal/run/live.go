@@ -27,6 +27,17 @@ type Provider interface {
 	GetTask(ctx context.Context, key, taskID string) (t checks.TaskView, a checks.Answer, ok bool)
 }
 
+// Prober asks a target other than HiAPI, for free: only GETs, only to the
+// target's fixed origin. *probe.Client satisfies it. Every method returns
+// by ctx's deadline.
+type Prober interface {
+	// Probe sends the target's free probe (checks.Target.Probe).
+	Probe(ctx context.Context, target checks.ProviderID, key string) checks.Answer
+	// Model asks the target's free model endpoint about model; asked is
+	// false when the target has none.
+	Model(ctx context.Context, target checks.ProviderID, key, model string) (a checks.Answer, asked bool)
+}
+
 // Store is where the live runner reads and saves runs.
 type Store interface {
 	GetRun(ctx context.Context, id string) (*Run, error)
@@ -76,6 +87,7 @@ const maxRetryAfter = 60 * time.Second
 type Runner struct {
 	store    Store
 	provider Provider
+	prober   Prober
 	cfg      LiveConfig
 	log      *slog.Logger
 	now      func() time.Time
@@ -97,8 +109,9 @@ type flight struct {
 	subs map[chan *Run]struct{}
 }
 
-// NewRunner returns a runner; Shutdown stops its tests.
-func NewRunner(store Store, provider Provider, cfg LiveConfig, log *slog.Logger, now func() time.Time) *Runner {
+// NewRunner returns a runner; Shutdown stops its tests. provider is HiAPI;
+// prober asks every other target (nil: their live tests read unknown).
+func NewRunner(store Store, provider Provider, prober Prober, cfg LiveConfig, log *slog.Logger, now func() time.Time) *Runner {
 	cfg = cfg.withDefaults()
 	if now == nil {
 		now = time.Now
@@ -106,7 +119,7 @@ func NewRunner(store Store, provider Provider, cfg LiveConfig, log *slog.Logger,
 	ctx, cancel := context.WithCancel(context.Background())
 	saving, abandon := context.WithCancel(context.Background())
 	return &Runner{
-		store: store, provider: provider, cfg: cfg, log: log, now: now,
+		store: store, provider: provider, prober: prober, cfg: cfg, log: log, now: now,
 		ctx: ctx, cancel: cancel, saving: saving, abandon: abandon,
 		flights: map[string]*flight{},
 	}
@@ -120,31 +133,27 @@ func NewRunner(store Store, provider Provider, cfg LiveConfig, log *slog.Logger,
 // saved. The key lives only in the test's goroutine and is dropped when the
 // test ends.
 func (lr *Runner) Start(runID, key string) error {
-	plan := checks.PlanLive(key)
-	if !plan.Send {
-		return &NotSentError{Reason: plan.Reason, Cause: plan.Cause}
-	}
-	// Reserve the run's slot under the lock, and do the database work
-	// outside it: Running, Subscribe and every other run's updates must not
-	// wait behind this run's writes.
-	lr.mu.Lock()
-	if lr.ctx.Err() != nil {
-		lr.mu.Unlock()
-		return ErrShuttingDown
-	}
-	if _, busy := lr.flights[runID]; busy {
-		lr.mu.Unlock()
-		return ErrLiveBusy
-	}
-	lr.flights[runID] = &flight{subs: map[chan *Run]struct{}{}}
-	lr.wg.Add(1)
-	lr.mu.Unlock()
-
-	// The first save waits as long as any save may: with many tests at
-	// once, writes queue for the database.
+	// The plan rests on the run's target: read it before anything is
+	// reserved, and read the run again once its slot is held.
 	ctx, cancel := context.WithTimeout(lr.ctx, saveTimeout)
 	defer cancel()
 	r, err := lr.store.GetRun(ctx, runID)
+	if err != nil {
+		if lr.ctx.Err() != nil {
+			return ErrShuttingDown
+		}
+		return err
+	}
+	plan := Plan(key, r.Provider)
+	if !plan.Send {
+		return &NotSentError{Reason: plan.Reason, Cause: plan.Cause}
+	}
+	if err := lr.reserve(runID); err != nil {
+		return err
+	}
+	// The first save waits as long as any save may: with many tests at
+	// once, writes queue for the database.
+	r, err = lr.store.GetRun(ctx, runID)
 	if err == nil {
 		r.beginLive(plan)
 		r.Updated = lr.now().UTC()
@@ -160,6 +169,30 @@ func (lr *Runner) Start(runID, key string) error {
 	}
 	go lr.run(r, plan)
 	return nil
+}
+
+// reserve takes the run's slot, so one test (or owner probe) runs at a
+// time, under the lock; the database work is done outside it: Running,
+// Subscribe and every other run's updates must not wait behind this run's
+// writes. The caller calls lr.finish and lr.wg.Done when it ends.
+func (lr *Runner) reserve(runID string) error {
+	lr.mu.Lock()
+	defer lr.mu.Unlock()
+	if lr.ctx.Err() != nil {
+		return ErrShuttingDown
+	}
+	if _, busy := lr.flights[runID]; busy {
+		return ErrLiveBusy
+	}
+	lr.flights[runID] = &flight{subs: map[chan *Run]struct{}{}}
+	lr.wg.Add(1)
+	return nil
+}
+
+// Plan is what the live test of a run for target sends of key
+// (checks.PlanLive): the one place the runner and the pages ask it.
+func Plan(key string, target checks.ProviderID) checks.LivePlan {
+	return checks.PlanLive(key)
 }
 
 // Running reports whether the run's live test is in flight.
@@ -225,7 +258,7 @@ func (lr *Runner) Shutdown(ctx context.Context) error {
 func (lr *Runner) run(r *Run, plan checks.LivePlan) {
 	defer lr.wg.Done()
 	defer lr.finish(r.ID)
-	tester{p: lr.provider, cfg: lr.cfg, save: lr.save, plan: plan}.test(lr.ctx, r)
+	tester{p: lr.provider, o: lr.prober, cfg: lr.cfg, save: lr.save, plan: plan}.test(lr.ctx, r)
 }
 
 // Test runs the three live steps on r: the free probe, the test task, and
@@ -235,15 +268,17 @@ func (lr *Runner) run(r *Run, plan checks.LivePlan) {
 // sent without it, and every live step says so. It calls save after every
 // change, and returns when the test ends; if ctx ends first, r is
 // interrupted (Run.Interrupt): the steps in flight read unknown and r.Live
-// is LiveInterrupted. The server's Runner and the CLI share it.
-func Test(ctx context.Context, p Provider, cfg LiveConfig, r *Run, key string, save func(*Run)) {
-	tester{p: p, cfg: cfg.withDefaults(), save: save, plan: checks.PlanLive(key)}.test(ctx, r)
+// is LiveInterrupted. The server's Runner and the CLI share it. p is
+// HiAPI, o every other target (r.Provider says which is asked).
+func Test(ctx context.Context, p Provider, o Prober, cfg LiveConfig, r *Run, key string, save func(*Run)) {
+	tester{p: p, o: o, cfg: cfg.withDefaults(), save: save, plan: Plan(key, r.Provider)}.test(ctx, r)
 }
 
 // tester is one live test: where it asks, how, where it saves, and what it
 // sends (plan.Key, never the key as given).
 type tester struct {
 	p    Provider
+	o    Prober
 	cfg  LiveConfig
 	save func(*Run)
 	plan checks.LivePlan
@@ -254,7 +289,10 @@ type tester struct {
 // set records a live step's result on r, saying when the key was
 // cleaned: every live step of such a test is evidence about the cleaned
 // key, never the key as given.
-func (t *tester) set(r *Run, res checks.Result) { r.SetStep(t.plan.Annotate(res)) }
+func (t *tester) set(r *Run, res checks.Result) {
+	res.Title = checks.TitleFor(res.ID, r.Provider)
+	r.SetStep(t.plan.Annotate(res))
+}
 
 // test runs the steps under one deadline, the live test's time-out, so
 // no answer, retry or Retry-After keeps the key in memory and the run
@@ -278,6 +316,10 @@ func (t tester) test(ctx context.Context, r *Run) {
 	t.start = time.Now()
 	dctx, cancel := context.WithTimeout(ctx, t.cfg.Timeout)
 	defer cancel()
+	if !isHiAPI(r.Provider) {
+		t.testOther(ctx, dctx, r, key)
+		return
+	}
 	answer := t.p.Probe(dctx, key)
 	answer.BaseURL = t.cfg.BaseURL
 	if ctx.Err() != nil {
@@ -332,6 +374,53 @@ func (t tester) test(ctx context.Context, r *Run) {
 	}
 	t.set(r, res)
 	t.end(r)
+}
+
+// testOther is the live test of a target other than HiAPI: its free probe,
+// then its free model endpoint when it has one; nothing is spent, so the
+// result step says so (checks.NotSpent).
+func (t tester) testOther(ctx, dctx context.Context, r *Run, key string) {
+	target, _ := checks.TargetOf(r.Provider)
+	answer := t.ask(dctx, func(o Prober) checks.Answer { return o.Probe(dctx, target.ID, key) })
+	if ctx.Err() != nil {
+		t.interrupt(r)
+		return
+	}
+	answer.Provider = target.ID
+	auth := checks.AuthVerdict(answer)
+	t.set(r, auth)
+	t.set(r, checks.NotSpent(target.ID))
+	switch {
+	case auth.Status != checks.StatusPass:
+		t.set(r, skipped(checks.StepModel, "Skipped: the auth step did not pass, so "+target.Name+" was not asked about the model."))
+	case target.ModelPath == "":
+		t.set(r, skipped(checks.StepModel, target.Name+" has no free endpoint that tells whether a key may use a model, so keycheck does not judge "+r.Model+"."))
+	default:
+		t.set(r, live(checks.StepModel, checks.StatusRunning, "Asking "+target.Name+" about "+r.Model+" (free)…"))
+		t.save(r)
+		answer = t.ask(dctx, func(o Prober) checks.Answer { a, _ := o.Model(dctx, target.ID, key, r.Model); return a })
+		if ctx.Err() != nil {
+			t.interrupt(r)
+			return
+		}
+		answer.Provider = target.ID
+		t.set(r, checks.ModelProbeVerdict(r.Model, answer))
+	}
+	t.end(r)
+}
+
+// ask calls the prober, or answers that there is none (a runner wired
+// without one): nothing was sent.
+func (t tester) ask(ctx context.Context, call func(Prober) checks.Answer) checks.Answer {
+	if t.o == nil {
+		return checks.Answer{Kind: checks.AnswerRequest, Message: "this keycheck has no client for this provider"}
+	}
+	return call(t.o)
+}
+
+// isHiAPI reports whether target is HiAPI ("" is).
+func isHiAPI(target checks.ProviderID) bool {
+	return target == "" || target == checks.ProviderHiAPI
 }
 
 // liveSteps are the steps a live test decides, in order.
@@ -478,9 +567,19 @@ func (lr *Runner) finish(runID string) {
 func (r *Run) beginLive(plan checks.LivePlan) {
 	r.Live = LiveRunning
 	r.TaskID = ""
-	r.SetStep(plan.Annotate(live(checks.StepAuth, checks.StatusRunning, "Asking HiAPI whether it accepts the key (free)…")))
-	r.SetStep(plan.Annotate(live(checks.StepModel, checks.StatusPending, "Waits for auth.")))
-	r.SetStep(plan.Annotate(live(checks.StepResult, checks.StatusPending, "Waits for the test task.")))
+	target, _ := checks.TargetOf(r.Provider)
+	result := live(checks.StepResult, checks.StatusPending, "Waits for the test task.")
+	if !isHiAPI(target.ID) {
+		result = checks.NotSpent(target.ID)
+	}
+	for _, res := range [...]checks.Result{
+		live(checks.StepAuth, checks.StatusRunning, "Asking "+target.Name+" whether it accepts the key (free)…"),
+		live(checks.StepModel, checks.StatusPending, "Waits for auth."),
+		result,
+	} {
+		res.Title = checks.TitleFor(res.ID, target.ID)
+		r.SetStep(plan.Annotate(res))
+	}
 }
 
 func live(id checks.ID, status checks.Status, detail string) checks.Result {

@@ -247,7 +247,7 @@ func TestLiveVerdicts(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				s := newMemStore(newRun("r1"))
-				lr := NewRunner(s, tt.provider, LiveConfig{PollEvery: time.Second, Timeout: 30 * time.Second}, quietLog(), nil)
+				lr := NewRunner(s, tt.provider, nil, LiveConfig{PollEvery: time.Second, Timeout: 30 * time.Second}, quietLog(), nil)
 				if err := lr.Start("r1", testKey); err != nil {
 					t.Fatal(err)
 				}
@@ -285,7 +285,7 @@ func TestLivePollingPace(t *testing.T) {
 			return successAfter(4)(n)
 		}}
 		s := newMemStore(newRun("r1"))
-		lr := NewRunner(s, p, LiveConfig{PollEvery: 100 * time.Millisecond, Timeout: 60 * time.Second}, quietLog(), nil)
+		lr := NewRunner(s, p, nil, LiveConfig{PollEvery: 100 * time.Millisecond, Timeout: 60 * time.Second}, quietLog(), nil)
 		if err := lr.Start("r1", testKey); err != nil {
 			t.Fatal(err)
 		}
@@ -313,7 +313,7 @@ func TestLiveTimeout(t *testing.T) {
 		p := &fakeProvider{GetFn: handling}
 		s := newMemStore(newRun("r1"))
 		start := time.Now()
-		lr := NewRunner(s, p, LiveConfig{PollEvery: time.Second, Timeout: 2500 * time.Millisecond, BaseURL: "https://api.hiapi.ai"}, quietLog(), nil)
+		lr := NewRunner(s, p, nil, LiveConfig{PollEvery: time.Second, Timeout: 2500 * time.Millisecond, BaseURL: "https://api.hiapi.ai"}, quietLog(), nil)
 		if err := lr.Start("r1", testKey); err != nil {
 			t.Fatal(err)
 		}
@@ -339,7 +339,7 @@ func TestLiveOneAtATime(t *testing.T) {
 			return checks.Answer{HTTPStatus: 200}
 		}}
 		s := newMemStore(newRun("r1"))
-		lr := NewRunner(s, p, LiveConfig{PollEvery: time.Second}, quietLog(), nil)
+		lr := NewRunner(s, p, nil, LiveConfig{PollEvery: time.Second}, quietLog(), nil)
 		if err := lr.Start("r1", testKey); err != nil {
 			t.Fatal(err)
 		}
@@ -361,7 +361,7 @@ func TestLiveShutdownInterrupts(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		p := &fakeProvider{GetFn: handling}
 		s := newMemStore(newRun("r1"))
-		lr := NewRunner(s, p, LiveConfig{PollEvery: time.Second, Timeout: time.Minute}, quietLog(), nil)
+		lr := NewRunner(s, p, nil, LiveConfig{PollEvery: time.Second, Timeout: time.Minute}, quietLog(), nil)
 		updates, cancel := lr.Subscribe("r1")
 		if _, open := <-updates; open {
 			t.Error("Subscribe before the test started must give a closed channel")
@@ -468,7 +468,7 @@ func TestLiveInterrupted(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				ctx := context.Background()
 				s := newMemStore(newRun("r1"))
-				lr := NewRunner(s, tt.provider, LiveConfig{BaseURL: base, PollEvery: time.Second, Timeout: time.Minute}, quietLog(), nil)
+				lr := NewRunner(s, tt.provider, nil, LiveConfig{BaseURL: base, PollEvery: time.Second, Timeout: time.Minute}, quietLog(), nil)
 				if err := lr.Start("r1", testKey); err != nil {
 					t.Fatal(err)
 				}
@@ -509,7 +509,7 @@ func TestLiveInterrupted(t *testing.T) {
 func TestStartAfterShutdown(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := newMemStore(newRun("r1"))
-		lr := NewRunner(s, &fakeProvider{}, LiveConfig{}, quietLog(), nil)
+		lr := NewRunner(s, &fakeProvider{}, nil, LiveConfig{}, quietLog(), nil)
 		if err := lr.Shutdown(context.Background()); err != nil {
 			t.Fatal(err)
 		}
@@ -528,7 +528,7 @@ func TestStartAfterShutdown(t *testing.T) {
 func TestShutdownGivesUpSaving(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := newMemStore(newRun("r1"))
-		lr := NewRunner(s, &fakeProvider{ProbeFn: noAnswer}, LiveConfig{}, quietLog(), nil)
+		lr := NewRunner(s, &fakeProvider{ProbeFn: noAnswer}, nil, LiveConfig{}, quietLog(), nil)
 		if err := lr.Start("r1", testKey); err != nil {
 			t.Fatal(err)
 		}

@@ -38,7 +38,7 @@ func TestStartRefusesWhatCannotBelong(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				p := &fakeProvider{}
 				s := newMemStore(newRun("r1"))
-				lr := NewRunner(s, p, LiveConfig{}, quietLog(), nil)
+				lr := NewRunner(s, p, nil, LiveConfig{}, quietLog(), nil)
 				err := lr.Start("r1", key)
 				var ns *NotSentError
 				if !errors.As(err, &ns) {
@@ -56,7 +56,7 @@ func TestStartRefusesWhatCannotBelong(t *testing.T) {
 		})
 	}
 	t.Run("an OpenAI key names the provider", func(t *testing.T) {
-		lr := NewRunner(newMemStore(newRun("r1")), &fakeProvider{}, LiveConfig{}, quietLog(), nil)
+		lr := NewRunner(newMemStore(newRun("r1")), &fakeProvider{}, nil, LiveConfig{}, quietLog(), nil)
 		err := lr.Start("r1", refusedKeys["an OpenAI key with newline"])
 		if want := "Not sent, since this is an OpenAI key: HiAPI has never seen it."; err == nil || err.Error() != want {
 			t.Errorf("Start = %v, want %q", err, want)
@@ -77,7 +77,7 @@ func TestTestSendsNothingWhenRefused(t *testing.T) {
 			p := &fakeProvider{}
 			r := &Run{ID: "r1", Model: "gpt-image-2", Prompt: "a red apple", Steps: checks.Check(checks.Input{Key: key})}
 			saves := 0
-			Test(context.Background(), p, LiveConfig{}, r, key, func(*Run) { saves++ })
+			Test(context.Background(), p, nil, LiveConfig{}, r, key, func(*Run) { saves++ })
 			if got := p.received(); len(got) != 0 {
 				t.Errorf("HiAPI received %d requests", len(got))
 			}
@@ -149,7 +149,7 @@ func TestCleanedKeyIsWhatHiAPIGets(t *testing.T) {
 				r := newRun("r1")
 				r.Steps = checks.Check(checks.Input{Key: tt.raw})
 				s := newMemStore(r)
-				lr := NewRunner(s, tt.provider, LiveConfig{PollEvery: time.Second, Timeout: time.Minute}, quietLog(), nil)
+				lr := NewRunner(s, tt.provider, nil, LiveConfig{PollEvery: time.Second, Timeout: time.Minute}, quietLog(), nil)
 				if err := lr.Start("r1", tt.raw); err != nil {
 					t.Fatal(err)
 				}
@@ -198,7 +198,7 @@ func TestLiveHeadlineSaysHowLong(t *testing.T) {
 		s := newMemStore(newRun("r1"))
 		// The probe takes 2 s, then polls come 1 s, 1.25 s and 1.56 s
 		// apart: the image is there 5.8 s after the probe went out.
-		lr := NewRunner(s, p, LiveConfig{PollEvery: time.Second, Timeout: time.Minute}, quietLog(), nil)
+		lr := NewRunner(s, p, nil, LiveConfig{PollEvery: time.Second, Timeout: time.Minute}, quietLog(), nil)
 		if err := lr.Start("r1", testKey); err != nil {
 			t.Fatal(err)
 		}
@@ -218,7 +218,7 @@ func TestUnsendableKeyIsNotAFailure(t *testing.T) {
 			return checks.Answer{Kind: checks.AnswerBadKey, Message: "the key holds a newline (U+000A) at character 52, which no HTTP header may carry"}
 		}}
 		s := newMemStore(newRun("r1"))
-		lr := NewRunner(s, p, LiveConfig{}, quietLog(), nil)
+		lr := NewRunner(s, p, nil, LiveConfig{}, quietLog(), nil)
 		if err := lr.Start("r1", testKey); err != nil {
 			t.Fatal(err)
 		}
@@ -235,7 +235,7 @@ func TestInterruptedCleanedTest(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		p := &fakeProvider{GetFn: handling}
 		s := newMemStore(newRun("r1"))
-		lr := NewRunner(s, p, LiveConfig{PollEvery: time.Second, Timeout: time.Minute}, quietLog(), nil)
+		lr := NewRunner(s, p, nil, LiveConfig{PollEvery: time.Second, Timeout: time.Minute}, quietLog(), nil)
 		if err := lr.Start("r1", testKey+"\r\n"); err != nil {
 			t.Fatal(err)
 		}

@@ -72,6 +72,11 @@ type Run struct {
 	// the steps checked it for and whom the live test asks; "" is HiAPI
 	// (runs stored before keycheck knew other targets).
 	Provider checks.ProviderID
+	// Owner is the target whose key this is by its shape (checks.OwnerOf)
+	// when that is not Provider: the live test sends nothing to Provider,
+	// and the person may ask Owner instead (Runner.ProveOwner). "" when
+	// the key is no other target's.
+	Owner checks.ProviderID
 	// Model and Prompt are what the live test uses.
 	Model  string
 	Prompt string

@@ -24,7 +24,7 @@ const (
 // a list costs no query per run and sees one consistent snapshot.
 const runColumns = `r.id, r.created, r.updated, r.run_by,
 	r.fp_prefix, r.fp_suffix, r.fp_length, r.fp_sha256,
-	r.model, r.prompt, r.live, r.task_id, r.provider,
+	r.model, r.prompt, r.live, r.task_id, r.provider, r.owner,
 	'[' || coalesce((SELECT group_concat(s.result, ',' ORDER BY s.idx) FROM steps s WHERE s.run_id = r.id), '') || ']'`
 
 // CreateRun stores a new run with all its steps, or nothing if any part
@@ -34,11 +34,11 @@ func (db *DB) CreateRun(ctx context.Context, r *run.Run) error {
 	if err == nil {
 		err = db.inWriteTx(ctx, func(tx *sql.Tx) error {
 			_, err := tx.ExecContext(ctx, `INSERT INTO runs
-				(id, created, updated, run_by, fp_prefix, fp_suffix, fp_length, fp_sha256, model, prompt, live, task_id, provider)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				(id, created, updated, run_by, fp_prefix, fp_suffix, fp_length, fp_sha256, model, prompt, live, task_id, provider, owner)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				r.ID, r.Created.UnixNano(), nanos(r.Updated), r.By,
 				r.Fingerprint.Prefix, r.Fingerprint.Suffix, r.Fingerprint.Length, r.Fingerprint.SHA256,
-				r.Model, r.Prompt, string(r.Live), r.TaskID, string(r.Provider))
+				r.Model, r.Prompt, string(r.Live), r.TaskID, string(r.Provider), string(r.Owner))
 			if err != nil {
 				return err
 			}
@@ -98,10 +98,10 @@ func updateRun(ctx context.Context, tx *sql.Tx, r *run.Run, steps []step) error 
 	var created int64
 	err := tx.QueryRowContext(ctx, `UPDATE runs SET
 		updated = ?, run_by = ?, fp_prefix = ?, fp_suffix = ?, fp_length = ?, fp_sha256 = ?,
-		model = ?, prompt = ?, live = ?, task_id = ?, provider = ?
+		model = ?, prompt = ?, live = ?, task_id = ?, provider = ?, owner = ?
 		WHERE id = ? RETURNING created`,
 		nanos(r.Updated), r.By, r.Fingerprint.Prefix, r.Fingerprint.Suffix, r.Fingerprint.Length, r.Fingerprint.SHA256,
-		r.Model, r.Prompt, string(r.Live), r.TaskID, string(r.Provider), r.ID).Scan(&created)
+		r.Model, r.Prompt, string(r.Live), r.TaskID, string(r.Provider), string(r.Owner), r.ID).Scan(&created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return run.ErrNotFound
 	}
@@ -312,11 +312,12 @@ func scanRun(row interface{ Scan(...any) error }) (*run.Run, error) {
 		updated sql.NullInt64
 		live    string
 		target  string
+		owner   string
 		steps   []byte
 	)
 	err := row.Scan(&r.ID, &created, &updated, &r.By,
 		&r.Fingerprint.Prefix, &r.Fingerprint.Suffix, &r.Fingerprint.Length, &r.Fingerprint.SHA256,
-		&r.Model, &r.Prompt, &live, &r.TaskID, &target, &steps)
+		&r.Model, &r.Prompt, &live, &r.TaskID, &target, &owner, &steps)
 	if err != nil {
 		return nil, err
 	}
@@ -324,6 +325,7 @@ func scanRun(row interface{ Scan(...any) error }) (*run.Run, error) {
 	r.Updated = fromNanos(updated)
 	r.Live = run.LiveState(live)
 	r.Provider = checks.ProviderID(target)
+	r.Owner = checks.ProviderID(owner)
 	if len(steps) > 2 {
 		if err := json.Unmarshal(steps, &r.Steps); err != nil {
 			return nil, fmt.Errorf("run %s steps: %w", r.ID, err)

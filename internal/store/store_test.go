@@ -96,6 +96,7 @@ func fullRun(id string, created time.Time) *run.Run {
 			Prefix: "sk-abc", Suffix: "wxyz⏎", Length: 51, SHA256: "sha256:0f1e2d3c4b5a",
 		},
 		Provider: checks.ProviderOpenRouter,
+		Owner:    checks.ProviderOpenAI,
 		Model:    "gpt-image-2",
 		Prompt:   "a red apple on a white table, \"quoted\" & <tagged> ✓",
 		Live:     run.LiveDone,
