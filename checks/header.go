@@ -270,24 +270,28 @@ func curlURLNote(st *state, url string, headers []shellWord) string {
 		return ""
 	}
 	p := splitURL(url)
-	if p.host == hiapiHost && p.scheme == "https" {
+	home := hiapiHost
+	if st.other {
+		home = strings.TrimPrefix(st.t.Origin, "https://")
+	}
+	if p.host == home && p.scheme == "https" {
 		return ""
 	}
 	host := shownHost(st, p.host, "another host")
 	if wordsSecret(headers).In(p.host) {
 		host = "another host"
 	}
-	if p.host == hiapiHost {
+	if p.host == home {
 		scheme := p.scheme
 		if len(scheme) > 8 || !st.safe(scheme) {
 			scheme = "another scheme"
 		}
-		return "The command calls " + hiapiHost + " over " + scheme + ", not https (see the base URL step)."
+		return "The command calls " + home + " over " + scheme + ", not https (see the base URL step)."
 	}
 	if name := hostProvider(p.host); name != "" {
-		return "The command calls " + name + " (" + host + "), not " + hiapiHost + ": see the base URL step."
+		return "The command calls " + name + " (" + host + "), not " + home + ": see the base URL step."
 	}
-	return "The command calls " + host + ", not " + hiapiHost + ": see the base URL step."
+	return "The command calls " + host + ", not " + home + ": see the base URL step."
 }
 
 // wordsSecret finds the pieces of the command's header values, which may
@@ -307,6 +311,10 @@ func checkAuthHeader(st *state, h *headerLine, f *findings) {
 	where := "The header"
 	if h.line > 0 {
 		where = "The header on line " + itoa(h.line)
+	}
+	if st.t.Auth != AuthBearer {
+		keyHeaderAt(st, h, where, f)
+		return
 	}
 	if h.name != "" {
 		judgeHeaderName(st, h.name, where, f)
@@ -526,14 +534,14 @@ func compareHeaderKey(st *state, token, where string, f *findings) {
 	k := &st.key
 	if !k.hasKey() {
 		if len(f.list) == 0 {
-			f.list = append(f.list, finding{status: StatusPass, detail: where + " has the right form, ‘Authorization: Bearer ’ and a key (" + ends(token) + "); paste the key too to check it is the same one."})
+			f.list = append(f.list, finding{status: StatusPass, detail: where + " has the right form, " + st.headerForm() + " and a key (" + ends(token) + "); paste the key too to check it is the same one."})
 		}
 		return
 	}
 	switch {
 	case token == k.raw, token == k.core, token == k.trimmed(), k.decoded != "" && token == k.decoded:
 		if len(f.list) == 0 {
-			f.list = append(f.list, finding{status: StatusPass, detail: where + " is ‘Authorization: Bearer ’ and carries this key (" + FingerprintOf(token).SHA256 + ")."})
+			f.list = append(f.list, finding{status: StatusPass, detail: where + " is " + st.headerForm() + " and carries this key (" + FingerprintOf(token).SHA256 + ")."})
 		} else {
 			f.list = append(f.list, finding{status: StatusPass, detail: "It carries this key (" + FingerprintOf(token).SHA256 + ")."})
 		}

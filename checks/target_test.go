@@ -150,3 +150,45 @@ func TestVerdictOfAnotherTarget(t *testing.T) {
 		t.Errorf("HiAPI without its image: %+v", v)
 	}
 }
+
+// TestHeaderFollowsTarget: Anthropic reads the bare key from x-api-key,
+// Gemini from x-goog-api-key; the Bearer targets as HiAPI.
+func TestHeaderFollowsTarget(t *testing.T) {
+	key := "sk-ant-api03-" + strings.Repeat("Zq7_", 23) + "AA"
+	for _, c := range []struct {
+		target   checks.ProviderID
+		header   string
+		want     checks.Status
+		headline string
+		has      string
+	}{
+		{checks.ProviderAnthropic, "x-api-key: " + key, checks.StatusPass, "", "‘x-api-key: ’ and carries this key"},
+		{checks.ProviderAnthropic, "X-Api-Key: Bearer " + key, checks.StatusFail, "‘Bearer ’ in front of the key", ""},
+		{checks.ProviderAnthropic, "Authorization: Bearer " + key, checks.StatusWarn, "Anthropic's API reads API keys from x-api-key", "carries this key"},
+		{checks.ProviderAnthropic, "api-key: " + key, checks.StatusFail, "Anthropic reads it from x-api-key", ""},
+		{checks.ProviderAnthropic, "curl https://api.anthropic.com/v1/models -H 'x-api-key: " + key + "'", checks.StatusPass, "", "carries this key"},
+		{checks.ProviderGoogle, "x-goog-api-key: " + key, checks.StatusPass, "", "‘x-goog-api-key: ’"},
+		{checks.ProviderGoogle, "Authorization: Bearer " + key, checks.StatusWarn, "OpenAI-compatible endpoint", ""},
+		{checks.ProviderOpenAI, "Authorization: Bearer " + key, checks.StatusPass, "", "‘Authorization: Bearer ’ and carries this key"},
+		{checks.ProviderOpenAI, "x-api-key: " + key, checks.StatusFail, "OpenAI reads only Authorization", ""},
+	} {
+		r := stepOf(checks.Input{Key: key, Provider: c.target, Header: c.header}, checks.StepHeader)
+		if r.Status != c.want || !strings.Contains(r.Headline, c.headline) || !strings.Contains(r.Detail, c.has) {
+			t.Errorf("%s %q: %s\nheadline %q\ndetail %q\nfix %q", c.target, c.header, r.Status, r.Headline, r.Detail, r.Fix)
+		}
+		if strings.Contains(r.Detail+r.Fix+r.Headline, key) {
+			t.Errorf("leak: %s", r.Detail)
+		}
+	}
+}
+
+// TestCurlNoteFollowsTarget: a curl command to the target's own host says
+// nothing about its URL; one to another host names the target's.
+func TestCurlNoteFollowsTarget(t *testing.T) {
+	key := "sk-ant-api03-" + strings.Repeat("Zq7_", 23) + "AA"
+	own := stepOf(checks.Input{Key: key, Provider: checks.ProviderAnthropic, Header: "curl https://api.anthropic.com/v1/models -H 'x-api-key: " + key + "'"}, checks.StepHeader)
+	other := stepOf(checks.Input{Key: key, Provider: checks.ProviderAnthropic, Header: "curl https://api.openai.com/v1/models -H 'x-api-key: " + key + "'"}, checks.StepHeader)
+	if strings.Contains(own.Detail, "The command calls") || !strings.Contains(other.Detail, "The command calls OpenAI (api.openai.com), not api.anthropic.com") {
+		t.Errorf("own: %s\nother: %s", own.Detail, other.Detail)
+	}
+}
