@@ -152,16 +152,7 @@ func checkBaseURL(st *state) Result {
 	if meant {
 		base = judgePath(st, p.path, &f)
 	}
-	if p.query {
-		qs := StatusWarn
-		if meant {
-			qs = StatusFail
-		}
-		f.addHeadline(qs, "Your base URL has a query string, which lands in the wrong place.", "The URL has a query string (?…): clients add their paths after the base, so it lands in the wrong place, and a key in a URL ends up in logs.", "Remove everything from the ?; the key goes in the Authorization header.")
-	}
-	if p.fragment {
-		f.add(StatusWarn, "The URL has a fragment (#…), which clients drop or mangle.", "Remove everything from the #.")
-	}
+	judgeTail(p, meant, "the Authorization header", &f)
 	if len(f.list) == 0 {
 		if base == "/v1" {
 			return Result{Status: StatusPass, Detail: "https://api.hiapi.ai/v1 is right for OpenAI-style clients: they add /chat/completions or /images/generations. If your code calls the task API itself, use https://api.hiapi.ai instead: with /v1 here, /v1/tasks becomes /v1/v1/tasks."}
@@ -277,6 +268,22 @@ func judgeHost(st *state, p urlParts, hostShown string, f *findings) (meant bool
 		f.addHeadline(StatusWarn, "Your client sends the key to "+hostShown+", not HiAPI: fine if that is your proxy.", hostShown+" is not HiAPI: fine if this is your proxy or gateway, as long as it passes the Authorization header on to https://api.hiapi.ai.", "If it is not a proxy, set the base URL to https://api.hiapi.ai/v1 (OpenAI-style clients) or https://api.hiapi.ai (task API).")
 	}
 	return false
+}
+
+// judgeTail reports a query string (a failure on the provider's own host,
+// where it would land in its requests) and a fragment. header is where the
+// key goes instead.
+func judgeTail(p urlParts, meant bool, header string, f *findings) {
+	if p.query {
+		qs := StatusWarn
+		if meant {
+			qs = StatusFail
+		}
+		f.addHeadline(qs, "Your base URL has a query string, which lands in the wrong place.", "The URL has a query string (?…): clients add their paths after the base, so it lands in the wrong place, and a key in a URL ends up in logs.", "Remove everything from the ?; the key goes in "+header+".")
+	}
+	if p.fragment {
+		f.add(StatusWarn, "The URL has a fragment (#…), which clients drop or mangle.", "Remove everything from the #.")
+	}
 }
 
 // judgePath reports a path HiAPI's base URL does not have (only "" and /v1

@@ -64,16 +64,7 @@ func baseURLAt(st *state, p urlParts, hostShown string, f *findings) Result {
 	if meant {
 		judgePathAt(st, p.path, f)
 	}
-	if p.query {
-		qs := StatusWarn
-		if meant {
-			qs = StatusFail
-		}
-		f.addHeadline(qs, "Your base URL has a query string, which lands in the wrong place.", "The URL has a query string (?…): clients add their paths after the base, so it lands in the wrong place, and a key in a URL ends up in logs.", "Remove everything from the ?; the key goes in a header.")
-	}
-	if p.fragment {
-		f.add(StatusWarn, "The URL has a fragment (#…), which clients drop or mangle.", "Remove everything from the #.")
-	}
+	judgeTail(p, meant, "a header", f)
 	if len(f.list) == 0 {
 		return Result{Status: StatusPass, Detail: t.BaseURLs[0] + " is " + name + "'s base URL." + baseAlso(t)}
 	}
