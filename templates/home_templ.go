@@ -63,53 +63,7 @@ func Home(p Page, f FormValues, c Checklist, recent []*run.Run, demo Demo) templ
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "\"><div class=\"field\"><label for=\"key\">API key <span class=\"hint\">(kept as pasted, newlines and spaces included)</span></label> <textarea id=\"key\" name=\"key\" class=\"key\" rows=\"3\" spellcheck=\"false\" autocapitalize=\"off\" autocorrect=\"off\" autofocus enterkeyhint=\"go\" data-enter-submits=\"save-button\" data-testid=\"key\" aria-describedby=\"key-hint\"></textarea><p id=\"key-hint\" class=\"hint\">Never stored: it stays in this server's memory for the live test only. <span hidden data-needs-js>Enter saves it as a run (Shift+Enter types a newline).</span></p><label class=\"check\" for=\"show-key\"><input type=\"checkbox\" id=\"show-key\" data-testid=\"show-key\"> Show key <span class=\"hint\">(here and in the fields below)</span></label></div><div class=\"field\"><label for=\"provider\">Where do you use this key?</label> <select id=\"provider\" name=\"provider\" data-testid=\"provider\" aria-describedby=\"provider-hint\">")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			for _, t := range checks.Targets() {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<option value=\"")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				var templ_7745c5c3_Var4 string
-				templ_7745c5c3_Var4, templ_7745c5c3_Err = templruntime.NewAttributeExpression(string(t.ID)).Resolve(ctx)
-				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/home.templ`, Line: 40, Col: 35}
-				}
-				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var4)
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "\"")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				if t.ID == f.Target() {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, " selected")
-					if templ_7745c5c3_Err != nil {
-						return templ_7745c5c3_Err
-					}
-				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, ">")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				var templ_7745c5c3_Var5 string
-				templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(t.Name)
-				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/home.templ`, Line: 40, Col: 79}
-				}
-				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "</option>")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "</select><p id=\"provider-hint\" class=\"hint\">The steps check the key for this provider, and the live test asks only it, for free unless it is HiAPI.</p></div><div id=\"verdict\" data-testid=\"verdict-slot\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "\"><div class=\"field\"><label for=\"key\">API key <span class=\"hint\">(kept as pasted, newlines and spaces included)</span></label> <textarea id=\"key\" name=\"key\" class=\"key\" rows=\"3\" spellcheck=\"false\" autocapitalize=\"off\" autocorrect=\"off\" autofocus enterkeyhint=\"go\" data-enter-submits=\"save-button\" data-testid=\"key\" aria-describedby=\"key-hint\"></textarea><p id=\"key-hint\" class=\"hint\">Never stored: it stays in this server's memory for the live test only. <span hidden data-needs-js>Enter saves it as a run (Shift+Enter types a newline).</span></p><label class=\"check\" for=\"show-key\"><input type=\"checkbox\" id=\"show-key\" data-testid=\"show-key\"> Show key <span class=\"hint\">(here and in the fields below)</span></label></div><div id=\"verdict\" data-testid=\"verdict-slot\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -117,7 +71,53 @@ func Home(p Page, f FormValues, c Checklist, recent []*run.Run, demo Demo) templ
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "</div><details class=\"more\" data-testid=\"more\"><summary>Tell us more (optional)</summary><div class=\"field\"><label for=\"var_name\">Variable your code reads</label> <input id=\"var_name\" type=\"text\" name=\"var_name\" value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "</div><div class=\"field\"><label for=\"provider\">Where do you use this key?</label> <select id=\"provider\" name=\"provider\" data-testid=\"provider\" aria-describedby=\"provider-hint\">")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			for _, t := range checks.Targets() {
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<option value=\"")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				var templ_7745c5c3_Var4 string
+				templ_7745c5c3_Var4, templ_7745c5c3_Err = templruntime.NewAttributeExpression(string(t.ID)).Resolve(ctx)
+				if templ_7745c5c3_Err != nil {
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/home.templ`, Line: 43, Col: 35}
+				}
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var4)
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "\"")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				if t.ID == f.Target() {
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, " selected")
+					if templ_7745c5c3_Err != nil {
+						return templ_7745c5c3_Err
+					}
+				}
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, ">")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				var templ_7745c5c3_Var5 string
+				templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(t.Name)
+				if templ_7745c5c3_Err != nil {
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/home.templ`, Line: 43, Col: 79}
+				}
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "</option>")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "</select><p id=\"provider-hint\" class=\"hint\">The steps check the key for this provider, and the live test asks only it, for free unless it is HiAPI.</p></div><details class=\"more\" data-testid=\"more\"><summary>Tell us more (optional)</summary><div class=\"field\"><label for=\"var_name\">Variable your code reads</label> <input id=\"var_name\" type=\"text\" name=\"var_name\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
