@@ -6,20 +6,24 @@ import (
 	"unicode/utf8"
 )
 
-// The names of the facts a probe reveals (Answer.Facts, LiveEvidence.Facts):
-// the probe client fills them, the verdicts read the flags among them. A
-// flag's value is "true" when set.
+// The names of the facts a probe reveals (Answer.Facts, LiveEvidence.Facts),
+// in one place: the probe client (internal/probe) fills them, the verdicts
+// read the flags among them. A flag's value is "yes" or "no".
 const (
-	FactLabel      = "label"        // OpenRouter: the key's label
-	FactLimit      = "limit"        // OpenRouter: the key's credit limit
-	FactUsage      = "usage"        // OpenRouter: the credit the key used
-	FactCreditLeft = "credit left"  // OpenRouter: limit_remaining; DeepSeek: the balance
-	FactKeyBlocked = "key blocked"  // xAI: api_key_blocked
-	FactKeyOff     = "key disabled" // xAI: api_key_disabled
-	FactTeamBlock  = "team blocked" // xAI: team_blocked
-	// FactCanPay is DeepSeek's is_available: "false" when the balance cannot
+	FactLabel       = "label"        // OpenRouter: the key's label
+	FactCreditLimit = "credit limit" // OpenRouter: "$10.00" or "none"
+	FactCreditsUsed = "credits used" // OpenRouter: "$1.25"
+	FactCreditLeft  = "credit left"  // OpenRouter: limit_remaining, "$8.75"
+	FactFreeTier    = "free tier"    // OpenRouter: "yes" or "no"
+	FactName        = "name"         // xAI: the key's name
+	FactKeyBlocked  = "key blocked"  // xAI: api_key_blocked, "yes" or "no"
+	FactKeyDisabled = "key disabled" // xAI: api_key_disabled, "yes" or "no"
+	FactTeamBlocked = "team blocked" // xAI: team_blocked, "yes" or "no"
+	FactPermissions = "permissions"  // xAI: the key's ACLs, comma-separated
+	// FactCanPay is DeepSeek's is_available: "no" when the balance cannot
 	// pay for a request.
-	FactCanPay = "balance available"
+	FactCanPay  = "balance usable"
+	FactBalance = "balance" // DeepSeek: "110.00 CNY", one per currency
 )
 
 // authKind is what a target's answer to its free probe says about the key.
@@ -50,7 +54,7 @@ func judgeAuth(t Target, a Answer) authKind {
 	case a.HTTPStatus == 429 || a.HTTPStatus >= 500:
 		return akUndecided
 	case is2xx(a.HTTPStatus):
-		if flagged(a.Facts, FactKeyBlocked, FactKeyOff, FactTeamBlock) != "" {
+		if flagged(a.Facts, FactKeyBlocked, FactKeyDisabled, FactTeamBlocked) != "" {
 			return akBlocked
 		}
 		return akPass
@@ -83,12 +87,15 @@ func noBalance(t Target, a Answer) bool {
 	case a.HTTPStatus == 402, hasCode(a, "insufficient_quota"), strings.Contains(msg, "insufficient balance"):
 		return true
 	case is2xx(a.HTTPStatus):
-		return strings.EqualFold(factOf(a.Facts, FactCanPay), "false")
+		return isNo(factOf(a.Facts, FactCanPay))
 	case t.ID == ProviderXAI && a.HTTPStatus == 403:
 		return strings.Contains(msg, "credits")
 	}
 	return false
 }
+
+// isNo reports a flag that is off: "no" (or "false", as JSON says it).
+func isNo(v string) bool { return strings.EqualFold(v, "no") || strings.EqualFold(v, "false") }
 
 // factOf is the value of the fact named name, "" if none.
 func factOf(facts []Fact, name string) string {
@@ -103,7 +110,7 @@ func factOf(facts []Fact, name string) string {
 // flagged returns the first of the flags named that is set, "" if none.
 func flagged(facts []Fact, names ...string) string {
 	for _, n := range names {
-		if v := factOf(facts, n); strings.EqualFold(v, "true") || strings.EqualFold(v, "yes") {
+		if v := factOf(facts, n); strings.EqualFold(v, "yes") || strings.EqualFold(v, "true") {
 			return n
 		}
 	}
@@ -168,7 +175,7 @@ func targetAuthVerdict(t Target, a Answer) Result {
 		return decide(r, StatusFail, d+requestIDNote(a),
 			"Create a new key at "+t.Dashboard+" (copy it in full: it may show only once), replace every copy of the old one (.env files, CI secrets, container env), then check again.")
 	case akBlocked:
-		what := flagged(a.Facts, FactKeyBlocked, FactKeyOff, FactTeamBlock)
+		what := flagged(a.Facts, FactKeyBlocked, FactKeyDisabled, FactTeamBlocked)
 		r.Headline = name + " knows this key, but it is blocked or disabled."
 		d := name + " knows this key, but it is blocked or disabled"
 		if what != "" {

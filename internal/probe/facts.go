@@ -11,24 +11,6 @@ import (
 	"github.com/keycheck/keycheck/internal/hiapi"
 )
 
-// The names of the facts a probe reveals, as LiveEvidence.Facts carries
-// them. The verdicts read the blocked flags and the balance by these names.
-const (
-	FactLabel       = "label"        // OpenRouter: the key's label
-	FactCreditLimit = "credit limit" // OpenRouter: "$10.00" or "none"
-	FactCreditsUsed = "credits used" // OpenRouter: "$1.25"
-	FactCreditLeft  = "credit left"  // OpenRouter: "$8.75"
-	FactFreeTier    = "free tier"    // OpenRouter: "yes" or "no"
-
-	FactName         = "name"           // xAI: the key's name
-	FactKeyBlocked   = "key blocked"    // xAI: "yes" or "no"
-	FactKeyDisabled  = "key disabled"   // xAI: "yes" or "no"
-	FactTeamBlocked  = "team blocked"   // xAI: "yes" or "no"
-	FactPermissions  = "permissions"    // xAI: the key's ACLs, comma-separated
-	FactBalanceReady = "balance usable" // DeepSeek: "yes" or "no" (is_available)
-	FactBalance      = "balance"        // DeepSeek: "110.00 CNY", one per currency
-)
-
 // maxFact is the runes of a fact's value kept.
 const maxFact = 120
 
@@ -59,22 +41,22 @@ func probeFacts(id checks.ProviderID, body []byte, sec *checks.Secret) []checks.
 		// is_free_tier, …}}; limit and limit_remaining are null when the
 		// key has no limit.
 		d := object(object(body)["data"])
-		f.add(FactLabel, text(d["label"]))
+		f.add(checks.FactLabel, text(d["label"]))
 		if lim, ok := d["limit"]; ok {
-			f.add(FactCreditLimit, dollarsOr(lim, "none"))
+			f.add(checks.FactCreditLimit, dollarsOr(lim, "none"))
 		}
-		f.add(FactCreditsUsed, dollarsOr(d["usage"], ""))
-		f.add(FactCreditLeft, dollarsOr(d["limit_remaining"], ""))
-		f.add(FactFreeTier, text(d["is_free_tier"]))
+		f.add(checks.FactCreditsUsed, dollarsOr(d["usage"], ""))
+		f.add(checks.FactCreditLeft, dollarsOr(d["limit_remaining"], ""))
+		f.add(checks.FactFreeTier, text(d["is_free_tier"]))
 	case checks.ProviderXAI:
 		// GET /v1/api-key: {name, acls, api_key_blocked, api_key_disabled,
 		// team_blocked, redacted_api_key, …}.
 		d := object(body)
-		f.add(FactName, text(d["name"]))
-		f.add(FactKeyBlocked, text(d["api_key_blocked"]))
-		f.add(FactKeyDisabled, text(d["api_key_disabled"]))
-		f.add(FactTeamBlocked, text(d["team_blocked"]))
-		f.add(FactPermissions, list(d["acls"]))
+		f.add(checks.FactName, text(d["name"]))
+		f.add(checks.FactKeyBlocked, text(d["api_key_blocked"]))
+		f.add(checks.FactKeyDisabled, text(d["api_key_disabled"]))
+		f.add(checks.FactTeamBlocked, text(d["team_blocked"]))
+		f.add(checks.FactPermissions, list(d["acls"]))
 	}
 	return f.out
 }
@@ -88,12 +70,12 @@ func balanceFacts(id checks.ProviderID, body []byte, sec *checks.Secret) []check
 		return nil
 	}
 	d := object(body)
-	f.add(FactBalanceReady, text(d["is_available"]))
+	f.add(checks.FactCanPay, text(d["is_available"]))
 	var infos []json.RawMessage
 	if raw, ok := d["balance_infos"]; ok && json.Unmarshal(raw, &infos) == nil {
 		for _, info := range infos[:min(len(infos), 4)] {
 			b := object(info)
-			f.add(FactBalance, strings.TrimSpace(text(b["total_balance"])+" "+text(b["currency"])))
+			f.add(checks.FactBalance, strings.TrimSpace(text(b["total_balance"])+" "+text(b["currency"])))
 		}
 	}
 	return f.out
