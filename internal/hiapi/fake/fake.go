@@ -458,7 +458,7 @@ func refuseForScenario(w http.ResponseWriter, c caller, model string) bool {
 		modelNotFound(w, c.rid, http.StatusNotFound, model)
 	case NoBalance:
 		flat(w, c.rid, http.StatusPaymentRequired, "INSUFFICIENT_BALANCE", "insufficient balance: top up your account to continue")
-	case ModelUnavailable:
+	case ModelBusy:
 		w.Header().Set("Retry-After", "30")
 		flat(w, c.rid, http.StatusServiceUnavailable, "MODEL_UNAVAILABLE", fmt.Sprintf("model %s is temporarily unavailable, please retry later", truncate(model, 100)))
 	case Garbled:

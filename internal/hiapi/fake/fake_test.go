@@ -172,7 +172,7 @@ func TestErrorShapes(t *testing.T) {
 		{"unknown model scenario", "POST", "/v1/tasks", "sk-fake-unknown-model-1", `{"model":"gpt-image-2","input":{"prompt":"p"}}`, 404, true, "model_not_found", "gpt-image-2"},
 		{"model id not offered", "POST", "/v1/tasks", goodKey, `{"model":"dall-e-3","input":{"prompt":"p"}}`, 400, true, "model_not_found", "dall-e-3"},
 		{"no balance", "POST", "/v1/tasks", "sk-fake-no-balance-1", `{"model":"gpt-image-2","input":{"prompt":"p"}}`, 402, false, "INSUFFICIENT_BALANCE", "balance"},
-		{"model unavailable", "POST", "/v1/tasks", "sk-fake-model-unavailable-1", `{"model":"gpt-image-2","input":{"prompt":"p"}}`, 503, false, "MODEL_UNAVAILABLE", "gpt-image-2"},
+		{"model unavailable", "POST", "/v1/tasks", "sk-fake-model-busy-1", `{"model":"gpt-image-2","input":{"prompt":"p"}}`, 503, false, "MODEL_UNAVAILABLE", "gpt-image-2"},
 		{"down", "GET", "/v1/tasks", "sk-fake-down-1", "", 503, false, "SERVICE_UNAVAILABLE", "busy"},
 		{"bad JSON", "POST", "/v1/tasks", goodKey, `{"model":`, 400, false, "INVALID_REQUEST", "JSON"},
 		{"no model field", "POST", "/v1/tasks", goodKey, `{"input":{"prompt":"p"}}`, 400, false, "INVALID_REQUEST", "model is required"},

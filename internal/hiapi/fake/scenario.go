@@ -22,8 +22,8 @@ const (
 	NeverFinishes = "never-finishes"
 	Slow          = "slow"
 	Garbled       = "garbled"
-	// ModelUnavailable answers the SDKs' MODEL_UNAVAILABLE to a create.
-	ModelUnavailable = "model-unavailable"
+	// ModelBusy answers the SDKs' MODEL_UNAVAILABLE to a create.
+	ModelBusy = "model-busy"
 	// CreateLost makes the first create's task but answers 503, so a
 	// client's retry with the same Idempotency-Key can be tested.
 	CreateLost = "create-lost"
@@ -65,7 +65,7 @@ func Scenarios() []Scenario {
 		{NeverFinishes, "", "The task stays handling for ever.", "result unknown once polling times out"},
 		{Slow, "", "Every answer comes after 5 s (Options.SlowDelay); the fake stops waiting when the client gives up.", "pass, slowly; unknown (time-out) if the client waits less"},
 		{Garbled, "", "Creating a task answers 200 with no taskId.", "model unknown: garbled answer"},
-		{ModelUnavailable, "", "Probe 200; creating a task: 503, flat shape, MODEL_UNAVAILABLE, Retry-After: 30.", "model unknown: the model is unavailable, not your key"},
+		{ModelBusy, "", "Probe 200; creating a task: 503, flat shape, MODEL_UNAVAILABLE, Retry-After: 30.", "model unknown: the model is unavailable, not your key"},
 		{CreateLost, "", "The key's first create makes the task but answers 503 (Retry-After: 1), as if the answer was lost; a retry with the same Idempotency-Key gets that task (Idempotent-Replay: true), one without makes a second task.", "all pass: keycheck retries with its Idempotency-Key, and one task is made"},
 	}
 	for i := range rows {
