@@ -60,6 +60,7 @@ loadtest: ## the load test: real server and fake HiAPI on loopback, ratios to a 
 fuzz: ## 30 s of fuzzing per parser of outside input, and a minute of key pieces through the server
 	for f in FuzzCheck FuzzParseEnv FuzzParseCurl FuzzSplitURL FuzzSecret; do $(GO) test ./checks -run '^$$' -fuzz "^$$f$$" -fuzztime 30s || exit 1; done
 	for f in FuzzParseError FuzzParseTask; do $(GO) test ./internal/hiapi -run '^$$' -fuzz "^$$f$$" -fuzztime 30s || exit 1; done
+	$(GO) test ./internal/probe -run '^$$' -fuzz '^FuzzParseProviderError$$' -fuzztime 30s
 	$(GO) test ./web -run '^$$' -fuzz '^FuzzKeyPiecesNeverLeave$$' -fuzztime 60s
 
 clean:
