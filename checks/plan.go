@@ -5,14 +5,16 @@ import "strings"
 // LivePlan is what the live test may send, decided from the key alone
 // before anything goes out, so the page, the CLI and the runner agree. The
 // live test follows the diagnosis: it never sends a key where the offline
-// steps showed it cannot belong (no key, another provider's key, a
-// cut-short or masked copy, a placeholder, a variable's name), and it
-// removes a fault it can remove with certainty (whitespace or a newline
-// around the key, quotes, a Bearer, NAME= or export wrapper) so that
-// HiAPI's answer proves the diagnosis. A plan holds the key: it is never
-// stored or shown.
+// steps showed it cannot belong (no key, a key of another provider than
+// the target's, a cut-short or masked copy, a placeholder, a variable's
+// name), and it removes a fault it can remove with certainty (whitespace
+// or a newline around the key, quotes, a Bearer, NAME= or export wrapper)
+// so that the target's answer proves the diagnosis. A plan holds the key:
+// it is never stored or shown.
 type LivePlan struct {
-	// Send is false when nothing may go to HiAPI.
+	// Target is where the key would go; "" is HiAPI.
+	Target ProviderID
+	// Send is false when nothing may go to the target.
 	Send bool
 	// Key is what to send: the key as given, or cleaned.
 	Key string
@@ -28,11 +30,18 @@ type LivePlan struct {
 	Cause ID
 }
 
-// PlanLive decides what the live test sends for key. Check decides the
-// same from the same key (it shows the plan on the live steps), whatever
-// else its Input holds.
+// PlanLive decides what the live test sends for key to HiAPI: PlanLiveTo
+// with target hiapi.
 func PlanLive(key string) LivePlan {
-	in := Input{Key: key}
+	return PlanLiveTo(key, ProviderHiAPI)
+}
+
+// PlanLiveTo decides what the live test sends for key to target ("" is
+// HiAPI): a key of another provider than the target's is not sent, one of
+// the target's is. Check decides the same from the same key and target (it
+// shows the plan on the live steps), whatever else its Input holds.
+func PlanLiveTo(key string, target ProviderID) LivePlan {
+	in := Input{Key: key, Provider: target}
 	st := newState(&in)
 	defer st.secret.Wipe()
 	var res [5]Result
@@ -76,6 +85,14 @@ func checkKeyStep(st *state, id ID) Result {
 // Then a key that passes is sent as given, and one whose only faults are
 // around it is sent without them.
 func planFor(st *state, res func(ID) Result) LivePlan {
+	p := planKey(st, res)
+	if st.t.ID != ProviderHiAPI {
+		p.Target = st.t.ID
+	}
+	return p
+}
+
+func planKey(st *state, res func(ID) Result) LivePlan {
 	k := &st.key
 	for _, id := range [...]ID{StepPresent, StepProvider, StepComplete} {
 		if r := res(id); r.Status == StatusFail {
@@ -257,12 +274,13 @@ func (p LivePlan) Annotate(r Result) Result {
 }
 
 // NotSent is the result of live step id when the plan sends nothing: a
-// skip, never a failure, since HiAPI was never asked.
+// skip, never a failure, since the target was never asked.
 func (p LivePlan) NotSent(id ID) Result {
 	step, _ := Lookup(id)
 	cause, _ := Lookup(p.Cause)
+	t := targetRef(p.Target)
 	return Result{
 		ID: id, Title: step.Title, Status: StatusSkip,
-		Detail: p.Reason + " Nothing goes to HiAPI until “" + cause.Title + "” passes.",
+		Detail: p.Reason + " Nothing goes to " + t.Name + " until “" + cause.Title + "” passes.",
 	}
 }

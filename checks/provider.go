@@ -2,126 +2,6 @@ package checks
 
 import "strings"
 
-// provider is another API provider whose keys people send to HiAPI by
-// mistake.
-type provider struct {
-	name string
-	// base is where its keys belong.
-	base string
-	// shape names the key without quoting more than 7 characters of it, so
-	// the detail never carries an 8-character piece of the key.
-	shape string
-}
-
-var (
-	provOpenAI     = provider{"OpenAI", "https://api.openai.com/v1", ""}
-	provAnthropic  = provider{"Anthropic", "https://api.anthropic.com", "it starts with sk-ant-"}
-	provGoogle     = provider{"Google AI (Gemini)", "https://generativelanguage.googleapis.com", "AIza and 35 more characters"}
-	provOpenRouter = provider{"OpenRouter", "https://openrouter.ai/api/v1", "it starts with sk-or-"}
-	provGroq       = provider{"Groq", "https://api.groq.com/openai/v1", "it starts with gsk_"}
-	provXAI        = provider{"xAI", "https://api.x.ai/v1", "it starts with xai-"}
-	provHF         = provider{"Hugging Face", "https://router.huggingface.co/v1", "it starts with hf_"}
-	provReplicate  = provider{"Replicate", "https://api.replicate.com/v1", "it starts with r8_"}
-	provPerplexity = provider{"Perplexity", "https://api.perplexity.ai", "it starts with pplx-"}
-	provDeepSeek   = provider{"DeepSeek", "https://api.deepseek.com", "sk- and exactly 32 hex digits"}
-	provCerebras   = provider{"Cerebras", "https://api.cerebras.ai/v1", "it starts with csk-"}
-	provFireworks  = provider{"Fireworks AI", "https://api.fireworks.ai/inference/v1", "it starts with fw_"}
-	provTogether   = provider{"Together AI", "https://api.together.xyz/v1", "it starts with tgp_v1_"}
-	provStripe     = provider{"Stripe", "https://api.stripe.com", "it starts with sk_ or rk_ and live_ or test_"}
-	provGitHub     = provider{"GitHub", "https://api.github.com", "a GitHub token prefix"}
-	provAWS        = provider{"AWS", "the AWS API (with its secret key, signed)", "an AWS access key id"}
-	provSlack      = provider{"Slack", "https://slack.com/api", "it starts with xox"}
-)
-
-// identify names the provider whose key this is. ambiguous is set when the
-// shape is also a plausible HiAPI key.
-func identify(k string) (p provider, ok, ambiguous bool) {
-	switch {
-	case strings.HasPrefix(k, "sk-ant-"):
-		p = provAnthropic
-		switch {
-		case strings.HasPrefix(k, "sk-ant-api"):
-			p.shape += ", an Anthropic API key"
-		case strings.HasPrefix(k, "sk-ant-adm"):
-			p.shape += ", an Anthropic Admin key"
-		}
-		return p, true, false
-	case strings.HasPrefix(k, "sk-or-"):
-		return provOpenRouter, true, false
-	case strings.HasPrefix(k, "sk-proj-"):
-		p = provOpenAI
-		p.shape = "a project key: sk-proj and OpenAI's marker inside"
-		return p, true, false
-	case strings.HasPrefix(k, "sk-svcacct-"):
-		p = provOpenAI
-		p.shape = "a service-account key (sk-svc…)"
-		return p, true, false
-	case strings.HasPrefix(k, "sk-admin-"):
-		p = provOpenAI
-		p.shape = "an admin key (sk-adm…)"
-		return p, true, false
-	case strings.HasPrefix(k, "sk-None-"):
-		p = provOpenAI
-		p.shape = "a user key (sk-None…)"
-		return p, true, false
-	case strings.HasPrefix(k, "sk-") && strings.Contains(k, "T3BlbkFJ"):
-		p = provOpenAI
-		p.shape = "sk- with OpenAI's marker (base64 of \"OpenAI\") in the middle"
-		return p, true, false
-	case strings.HasPrefix(k, "AIza"):
-		p = provGoogle
-		if len(k) != 39 {
-			p.shape = "it starts with AIza, Google's API key prefix"
-		}
-		return p, true, false
-	case strings.HasPrefix(k, "gsk_"):
-		return provGroq, true, false
-	case strings.HasPrefix(k, "xai-"):
-		return provXAI, true, false
-	case strings.HasPrefix(k, "hf_"):
-		return provHF, true, false
-	case strings.HasPrefix(k, "r8_"):
-		return provReplicate, true, false
-	case strings.HasPrefix(k, "pplx-"):
-		return provPerplexity, true, false
-	case strings.HasPrefix(k, "csk-"):
-		return provCerebras, true, false
-	case strings.HasPrefix(k, "fw_"):
-		return provFireworks, true, false
-	case strings.HasPrefix(k, "tgp_v1_"):
-		return provTogether, true, false
-	case strings.HasPrefix(k, "sk_live_"), strings.HasPrefix(k, "sk_test_"), strings.HasPrefix(k, "rk_live_"), strings.HasPrefix(k, "rk_test_"):
-		return provStripe, true, false
-	case strings.HasPrefix(k, "ghp_"), strings.HasPrefix(k, "gho_"), strings.HasPrefix(k, "ghu_"), strings.HasPrefix(k, "ghs_"), strings.HasPrefix(k, "github_pat_"):
-		return provGitHub, true, false
-	case (strings.HasPrefix(k, "AKIA") || strings.HasPrefix(k, "ASIA")) && len(k) == 20 && isUpperAlnum(k):
-		return provAWS, true, false
-	case strings.HasPrefix(k, "xoxb-"), strings.HasPrefix(k, "xoxp-"), strings.HasPrefix(k, "xapp-"):
-		return provSlack, true, false
-	case len(k) == 35 && strings.HasPrefix(k, "sk-") && isLowerHex(k[3:]):
-		return provDeepSeek, true, true
-	}
-	return provider{}, false, false
-}
-
-func isLowerHex(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-			return false
-		}
-	}
-	return s != ""
-}
-
-func isUpperAlnum(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z') {
-			return false
-		}
-	}
-	return true
-}
-
 // hiapiKeyPrefixes are how HiAPI keys start: sk- for most, hi-sk- as one of
 // HiAPI's pages shows them. The provider step judges the shape; redaction,
 // the placeholder test and the base URL step ask hiapiKeyPrefix.
@@ -139,6 +19,10 @@ func hiapiKeyPrefix(s string) string {
 
 const fixNotHiAPI = "Check which provider's dashboard this key came from. A HiAPI key is created in the HiAPI dashboard (Dashboard → API Keys) and starts with sk-; use it with https://api.hiapi.ai."
 
+// checkProvider judges whose key this is against the target, from the
+// shapes in keyShapes: the target's own shape passes; another owner's
+// fails, unless the target could issue that shape too (then it warns,
+// naming the possibility); a shape nobody is known for warns.
 func checkProvider(st *state) Result {
 	key, r, ok := judgedKey(st)
 	if !ok {
@@ -155,36 +39,66 @@ func checkProvider(st *state) Result {
 		key = sk
 		note += " (Judged reading the look-alike characters as the letters they imitate: see characters.)"
 	}
-	if p, ok, ambiguous := identify(key); ok {
-		return otherProviderKey(p, ambiguous, note)
-	}
+	t := st.t
+	own, other, maybe := shapesFor(key, t.ID)
 	switch {
-	case strings.HasPrefix(key, "sk-"):
-		return Result{Status: StatusPass, Detail: "Starts with sk-, like HiAPI keys, and matches no other provider's key shape. Other providers use sk- too: the live test proves it is HiAPI's." + note}
-	case strings.HasPrefix(key, "hi-sk-"):
-		return Result{Status: StatusPass, Detail: "Starts with hi-sk-, the HiAPI key shape one HiAPI page shows; most HiAPI keys start with plain sk-. The live test proves it." + note}
-	case strings.HasPrefix(key, "eyJ"):
-		return Result{
-			Status:   StatusFail,
-			Headline: "This is a login token (JWT), not an API key.",
-			Detail:   "This is a JSON Web Token (it starts with eyJ): a login or session token, not an API key." + note,
-			Fix:      fixNotHiAPI,
-		}
-	case len(key) >= 3 && strings.EqualFold(key[:3], "sk-"):
-		return Result{
-			Status:   StatusFail,
-			Headline: "Your key starts with ‘" + key[:3] + "’: keys are case-sensitive, and HiAPI's start with lowercase sk-.",
-			Detail:   "Starts with ‘" + key[:3] + "’: HiAPI keys start with lowercase sk-, and keys are case-sensitive, so the case was changed somewhere." + note,
-			Fix:      "Copy the key again with the dashboard's copy button; check nothing upper-cases it (a form field, a `tr a-z A-Z`, a spreadsheet).",
-		}
-	case strings.HasPrefix(key, "sk_"):
+	case other.row != nil && (own.row == nil || own.row.generic):
+		return otherProviderKey(t, other, note)
+	case own.row != nil:
+		return targetKey(t, own, key, note)
+	}
+	return noKnownShape(t, key, maybe, note)
+}
+
+// targetKey is the verdict on a key with one of the target's own shapes.
+func targetKey(t *Target, m shapeMatch, key, note string) Result {
+	s := m.row
+	switch {
+	case s.ownNote != "":
 		return Result{
 			Status:   StatusWarn,
-			Headline: "Your key starts with sk_, not sk-: it may not be a HiAPI key.",
-			Detail:   "Starts with sk_ (underscore): HiAPI keys start with sk- (hyphen)." + note,
-			Fix:      fixNotHiAPI,
+			Headline: s.ownHeadline,
+			Detail:   s.ownNote + note,
+			Fix:      "Create an API key at " + t.Dashboard + " and use that.",
+		}
+	case s.pass != "":
+		return Result{Status: StatusPass, Detail: s.pass + note}
+	case !m.full:
+		return Result{
+			Status:   StatusWarn,
+			Headline: "This starts like " + article(t.Name) + " " + t.Name + " key, but not all of it has their shape.",
+			Detail:   "Starts like " + article(t.Name) + " " + t.Name + " key (" + s.shape(false) + "), but " + t.Name + " keys " + ownerOfTarget(t.ID).looks + ", and this one is " + itoa(runeCount(key)) + " characters or has others in it. A newer format, or a copy that was cut short or changed." + note,
+			Fix:      "If " + t.Name + " rejects it, copy the key again from " + t.Dashboard + " with the copy button.",
+		}
+	case s.generic:
+		return Result{Status: StatusPass, Detail: "Has " + s.what + ". That shape is common, so only the live test proves it is " + t.Name + "'s." + note}
+	}
+	return Result{Status: StatusPass, Detail: "Has the shape of " + article(t.Name) + " " + t.Name + " key (" + s.what + ")." + note}
+}
+
+// noKnownShape is the verdict on a key that has none of the target's
+// shapes and no other owner's that names it: maybe is a generic shape of
+// another owner's it fits, if any.
+func noKnownShape(t *Target, key string, maybe shapeMatch, note string) Result {
+	if targetKeyPrefix(t.ID) {
+		switch {
+		case len(key) >= 3 && key[:3] != "sk-" && strings.EqualFold(key[:3], "sk-"):
+			return Result{
+				Status:   StatusFail,
+				Headline: "Your key starts with ‘" + key[:3] + "’: keys are case-sensitive, and " + t.Name + "'s start with lowercase sk-.",
+				Detail:   "Starts with ‘" + key[:3] + "’: " + t.Name + " keys start with lowercase sk-, and keys are case-sensitive, so the case was changed somewhere." + note,
+				Fix:      "Copy the key again with the dashboard's copy button; check nothing upper-cases it (a form field, a `tr a-z A-Z`, a spreadsheet).",
+			}
+		case strings.HasPrefix(key, "sk_"):
+			return Result{
+				Status:   StatusWarn,
+				Headline: "Your key starts with sk_, not sk-: it may not be " + article(t.Name) + " " + t.Name + " key.",
+				Detail:   "Starts with sk_ (underscore): " + t.Name + " keys start with sk- (hyphen)." + note,
+				Fix:      fixNotTarget(t),
+			}
 		}
 	}
+	looks := ownerOfTarget(t.ID).looks
 	n := runeCount(key)
 	pre, _ := shownEnds(n)
 	pre = min(pre, 4)
@@ -192,30 +106,70 @@ func checkProvider(st *state) Result {
 	if pre > 0 {
 		shown = ": this one starts with ‘" + Visible(string([]rune(key)[:pre])) + "’"
 	}
-	return Result{
-		Status:   StatusWarn,
-		Headline: "This does not look like a HiAPI key: they start with sk-.",
-		Detail:   "Does not look like a HiAPI key (they start with sk-)" + shown + ", and it matches no provider keycheck knows." + note,
-		Fix:      fixNotHiAPI,
-	}
-}
-
-// otherProviderKey is the verdict on a key with another provider's shape: a
-// warning when HiAPI keys can have that shape too, else a failure.
-func otherProviderKey(p provider, ambiguous bool, note string) Result {
-	if ambiguous {
-		return Result{
-			Status:   StatusWarn,
-			Headline: "This may be " + article(p.name) + " " + p.name + " key: only the live test can tell whether it is HiAPI's.",
-			Detail:   "This has the shape of a " + p.name + " key (" + p.shape + "). HiAPI keys also start with sk-, so it may well be HiAPI's: only the live test can tell." + note,
-			Fix:      "If HiAPI rejects it, check it did not come from " + p.name + "'s dashboard; a " + p.name + " key works only with " + p.name + "'s own API (" + p.base + ").",
+	headline := "This does not look like " + article(t.Name) + " " + t.Name + " key: they " + looks + "."
+	known := ", and it matches no provider keycheck knows."
+	if o := maybe.row; o != nil {
+		name := o.owner.Name()
+		known = "; its shape fits " + article(name) + " " + name + " key (" + o.what + "), though that shape is too common to be sure."
+		if o.owner == ownerHiAPI {
+			headline = "This looks like a HiAPI key, not " + article(t.Name) + " " + t.Name + " one: " + t.Name + " keys " + looks + "."
+			known = "; it has the shape of a HiAPI key (" + o.what + "): if it came from HiAPI, use it with " + HiAPIOrigin + "."
 		}
 	}
 	return Result{
+		Status:   StatusWarn,
+		Headline: headline,
+		Detail:   "Does not look like " + article(t.Name) + " " + t.Name + " key (they " + looks + ")" + shown + known + note,
+		Fix:      fixNotTarget(t),
+	}
+}
+
+// fixNotTarget says where the target's keys come from.
+func fixNotTarget(t *Target) string {
+	if t.ID == ProviderHiAPI {
+		return fixNotHiAPI
+	}
+	return "Check which provider's dashboard this key came from. " + t.Name + " keys are created at " + t.Dashboard + " and " + ownerOfTarget(t.ID).looks + "; use one with " + t.BaseURLs[0] + "."
+}
+
+// otherProviderKey is the verdict on a key with another owner's shape: a
+// warning when the target could issue that shape too (HiAPI's sk-), else a
+// failure.
+func otherProviderKey(t *Target, m shapeMatch, note string) Result {
+	o := m.row.owner
+	name, shape := o.Name(), m.row.shape(m.full)
+	switch {
+	case o.token:
+		return Result{
+			Status:   StatusFail,
+			Headline: "This is a login token (JWT), not an API key.",
+			Detail:   "This is a JSON Web Token (it starts with eyJ): a login or session token, not an API key." + note,
+			Fix:      fixNotTarget(t),
+		}
+	case m.row.hiapi && t.ID == ProviderHiAPI:
+		return Result{
+			Status:   StatusWarn,
+			Headline: "This may be " + article(name) + " " + name + " key: only the live test can tell whether it is HiAPI's.",
+			Detail:   "This has the shape of " + article(name) + " " + name + " key (" + shape + "). HiAPI keys also start with sk-, so it may well be HiAPI's: only the live test can tell." + note,
+			Fix:      "If HiAPI rejects it, check it did not come from " + name + "'s dashboard; " + article(name) + " " + name + " key works only with " + name + "'s own API (" + o.Base() + ").",
+		}
+	case m.row.hiapi:
+		return Result{
+			Status:   StatusWarn,
+			Headline: "This may be " + article(name) + " " + name + " key, or a HiAPI one: it does not have " + t.Name + "'s shape.",
+			Detail:   "This has the shape of " + article(name) + " " + name + " key (" + shape + "), which HiAPI keys can have too; " + t.Name + " keys " + ownerOfTarget(t.ID).looks + "." + note,
+			Fix:      "Use " + article(t.Name) + " " + t.Name + " key (create one at " + t.Dashboard + ") with " + t.BaseURLs[0] + "; " + article(name) + " " + name + " key works only with " + name + "'s own API (" + o.Base() + "), a HiAPI key with " + HiAPIOrigin + ".",
+		}
+	}
+	use := "Use " + article(t.Name) + " " + t.Name + " key with " + t.BaseURLs[0]
+	if t.ID != ProviderHiAPI {
+		use += " (create one at " + t.Dashboard + ")"
+	}
+	return Result{
 		Status:   StatusFail,
-		Headline: "This is " + article(p.name) + " " + p.name + " key: HiAPI has never seen it.",
-		Detail:   "This is " + article(p.name) + " " + p.name + " key (" + p.shape + "). HiAPI has never seen it, so it always reads as invalid there." + note,
-		Fix:      "Use a HiAPI key with https://api.hiapi.ai, or send this key to " + p.name + "'s own API (" + p.base + ").",
+		Headline: "This is " + article(name) + " " + name + " key: " + t.Name + " has never seen it.",
+		Detail:   "This is " + article(name) + " " + name + " key (" + shape + "). " + t.Name + " has never seen it, so it always reads as invalid there." + note,
+		Fix:      use + ", or send this key to " + name + "'s own API (" + o.Base() + ").",
 	}
 }
 
