@@ -193,7 +193,9 @@ type setup struct {
 	dir string
 	// provider is HiAPI; faults are copied onto the real store, and
 	// runnerFaults onto the real runner.
-	provider     *fakeProvider
+	provider *fakeProvider
+	// prober asks every other target (nil: none is wired).
+	prober       run.Prober
 	faults       faultStore
 	runnerFaults faultRunner
 }
@@ -271,7 +273,7 @@ func newEnv(t testing.TB, opts ...func(*setup)) *env {
 	e.Store = &su.faults
 	e.Store.DB = db
 	e.Keys = run.NewKeys(su.cfg.KeyTTL, e.Clock.Now)
-	e.Runner = run.NewRunner(e.Store, e.Provider, nil, run.LiveConfig{
+	e.Runner = run.NewRunner(e.Store, e.Provider, su.prober, run.LiveConfig{
 		BaseURL:   su.cfg.HiAPIURL,
 		PollEvery: run.MinPoll,
 		PollMax:   run.MinPoll,
@@ -533,6 +535,12 @@ type apiRun struct {
 	Model   string    `json:"model"`
 	Live    string    `json:"live"`
 	TaskID  string    `json:"task_id"`
+	// OwnerProbe offers to ask the provider whose key it is.
+	OwnerProbe *struct {
+		Provider string `json:"provider"`
+		URL      string `json:"url"`
+		Offer    string `json:"offer"`
+	} `json:"owner_probe"`
 }
 
 func (r apiRun) step(t testing.TB, id checks.ID) apiStep {

@@ -75,6 +75,25 @@ func (s *Server) handleAPILiveStart(c echo.Context) error {
 // then hands it to the live runner. The key leaves memory when the test
 // ends: keycheck forgets it here, and the runner's copy dies with it.
 func (s *Server) startLive(c echo.Context, r *run.Run, key string) error {
+	if err := s.sameKey(r, key); err != nil {
+		return err
+	}
+	// Before the limit, so a key that cannot be sent spends no live test.
+	if err := liveRefusal(key, r.Provider); err != nil {
+		return err
+	}
+	if s.live.Running(r.ID) {
+		return errLiveRunning
+	}
+	if err := s.limits.allowLive(s.session(c).id(), c.RealIP()); err != nil {
+		return err
+	}
+	return s.beginLive(r, key)
+}
+
+// sameKey refuses a key that is not the one the run checked (by its
+// fingerprint): a live test or an owner probe is of the run's own key.
+func (s *Server) sameKey(r *run.Run, key string) error {
 	if len(key) > maxKey {
 		return errorf(http.StatusBadRequest, "key_too_long", "The key is %d bytes; no API key is longer than 4 KiB.", len(key))
 	}
@@ -86,17 +105,7 @@ func (s *Server) startLive(c echo.Context, r *run.Run, key string) error {
 			"This is not the key this run checked: yours is %s, the run's is %s. Start a new check for your key instead.",
 			fp.Short(), r.Fingerprint.Short())
 	}
-	// Before the limit, so a key that cannot be sent spends no live test.
-	if err := liveRefusal(key); err != nil {
-		return err
-	}
-	if s.live.Running(r.ID) {
-		return errLiveRunning
-	}
-	if err := s.limits.allowLive(s.session(c).id(), c.RealIP()); err != nil {
-		return err
-	}
-	return s.beginLive(r, key)
+	return nil
 }
 
 // beginLive hands key to the live runner, once startLive's checks and the
@@ -121,8 +130,8 @@ func (s *Server) beginLive(r *run.Run, key string) error {
 // live test is stored or counted against a limit: the live test follows
 // the diagnosis (checks.PlanLive), and a key it would not send is refused
 // here the same way.
-func liveRefusal(key string) error {
-	plan := checks.PlanLive(key)
+func liveRefusal(key string, target checks.ProviderID) error {
+	plan := run.Plan(key, target)
 	if plan.Send {
 		return nil
 	}

@@ -26,6 +26,7 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/runs/:id/steps/:step", s.handleStepShow)
 	e.POST("/runs/:id/live", s.handleLiveStart)
 	e.GET("/runs/:id/events", s.handleLiveEvents)
+	e.POST("/runs/:id/owner", s.handleOwnerProbe)
 	e.POST("/runs/:id/forget", s.handleKeyForget)
 	e.POST("/name", s.handleNameSet)
 
@@ -36,6 +37,7 @@ func (s *Server) routes() *echo.Echo {
 	api.GET("/runs", s.handleAPIRunList)
 	api.GET("/runs/:id", s.handleAPIRunShow)
 	api.POST("/runs/:id/live", s.handleAPILiveStart)
+	api.POST("/runs/:id/owner", s.handleAPIOwnerProbe)
 
 	// Operations and assets.
 	e.GET("/healthz", s.handleHealth)

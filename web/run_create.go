@@ -31,7 +31,7 @@ func (s *Server) handleRunCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	refused := liveRefusal(req.Key)
+	refused := liveRefusal(req.Key, req.Provider)
 	if req.Live && refused == nil {
 		if err := s.limits.allowLive(s.session(c).id(), c.RealIP()); err != nil {
 			return nothingSaved(err)
@@ -44,10 +44,15 @@ func (s *Server) handleRunCreate(c echo.Context) error {
 	sess := s.session(c)
 	switch {
 	case refused != nil:
-		// Nothing will ever send this key: keycheck does not keep it.
 		if req.Live {
 			sess.flash(safeMessage(refused), true)
 		}
+		if r.Owner != "" {
+			// Held for the person's click that asks the key's owner.
+			s.keys.Put(sess.id(), r.ID, req.Key)
+		}
+		// Otherwise nothing will ever send this key: keycheck does not
+		// keep it.
 	case req.Live:
 		if err := s.beginLive(r, req.Key); err != nil {
 			// Held, so the run page's button works once keycheck can
@@ -93,7 +98,7 @@ func (s *Server) handleAPIRunCreate(c echo.Context) error {
 		if req.Key == "" {
 			return errorf(http.StatusBadRequest, "key_required", "A live test needs a key: send it as \"key\".")
 		}
-		if err := liveRefusal(req.Key); err != nil {
+		if err := liveRefusal(req.Key, req.Provider); err != nil {
 			return err
 		}
 		if err := s.limits.allowLive(s.session(c).id(), c.RealIP()); err != nil {
@@ -144,6 +149,7 @@ func (s *Server) createRun(c echo.Context, req checkRequest, by string) (*run.Ru
 		By:          by,
 		Fingerprint: checks.FingerprintOf(req.Key),
 		Provider:    storedTarget(req.Provider),
+		Owner:       ownerOf(req.Key, req.Provider),
 		Model:       req.Model,
 		Prompt:      req.Prompt,
 		Steps:       checks.Check(req.input()),
@@ -163,6 +169,13 @@ func storedTarget(id checks.ProviderID) checks.ProviderID {
 		return ""
 	}
 	return id
+}
+
+// ownerOf is whose key this is by its shape when that is not the target:
+// the provider the run's page offers to ask.
+func ownerOf(key string, target checks.ProviderID) checks.ProviderID {
+	owner, _ := run.OwnerOf(key, target)
+	return owner
 }
 
 // author is who the run of key will say ran it, refused when the name holds

@@ -104,6 +104,13 @@ func parseListFilter(c echo.Context) (run.ListFilter, error) {
 	return f, nil
 }
 
+// ownerProbeJSON offers to ask the provider whose key this is.
+type ownerProbeJSON struct {
+	Provider checks.ProviderID `json:"provider"`
+	URL      string            `json:"url"`
+	Offer    string            `json:"offer"`
+}
+
 // runJSON is a run in the JSON API.
 type runJSON struct {
 	ID          string             `json:"id"`
@@ -119,7 +126,10 @@ type runJSON struct {
 	Model    string            `json:"model"`
 	Live     string            `json:"live"`
 	TaskID   string            `json:"task_id,omitempty"`
-	Steps    []stepJSON        `json:"steps"`
+	// OwnerProbe, when the key is another provider's by its shape, offers
+	// to ask that provider, for free: POST {"key"} to its URL.
+	OwnerProbe *ownerProbeJSON `json:"owner_probe,omitempty"`
+	Steps      []stepJSON      `json:"steps"`
 }
 
 func (s *Server) runJSON(c echo.Context, r *run.Run) runJSON {
@@ -146,6 +156,10 @@ func (s *Server) runJSON(c echo.Context, r *run.Run) runJSON {
 	}
 	for i, st := range r.Steps {
 		out.Steps[i] = stepJSON{Result: st, URL: s.absURL(c, templates.StepURL(r.ID, st.ID))}
+	}
+	if r.Owner != "" {
+		out.OwnerProbe = &ownerProbeJSON{Provider: r.Owner, URL: s.absURL(c, "/api/v1/runs/"+r.ID+"/owner"),
+			Offer: "Ask " + ownerName(r.Owner) + " whether this key works (free)"}
 	}
 	return out
 }

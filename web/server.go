@@ -14,6 +14,7 @@ import (
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 
+	"github.com/keycheck/keycheck/checks"
 	"github.com/keycheck/keycheck/internal/run"
 	"github.com/keycheck/keycheck/static"
 	"github.com/keycheck/keycheck/templates"
@@ -21,8 +22,11 @@ import (
 
 // Config is what the server needs from the command line, as plain values.
 type Config struct {
-	// HiAPIURL is the only URL the live test ever calls.
+	// HiAPIURL is the HiAPI the live test calls.
 	HiAPIURL string
+	// ProviderURLs are the origins used in place of other targets' own
+	// (--provider-url), for the commands pages show; absent, the target's.
+	ProviderURLs map[checks.ProviderID]string
 	// KeyTTL is how long a key stays in memory for the live test.
 	KeyTTL time.Duration
 	// DefaultModel and DefaultPrompt are the live test's defaults.
@@ -74,6 +78,9 @@ type LiveRunner interface {
 	// Start begins the live test of a stored run with the given key. It
 	// returns run.ErrLiveBusy when the run's test is already in flight.
 	Start(runID, key string) error
+	// ProveOwner asks the provider whose key this is (Run.Owner), for
+	// free, and records its answer on the run's provider step.
+	ProveOwner(runID, key string) error
 	// Running reports whether the run's live test is in flight.
 	Running(runID string) bool
 	// Subscribe delivers the run each time it changes, until cancel is

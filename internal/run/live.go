@@ -192,7 +192,7 @@ func (lr *Runner) reserve(runID string) error {
 // Plan is what the live test of a run for target sends of key
 // (checks.PlanLive): the one place the runner and the pages ask it.
 func Plan(key string, target checks.ProviderID) checks.LivePlan {
-	return checks.PlanLive(key)
+	return checks.PlanLiveTo(key, target)
 }
 
 // Running reports whether the run's live test is in flight.
