@@ -48,6 +48,10 @@ type checkFlags struct {
 	model       string
 	prompt      string
 	liveTimeout time.Duration
+	// provider is the target; origins replace targets' origins for the
+	// live test (--provider-url), HiAPI's being hiapiURL.
+	provider checks.ProviderID
+	origins  providerURLs
 }
 
 func checkCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string, environ []string) int {
@@ -71,7 +75,7 @@ func checkCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		results = checkLive(ctx, f, in.Key, fp, results, stderr)
 	}
 	if f.jsonOut {
-		printJSON(stdout, fp, results)
+		printJSON(stdout, f.provider, fp, results)
 	} else {
 		printDoctor(stdout, src, fp, results, styled(stdout, getenv))
 	}
@@ -84,7 +88,11 @@ func parseCheck(args []string, stderr io.Writer, getenv func(string) string) (f 
 	fs := flag.NewFlagSet("keycheck check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, checkUsage); fs.PrintDefaults() }
-	fs.StringVar(&f.varName, "var", "HIAPI_API_KEY", "environment variable your code reads the key from")
+	var provider string
+	f.origins = providerURLs{}
+	fs.StringVar(&provider, "provider", string(checks.ProviderHiAPI), "where you use the key: one of "+targetNames())
+	fs.StringVar(&f.varName, "var", "HIAPI_API_KEY", "environment variable your code reads the key from (default: the provider's, e.g. OPENAI_API_KEY)")
+	fs.Var(f.origins, "provider-url", "NAME=URL: the live test asks this origin instead of the provider's own (repeatable; $KEYCHECK_PROVIDER_URLS)")
 	fs.BoolVar(&f.stdin, "stdin", false, "read the key from standard input, byte for byte (use printf '%s', not echo)")
 	fs.StringVar(&f.baseURL, "base-url", getenv("HIAPI_BASE_URL"), "base URL your client sends the key to (default $HIAPI_BASE_URL)")
 	fs.StringVar(&f.header, "header", "", "Authorization header line or curl command your code sends")
@@ -102,6 +110,33 @@ func parseCheck(args []string, stderr io.Writer, getenv func(string) string) (f 
 			return f, 0, false
 		}
 		return f, 2, false
+	}
+	t, ok := checks.TargetOf(checks.ProviderID(strings.ToLower(strings.TrimSpace(provider))))
+	if !ok {
+		fmt.Fprintf(stderr, "keycheck check: --provider: not a provider keycheck knows: use one of %s\n", targetNames())
+		return f, 2, false
+	}
+	f.provider = t.ID
+	given := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
+	if !given["var"] {
+		f.varName = t.Vars[0]
+	}
+	for _, part := range strings.Split(getenv("KEYCHECK_PROVIDER_URLS"), ",") {
+		if strings.TrimSpace(part) == "" {
+			continue
+		}
+		id, origin, err := parseProviderURL(part)
+		if err != nil {
+			fmt.Fprintf(stderr, "keycheck check: $KEYCHECK_PROVIDER_URLS: %v\n", err)
+			return f, 2, false
+		}
+		if _, set := f.origins[id]; !set {
+			f.origins[id] = origin
+		}
+	}
+	if u, ok := f.origins[checks.ProviderHiAPI]; ok {
+		f.hiapiURL = u
 	}
 	if fs.NArg() > 0 {
 		// The argument is not echoed: it may well be the key.
@@ -147,6 +182,7 @@ func checkInput(f checkFlags, stdin io.Reader, environ []string) (in checks.Inpu
 		ExpectedLast4:  f.last4,
 		ExpectedLength: f.length,
 		Surface:        checks.SurfaceCLI,
+		Provider:       f.provider,
 	}
 	if f.envFile != "" {
 		b, err := readSmallFile(f.envFile)
@@ -197,14 +233,17 @@ func checkInput(f checkFlags, stdin io.Reader, environ []string) (in checks.Inpu
 // checkLive runs the live steps against --hiapi-url, saying on stderr (not
 // with --json) which step it waits for, and returns the steps as they end.
 func checkLive(ctx context.Context, f checkFlags, key string, fp checks.Fingerprint, results []checks.Result, stderr io.Writer) []checks.Result {
-	r := &run.Run{Fingerprint: fp, Model: f.model, Prompt: f.prompt, Steps: results}
+	r := &run.Run{Fingerprint: fp, Provider: f.provider, Model: f.model, Prompt: f.prompt, Steps: results}
+	if t, _ := checks.TargetOf(f.provider); f.provider != checks.ProviderHiAPI && f.model == defaultModel {
+		r.Model = t.Model // HiAPI's default model means nothing to another target
+	}
 	client := hiapi.New(f.hiapiURL, hiapi.Options{Version: version})
 	progress := &doctor{w: stderr}
 	if f.jsonOut {
 		progress.w = io.Discard
 	}
 	last := map[checks.ID]checks.Status{}
-	run.Test(ctx, hiapi.NewLive(client), nil, run.LiveConfig{BaseURL: f.hiapiURL, Timeout: f.liveTimeout}, r, key, func(r *run.Run) {
+	run.Test(ctx, hiapi.NewLive(client), newProber(f.origins), run.LiveConfig{BaseURL: f.hiapiURL, Timeout: f.liveTimeout}, r, key, func(r *run.Run) {
 		for _, s := range r.Steps {
 			if s.Status == checks.StatusRunning && last[s.ID] != checks.StatusRunning {
 				progress.text(0, "… "+string(s.ID)+": ", s.Detail)
@@ -216,16 +255,17 @@ func checkLive(ctx context.Context, f checkFlags, key string, fp checks.Fingerpr
 }
 
 // printJSON prints the result as the API's /api/v1/check answers it.
-func printJSON(w io.Writer, fp checks.Fingerprint, results []checks.Result) {
+func printJSON(w io.Writer, provider checks.ProviderID, fp checks.Fingerprint, results []checks.Result) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(struct {
 		Fingerprint checks.Fingerprint `json:"fingerprint"`
 		Verdict     checks.Verdict     `json:"verdict"`
+		Provider    checks.ProviderID  `json:"provider"`
 		Summary     string             `json:"summary"`
 		Steps       []checks.Result    `json:"steps"`
-	}{fp, checks.VerdictOf(results), checks.Summary(results), results})
+	}{fp, checks.VerdictOf(results), provider, checks.Summary(results), results})
 }
 
 // exitCode: 1 if a step failed, else 2 if one could not be decided, else 0.

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -20,11 +21,16 @@ import (
 // environment variable of the same name in capitals (KEYCHECK_ prefix).
 // The flag wins over the environment, the environment over the default.
 type serveConfig struct {
-	Addr            string
-	DB              string
-	Retention       time.Duration
-	KeyTTL          time.Duration
-	HiAPIURL        string
+	Addr      string
+	DB        string
+	Retention time.Duration
+	KeyTTL    time.Duration
+	HiAPIURL  string
+	// ProviderURLs replace targets' origins (--provider-url NAME=URL,
+	// $KEYCHECK_PROVIDER_URLS): the only addresses the live test and the
+	// owner probes dial besides each target's fixed origin. HiAPI's is
+	// HiAPIURL.
+	ProviderURLs    map[checks.ProviderID]string
 	LiveTimeout     time.Duration
 	PollEvery       time.Duration
 	Model           string
@@ -110,11 +116,14 @@ func parseServe(args []string, stderr io.Writer, getenv func(string) string) (se
 	fs.SetOutput(stderr)
 	e := &envFlags{fs: fs, getenv: getenv}
 	var proxies, level, runsList string
+	urls := providerURLs{}
+	envURLs := getenv("KEYCHECK_PROVIDER_URLS")
 	e.str(&cfg.Addr, "addr", "KEYCHECK_ADDR", "127.0.0.1:8080", "address to listen on")
 	e.str(&cfg.DB, "db", "KEYCHECK_DB", "keycheck.db", "SQLite database file")
 	e.dur(&cfg.Retention, "retention", "KEYCHECK_RETENTION", 30*24*time.Hour, "delete runs older than this")
 	e.dur(&cfg.KeyTTL, "key-ttl", "KEYCHECK_KEY_TTL", 15*time.Minute, "how long a key stays in memory for the live test")
 	e.str(&cfg.HiAPIURL, "hiapi-url", "KEYCHECK_HIAPI_URL", checks.HiAPIOrigin, "the HiAPI the live test calls (and the only URL it calls)")
+	fs.Var(urls, "provider-url", "NAME=URL: ask this origin instead of the provider's own, with the same paths (repeatable; a company's gateway, or a fake); NAME is one of "+targetNames()+" ($KEYCHECK_PROVIDER_URLS, comma-separated)")
 	e.dur(&cfg.LiveTimeout, "live-timeout", "KEYCHECK_LIVE_TIMEOUT", 180*time.Second, "how long the whole live test may take: probe, task creation and polling, every wait included")
 	e.dur(&cfg.PollEvery, "poll-every", "KEYCHECK_POLL_EVERY", 3*time.Second, "first delay between polls of the test task (at least 1s)")
 	e.str(&cfg.Model, "model", "KEYCHECK_MODEL", defaultModel, "default model of the live test")
@@ -136,6 +145,7 @@ func parseServe(args []string, stderr io.Writer, getenv func(string) string) (se
 	if fs.NArg() > 0 {
 		e.errs = append(e.errs, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
 	}
+	e.errs = append(e.errs, cfg.setProviderURLs(urls, envURLs, fs, getenv)...)
 	if cfg.Demo {
 		e.errs = append(e.errs, demoDefaults(&cfg, fs, getenv)...)
 	}
@@ -163,6 +173,9 @@ func demoDefaults(cfg *serveConfig, fs *flag.FlagSet, getenv func(string) string
 	}
 	if given["hiapi-url"] || getenv("KEYCHECK_HIAPI_URL") != "" {
 		return []error{errors.New("--demo calls its own fake HiAPI: drop --hiapi-url (or unset KEYCHECK_HIAPI_URL), or drop --demo to call that URL")}
+	}
+	if given["provider-url"] || getenv("KEYCHECK_PROVIDER_URLS") != "" {
+		return []error{errors.New("--demo calls its own fake of every provider: drop --provider-url (or unset KEYCHECK_PROVIDER_URLS), or drop --demo to call those URLs")}
 	}
 	return nil
 }
@@ -264,4 +277,84 @@ func decodeSecret(s string) ([]byte, error) {
 		}
 	}
 	return nil, errors.New("each key must be hex or base64 (make one with: openssl rand -hex 32)")
+}
+
+// providerURLs is --provider-url: NAME=URL, repeatable, checked as it is
+// read.
+type providerURLs map[checks.ProviderID]string
+
+func (p providerURLs) String() string { return "" }
+
+// Set reads one NAME=URL.
+func (p providerURLs) Set(v string) error {
+	id, origin, err := parseProviderURL(v)
+	if err != nil {
+		return err
+	}
+	p[id] = origin
+	return nil
+}
+
+// parseProviderURL reads NAME=URL: a known target and an http(s) origin,
+// maybe with a path prefix (a fake's /openai, a gateway's), no query or
+// fragment: keycheck appends the provider's own paths to it.
+func parseProviderURL(v string) (checks.ProviderID, string, error) {
+	name, raw, ok := strings.Cut(strings.TrimSpace(v), "=")
+	if !ok {
+		return "", "", fmt.Errorf("%q is not NAME=URL, e.g. openai=http://127.0.0.1:8089/openai", v)
+	}
+	t, known := checks.TargetOf(checks.ProviderID(strings.ToLower(strings.TrimSpace(name))))
+	if !known || strings.TrimSpace(name) == "" {
+		return "", "", fmt.Errorf("%q is not a provider keycheck knows: use one of %s", name, targetNames())
+	}
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+		return "", "", fmt.Errorf("%s=%q is not an http:// or https:// URL", t.ID, raw)
+	}
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return "", "", fmt.Errorf("%s=%q has a query or fragment: give only the origin (and a path prefix), keycheck appends %s's paths", t.ID, raw, t.Name)
+	}
+	return t.ID, strings.TrimRight(u.String(), "/"), nil
+}
+
+// targetNames lists every target's id, for messages: "hiapi, openai, …".
+func targetNames() string {
+	var ids []string
+	for _, t := range checks.Targets() {
+		ids = append(ids, string(t.ID))
+	}
+	return strings.Join(ids, ", ")
+}
+
+// setProviderURLs settles the origins: $KEYCHECK_PROVIDER_URLS first, each
+// --provider-url over it; HiAPI's is --hiapi-url's too, and the two must
+// agree when both are given.
+func (cfg *serveConfig) setProviderURLs(flags providerURLs, env string, fs *flag.FlagSet, getenv func(string) string) []error {
+	var errs []error
+	out := map[checks.ProviderID]string{}
+	for _, part := range strings.Split(env, ",") {
+		if strings.TrimSpace(part) == "" {
+			continue
+		}
+		id, origin, err := parseProviderURL(part)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("$KEYCHECK_PROVIDER_URLS: %w", err))
+			continue
+		}
+		out[id] = origin
+	}
+	for id, origin := range flags {
+		out[id] = origin
+	}
+	if hiapi, ok := out[checks.ProviderHiAPI]; ok {
+		given := false
+		fs.Visit(func(f *flag.Flag) { given = given || f.Name == "hiapi-url" })
+		if (given || getenv("KEYCHECK_HIAPI_URL") != "") && strings.TrimRight(cfg.HiAPIURL, "/") != hiapi {
+			errs = append(errs, fmt.Errorf("--hiapi-url %s and --provider-url hiapi=%s disagree: give one of them", cfg.HiAPIURL, hiapi))
+		}
+		cfg.HiAPIURL = hiapi
+	}
+	delete(out, checks.ProviderHiAPI)
+	cfg.ProviderURLs = out
+	return errs
 }

@@ -16,8 +16,10 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/keycheck/keycheck/checks"
 	"github.com/keycheck/keycheck/internal/hiapi"
 	"github.com/keycheck/keycheck/internal/hiapi/fake"
+	"github.com/keycheck/keycheck/internal/probe"
 	"github.com/keycheck/keycheck/internal/run"
 	"github.com/keycheck/keycheck/internal/store"
 	"github.com/keycheck/keycheck/templates"
@@ -51,6 +53,8 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		}
 		defer f.stop()
 		cfg.HiAPIURL = f.URL
+		cfg.ProviderURLs = fakeOrigins(f.URL)
+		delete(cfg.ProviderURLs, checks.ProviderHiAPI)
 		hiapiWords = "the demo's fake at " + f.URL + "; try its scenario keys on the home page"
 	}
 	a, err := newApp(ctx, cfg, log)
@@ -131,7 +135,7 @@ func newApp(ctx context.Context, cfg serveConfig, log *slog.Logger) (*app, error
 		cfg.SessionKeys = [][]byte{key}
 	}
 	client := hiapi.New(cfg.HiAPIURL, hiapi.Options{Version: version})
-	a.runner = run.NewRunner(db, hiapi.NewLive(client), nil, run.LiveConfig{
+	a.runner = run.NewRunner(db, hiapi.NewLive(client), newProber(cfg.ProviderURLs), run.LiveConfig{
 		BaseURL:   cfg.HiAPIURL,
 		PollEvery: cfg.PollEvery,
 		Timeout:   cfg.LiveTimeout,
@@ -143,6 +147,7 @@ func newApp(ctx context.Context, cfg serveConfig, log *slog.Logger) (*app, error
 	}
 	a.web, err = web.New(web.Config{
 		HiAPIURL:        cfg.HiAPIURL,
+		ProviderURLs:    cfg.ProviderURLs,
 		KeyTTL:          cfg.KeyTTL,
 		DefaultModel:    cfg.Model,
 		DefaultPrompt:   cfg.Prompt,
@@ -163,6 +168,12 @@ func newApp(ctx context.Context, cfg serveConfig, log *slog.Logger) (*app, error
 		return nil, err
 	}
 	return a, nil
+}
+
+// newProber is the client of every target but HiAPI, asking origins in
+// place of a target's own where given: nothing else is ever dialled.
+func newProber(origins map[checks.ProviderID]string) *probe.Client {
+	return probe.New(origins, probe.Options{Version: version})
 }
 
 // storedSessionKey returns the session key kept in the database, making
