@@ -11,10 +11,10 @@ import (
 // by its shape (checks.OwnerOf): there is no owner to ask.
 var ErrNoOwner = errors.New("the key is not another provider's")
 
-// OwnerOf is the target whose key this is by its shape, when that is not
-// target ("" is HiAPI): the owner the person may ask (Runner.ProveOwner).
+// OwnerOf is the target whose key this is by its shape (checks.OwnerFor),
+// when that is not target ("" is HiAPI): the owner the person may ask (Runner.ProveOwner).
 func OwnerOf(key string, target checks.ProviderID) (checks.ProviderID, bool) {
-	owner, ok := checks.OwnerOf(key)
+	owner, ok := checks.OwnerFor(key, target)
 	if !ok || owner == target || isHiAPI(owner) && isHiAPI(target) {
 		return "", false
 	}
