@@ -15,6 +15,15 @@ import (
 // this session left in memory, or with one pasted into the form (a
 // teammate's, which must be the same key).
 func (s *Server) handleLiveStart(c echo.Context) error {
+	return s.withPageKey(c, "run the live test", s.startLive)
+}
+
+// withPageKey reads the key a run page's form sends (pasted, or else the
+// one this session left in memory) and hands it to do, which is to what
+// the flash names; do's refusal is flashed on the run's page, but a limit
+// (429, with Retry-After) or a failure of keycheck's own is the error page,
+// which links back to the run.
+func (s *Server) withPageKey(c echo.Context, to string, do func(echo.Context, *run.Run, string) error) error {
 	r, err := s.loadRun(c)
 	if err != nil {
 		return err
@@ -28,16 +37,14 @@ func (s *Server) handleLiveStart(c echo.Context) error {
 	if key == "" {
 		held, ok := s.keys.Get(sess.id(), r.ID)
 		if !ok {
-			sess.flash("Paste your key to run the live test: keycheck no longer holds it (it forgets keys after a few minutes).", true)
+			sess.flash("Paste your key to "+to+": keycheck no longer holds it (it forgets keys after a few minutes).", true)
 			return redirect(c, "/runs/"+r.ID)
 		}
 		key = held
 	}
-	if err := s.startLive(c, r, key); err != nil {
+	if err := do(c, r, key); err != nil {
 		var e *Error
 		if errors.As(err, &e) && (e.Status >= 500 || e.Status == http.StatusTooManyRequests) {
-			// A limit answers 429 with Retry-After, as everywhere; the
-			// error page links back to the run.
 			return err
 		}
 		sess.flash(safeMessage(err), true)
@@ -50,6 +57,13 @@ type liveRequest struct {
 }
 
 func (s *Server) handleAPILiveStart(c echo.Context) error {
+	return s.withAPIKey(c, "Send the key to test", http.StatusAccepted, s.startLive)
+}
+
+// withAPIKey reads {"key"} for the run and hands it to do, answering the
+// run as it then stands, with status; ask begins the message that asks for
+// a missing key.
+func (s *Server) withAPIKey(c echo.Context, ask string, status int, do func(echo.Context, *run.Run, string) error) error {
 	r, err := s.loadRun(c)
 	if err != nil {
 		return err
@@ -59,16 +73,16 @@ func (s *Server) handleAPILiveStart(c echo.Context) error {
 		return err
 	}
 	if req.Key == "" {
-		return errorf(http.StatusBadRequest, "key_required", "Send the key to test as {\"key\": \"...\"}; keycheck keeps no key for the API.")
+		return errorf(http.StatusBadRequest, "key_required", "%s as {\"key\": \"...\"}; keycheck keeps no key for the API.", ask)
 	}
-	if err := s.startLive(c, r, req.Key); err != nil {
+	if err := do(c, r, req.Key); err != nil {
 		return err
 	}
 	r, err = s.loadRun(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusAccepted, s.runJSON(c, r))
+	return c.JSON(status, s.runJSON(c, r))
 }
 
 // startLive checks that key is the run's key and that limits allow it,

@@ -15,54 +15,11 @@ import (
 // with the key this session left in memory or one pasted again. Nothing
 // goes to the run's target.
 func (s *Server) handleOwnerProbe(c echo.Context) error {
-	r, err := s.loadRun(c)
-	if err != nil {
-		return err
-	}
-	if err := c.Request().ParseForm(); err != nil {
-		return asBadForm(err)
-	}
-	sess := s.session(c)
-	key := normalizeFormNewlines(c.Request().PostForm.Get("key"))
-	dropKeyFields(c.Request())
-	if key == "" {
-		held, ok := s.keys.Get(sess.id(), r.ID)
-		if !ok {
-			sess.flash("Paste your key to ask its provider: keycheck no longer holds it (it forgets keys after a few minutes).", true)
-			return redirect(c, "/runs/"+r.ID)
-		}
-		key = held
-	}
-	if err := s.proveOwner(c, r, key); err != nil {
-		var e *Error
-		if errors.As(err, &e) && (e.Status >= 500 || e.Status == http.StatusTooManyRequests) {
-			return err
-		}
-		sess.flash(safeMessage(err), true)
-	}
-	return redirect(c, "/runs/"+r.ID)
+	return s.withPageKey(c, "ask its provider", s.proveOwner)
 }
 
 func (s *Server) handleAPIOwnerProbe(c echo.Context) error {
-	r, err := s.loadRun(c)
-	if err != nil {
-		return err
-	}
-	var req liveRequest
-	if err := parseJSON(c, &req); err != nil {
-		return err
-	}
-	if req.Key == "" {
-		return errorf(http.StatusBadRequest, "key_required", "Send the key as {\"key\": \"...\"}; keycheck keeps no key for the API.")
-	}
-	if err := s.proveOwner(c, r, req.Key); err != nil {
-		return err
-	}
-	r, err = s.loadRun(c)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, s.runJSON(c, r))
+	return s.withAPIKey(c, "Send the key", http.StatusOK, s.proveOwner)
 }
 
 // proveOwner checks the key is the run's, as the live test does, counts

@@ -137,11 +137,8 @@ func (lr *Runner) Start(runID, key string) error {
 	// reserved, and read the run again once its slot is held.
 	ctx, cancel := context.WithTimeout(lr.ctx, saveTimeout)
 	defer cancel()
-	r, err := lr.store.GetRun(ctx, runID)
+	r, err := lr.getRun(ctx, runID)
 	if err != nil {
-		if lr.ctx.Err() != nil {
-			return ErrShuttingDown
-		}
 		return err
 	}
 	plan := Plan(key, r.Provider)
@@ -169,6 +166,16 @@ func (lr *Runner) Start(runID, key string) error {
 	}
 	go lr.run(r, plan)
 	return nil
+}
+
+// getRun reads the run, or says keycheck is stopping when Shutdown cut
+// the read short.
+func (lr *Runner) getRun(ctx context.Context, runID string) (*Run, error) {
+	r, err := lr.store.GetRun(ctx, runID)
+	if err != nil && lr.ctx.Err() != nil {
+		return nil, ErrShuttingDown
+	}
+	return r, err
 }
 
 // reserve takes the run's slot, so one test (or owner probe) runs at a

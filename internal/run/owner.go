@@ -34,11 +34,8 @@ func OwnerOf(key string, target checks.ProviderID) (checks.ProviderID, bool) {
 func (lr *Runner) ProveOwner(runID, key string) error {
 	ctx, cancel := context.WithTimeout(lr.ctx, saveTimeout)
 	defer cancel()
-	r, err := lr.store.GetRun(ctx, runID)
+	r, err := lr.getRun(ctx, runID)
 	if err != nil {
-		if lr.ctx.Err() != nil {
-			return ErrShuttingDown
-		}
 		return err
 	}
 	owner, ok := OwnerOf(key, r.Provider)
