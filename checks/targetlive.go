@@ -87,11 +87,22 @@ func noBalance(t Target, a Answer) bool {
 	case a.HTTPStatus == 402, hasCode(a, "insufficient_quota"), strings.Contains(msg, "insufficient balance"):
 		return true
 	case is2xx(a.HTTPStatus):
-		return isNo(factOf(a.Facts, FactCanPay))
+		// DeepSeek says its balance cannot pay; OpenRouter that the key's
+		// own credit limit is spent (limit_remaining 0).
+		return isNo(factOf(a.Facts, FactCanPay)) || isZeroMoney(factOf(a.Facts, FactCreditLeft))
 	case t.ID == ProviderXAI && a.HTTPStatus == 403:
 		return strings.Contains(msg, "credits")
 	}
 	return false
+}
+
+// isZeroMoney reports an amount of money that is nothing left: "$0.00",
+// "0", "-1.5 USD". "" (not said) is not zero.
+func isZeroMoney(v string) bool {
+	v = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), "$"))
+	num, _, _ := strings.Cut(v, " ")
+	f, err := strconv.ParseFloat(num, 64)
+	return err == nil && f <= 0
 }
 
 // isNo reports a flag that is off: "no" (or "false", as JSON says it).
@@ -193,11 +204,16 @@ func targetAuthVerdict(t Target, a Answer) Result {
 	case akNoBalance:
 		r.Headline = "The key works, but the " + name + " account has no credit left: every request fails until it is topped up."
 		d := name + " knows the key, but says the account cannot pay " + said(a) + "."
-		if is2xx(a.HTTPStatus) {
+		fix := "Add credit (or raise the spending limit) in " + name + "'s billing settings (" + t.Dashboard + "); the key itself is fine."
+		switch {
+		case is2xx(a.HTTPStatus) && t.ID == ProviderOpenRouter:
+			r.Headline = "The key works, but its own credit limit at " + name + " is spent: every paid request fails until it is raised."
+			d = name + " knows the key, but the credit limit set on this key is used up."
+			fix = "Raise or remove this key's credit limit at " + t.Dashboard + ", or use another key; the account may still have credit."
+		case is2xx(a.HTTPStatus):
 			d = name + " knows the key, but its balance cannot pay for a request."
 		}
-		return decide(r, StatusFail, d+factsNote(t, a.Facts)+requestIDNote(a),
-			"Add credit (or raise the spending limit) in "+name+"'s billing settings ("+t.Dashboard+"); the key itself is fine.")
+		return decide(r, StatusFail, d+factsNote(t, a.Facts)+requestIDNote(a), fix)
 	case akProbeRejected:
 		r.Headline = name + " rejected keycheck's probe: that says nothing bad about the key."
 		return decide(r, StatusWarn,

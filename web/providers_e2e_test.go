@@ -37,12 +37,6 @@ func TestEveryProviderLive(t *testing.T) {
 				if !ok {
 					continue // slow: the time-out has its own tests
 				}
-				if tg.ID == checks.ProviderOpenRouter && sc.Name == "no-balance" {
-					// checks.AuthVerdict passes a key whose credit limit is
-					// spent and shows "credit left $0.00" as a fact (asked
-					// of P2: warn).
-					statuses = []string{"pass", "warn", "fail"}
-				}
 				created := b.apiCreateRun(map[string]any{"key": sc.Key, "provider": string(tg.ID), "live": true})
 				got := b.waitLive(created.ID)
 				auth := got.step(t, checks.StepAuth)
