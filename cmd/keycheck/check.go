@@ -122,22 +122,12 @@ func parseCheck(args []string, stderr io.Writer, getenv func(string) string) (f 
 	if !given["var"] {
 		f.varName = t.Vars[0]
 	}
-	for _, part := range strings.Split(getenv("KEYCHECK_PROVIDER_URLS"), ",") {
-		if strings.TrimSpace(part) == "" {
-			continue
-		}
-		id, origin, err := parseProviderURL(part)
-		if err != nil {
-			fmt.Fprintf(stderr, "keycheck check: $KEYCHECK_PROVIDER_URLS: %v\n", err)
-			return f, 2, false
-		}
-		if _, set := f.origins[id]; !set {
-			f.origins[id] = origin
-		}
+	origins, hiapiURL, errs := settleOrigins(f.origins, getenv("KEYCHECK_PROVIDER_URLS"), f.hiapiURL, hiapiURLGiven(fs, getenv))
+	if len(errs) > 0 {
+		fmt.Fprintf(stderr, "keycheck check: %v\n", errors.Join(errs...))
+		return f, 2, false
 	}
-	if u, ok := f.origins[checks.ProviderHiAPI]; ok {
-		f.hiapiURL = u
-	}
+	f.origins, f.hiapiURL = origins, hiapiURL
 	if fs.NArg() > 0 {
 		// The argument is not echoed: it may well be the key.
 		fmt.Fprintln(stderr, "keycheck check: unexpected argument; the key is read from the environment or --stdin, never the command line (it would land in your shell history)")

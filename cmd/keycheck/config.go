@@ -326,10 +326,22 @@ func targetNames() string {
 	return strings.Join(ids, ", ")
 }
 
-// setProviderURLs settles the origins: $KEYCHECK_PROVIDER_URLS first, each
-// --provider-url over it; HiAPI's is --hiapi-url's too, and the two must
-// agree when both are given.
+// setProviderURLs settles serve's origins (settleOrigins): HiAPI's goes to
+// HiAPIURL, the others to ProviderURLs.
 func (cfg *serveConfig) setProviderURLs(flags providerURLs, env string, fs *flag.FlagSet, getenv func(string) string) []error {
+	out, hiapi, errs := settleOrigins(flags, env, cfg.HiAPIURL, hiapiURLGiven(fs, getenv))
+	cfg.HiAPIURL = hiapi
+	delete(out, checks.ProviderHiAPI)
+	cfg.ProviderURLs = out
+	return errs
+}
+
+// settleOrigins is the one rule for the origins the live tests dial, for
+// serve and check alike: $KEYCHECK_PROVIDER_URLS first, each --provider-url
+// over it. HiAPI's is also --hiapi-url's (hiapiURL, given when set by its
+// flag or variable): when both name one and they disagree, it is an error.
+// It returns every origin set, HiAPI's included, and HiAPI's.
+func settleOrigins(flags providerURLs, env, hiapiURL string, hiapiGiven bool) (map[checks.ProviderID]string, string, []error) {
 	var errs []error
 	out := map[checks.ProviderID]string{}
 	for _, part := range strings.Split(env, ",") {
@@ -346,15 +358,18 @@ func (cfg *serveConfig) setProviderURLs(flags providerURLs, env string, fs *flag
 	for id, origin := range flags {
 		out[id] = origin
 	}
-	if hiapi, ok := out[checks.ProviderHiAPI]; ok {
-		given := false
-		fs.Visit(func(f *flag.Flag) { given = given || f.Name == "hiapi-url" })
-		if (given || getenv("KEYCHECK_HIAPI_URL") != "") && strings.TrimRight(cfg.HiAPIURL, "/") != hiapi {
-			errs = append(errs, fmt.Errorf("--hiapi-url %s and --provider-url hiapi=%s disagree: give one of them", cfg.HiAPIURL, hiapi))
+	if h, ok := out[checks.ProviderHiAPI]; ok {
+		if hiapiGiven && strings.TrimRight(hiapiURL, "/") != h {
+			errs = append(errs, fmt.Errorf("--hiapi-url %s and --provider-url hiapi=%s disagree: give one of them", hiapiURL, h))
 		}
-		cfg.HiAPIURL = hiapi
+		hiapiURL = h
 	}
-	delete(out, checks.ProviderHiAPI)
-	cfg.ProviderURLs = out
-	return errs
+	return out, hiapiURL, errs
+}
+
+// hiapiURLGiven reports --hiapi-url set by its flag or its variable.
+func hiapiURLGiven(fs *flag.FlagSet, getenv func(string) string) bool {
+	given := getenv("KEYCHECK_HIAPI_URL") != ""
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "hiapi-url" })
+	return given
 }
