@@ -385,7 +385,7 @@ func TestSummary(t *testing.T) {
 		{mk(P, F, P, P, P, P, F, P), "2 steps fail: whitespace, base_url"},
 		{mk(P, P, P, W, F, P, P, P), "1 step fails: provider; 1 warning: complete"},
 		{mk(P, P, P, W, P, W, P, P), "2 warnings: complete, variable; the live test has not run yet"},
-		{mk(P, P, P, P, P, S, S, S), "5 checks pass; 3 skipped for lack of input: variable, base_url, header; the live test has not run yet"},
+		{mk(P, P, P, P, P, S, S, S), "5 checks pass; 3 skipped: variable, base_url, header; the live test has not run yet"},
 		{mk(F, S, S, S, S, S, S, S), "1 step fails: present"},
 		{mk(P, P, P, P, P, P, P, P, P, P, P), "All 11 steps pass: HiAPI accepts the key"},
 		{mk(P, P, P, P, P, P, P, P, U, S, S), "1 step undecided (not the key's fault): auth"},

@@ -276,11 +276,9 @@ func (p LivePlan) Annotate(r Result) Result {
 // NotSent is the result of live step id when the plan sends nothing: a
 // skip, never a failure, since the target was never asked.
 func (p LivePlan) NotSent(id ID) Result {
-	step, _ := Lookup(id)
-	cause, _ := Lookup(p.Cause)
 	t := targetRef(p.Target)
 	return Result{
-		ID: id, Title: step.Title, Status: StatusSkip,
-		Detail: p.Reason + " Nothing goes to " + t.Name + " until “" + cause.Title + "” passes.",
+		ID: id, Title: TitleFor(id, t.ID), Status: StatusSkip,
+		Detail: p.Reason + " Nothing goes to " + t.Name + " until “" + TitleFor(p.Cause, t.ID) + "” passes.",
 	}
 }

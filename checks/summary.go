@@ -63,7 +63,7 @@ func Summary(results []Result) string {
 		case len(skipped) == 0:
 			s = "All " + strconv.Itoa(offline) + " offline checks pass"
 		default:
-			s = plural(offlinePass+livePass, "check passes", "checks pass") + "; " + strconv.Itoa(len(skipped)) + " skipped for lack of input: " + strings.Join(skipped, ", ")
+			s = plural(offlinePass+livePass, "check passes", "checks pass") + "; " + strconv.Itoa(len(skipped)) + " skipped: " + strings.Join(skipped, ", ")
 		}
 		parts = append(parts, s)
 	}
