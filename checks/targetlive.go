@@ -84,7 +84,8 @@ func judgeAuth(t Target, a Answer) authKind {
 func noBalance(t Target, a Answer) bool {
 	msg := strings.ToLower(a.Message)
 	switch {
-	case a.HTTPStatus == 402, hasCode(a, "insufficient_quota"), strings.Contains(msg, "insufficient balance"):
+	case a.HTTPStatus == 402, hasCode(a, "insufficient_quota"), strings.Contains(msg, "insufficient balance"),
+		strings.Contains(msg, "credit balance is too low"): // Anthropic's 400
 		return true
 	case is2xx(a.HTTPStatus):
 		// DeepSeek says its balance cannot pay; OpenRouter that the key's

@@ -80,6 +80,8 @@ func TestAuthVerdictEveryTarget(t *testing.T) {
 		{name: "xAI 403 no credits", a: answerOf(xai, checks.Answer{HTTPStatus: 403, Message: "Your newly created team doesn't have any credits yet."}), want: checks.StatusFail, headline: "the xAI account has no credit left"},
 		{name: "DeepSeek 200", a: answerOf(deepseek, checks.Answer{HTTPStatus: 200, Facts: []checks.Fact{{Name: checks.FactCanPay, Value: "yes"}, {Name: checks.FactCreditLeft, Value: "110.00 CNY"}}}),
 			want: checks.StatusPass, has: []string{"GET https://api.deepseek.com/models", "credit left “110.00 CNY”"}},
+		{name: "Anthropic 400, credit balance too low", a: answerOf(anthropic, checks.Answer{HTTPStatus: 400, Type: "invalid_request_error", Message: "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits."}),
+			want: checks.StatusFail, headline: "the Anthropic account has no credit left"},
 		{name: "OpenRouter 200, the key's limit spent", a: answerOf(openrouter, checks.Answer{HTTPStatus: 200, Facts: []checks.Fact{{Name: checks.FactLabel, Value: "ci"}, {Name: checks.FactCreditLimit, Value: "$10.00"}, {Name: checks.FactCreditLeft, Value: "$0.00"}}}),
 			want: checks.StatusFail, headline: "its own credit limit at OpenRouter is spent", has: []string{"credit limit set on this key is used up", "credit left “$0.00”"}},
 		{name: "OpenRouter 200, no limit", a: answerOf(openrouter, checks.Answer{HTTPStatus: 200, Facts: []checks.Fact{{Name: checks.FactCreditLimit, Value: "none"}}}),
