@@ -59,6 +59,11 @@ func judgeAuth(t Target, a Answer) authKind {
 		}
 		return akPass
 	case a.HTTPStatus == 401:
+		// OpenAI answers a restricted key's missing permission with 401
+		// too, but says so: the key is alive.
+		if m := strings.ToLower(a.Message); strings.Contains(m, "missing scopes") || strings.Contains(m, "insufficient permissions") {
+			return akScope
+		}
 		return akDead
 	case a.HTTPStatus == 400:
 		if hasCode(a, "API_KEY_INVALID") || hasCode(a, "invalid_api_key") || strings.Contains(strings.ToLower(a.Message), "api key not valid") ||

@@ -80,6 +80,8 @@ func TestAuthVerdictEveryTarget(t *testing.T) {
 		{name: "xAI 403 no credits", a: answerOf(xai, checks.Answer{HTTPStatus: 403, Message: "Your newly created team doesn't have any credits yet."}), want: checks.StatusFail, headline: "the xAI account has no credit left"},
 		{name: "DeepSeek 200", a: answerOf(deepseek, checks.Answer{HTTPStatus: 200, Facts: []checks.Fact{{Name: checks.FactCanPay, Value: "yes"}, {Name: checks.FactCreditLeft, Value: "110.00 CNY"}}}),
 			want: checks.StatusPass, has: []string{"GET https://api.deepseek.com/models", "credit left “110.00 CNY”"}},
+		{name: "OpenAI 401, a restricted key's missing scope", a: answerOf(openai, checks.Answer{HTTPStatus: 401, Message: "You have insufficient permissions for this operation. Missing scopes: api.model.read. Check that you have the correct role in your organization (Reader, Writer, Owner) and project (Member, Owner), and if you're using a restricted API key, that it has the necessary scopes."}),
+			want: checks.StatusFail, headline: "a scope problem, not a dead key"},
 		{name: "Anthropic 400, credit balance too low", a: answerOf(anthropic, checks.Answer{HTTPStatus: 400, Type: "invalid_request_error", Message: "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits."}),
 			want: checks.StatusFail, headline: "the Anthropic account has no credit left"},
 		{name: "OpenRouter 200, the key's limit spent", a: answerOf(openrouter, checks.Answer{HTTPStatus: 200, Facts: []checks.Fact{{Name: checks.FactLabel, Value: "ci"}, {Name: checks.FactCreditLimit, Value: "$10.00"}, {Name: checks.FactCreditLeft, Value: "$0.00"}}}),
