@@ -103,7 +103,7 @@ func TestSupportText(t *testing.T) {
 		Live: &checks.LiveEvidence{HTTPStatus: 200, RequestID: "req-1"}})
 	r.SetStep(checks.Result{ID: checks.StepModel, Title: "The key may use the model", Status: checks.StatusFail, Detail: "Refused.",
 		Live: &checks.LiveEvidence{HTTPStatus: 401, Code: "permission_denied", Message: "This API key cannot use the selected model", RequestID: "req-9"}})
-	got := Support{Run: r, URL: "https://kc.example/runs/AAAAAAAAAAAAAAAAAAAAAA", HiAPIURL: "http://127.0.0.1:8089/v1/"}.Text()
+	got := Support{Run: r, URL: "https://kc.example/runs/AAAAAAAAAAAAAAAAAAAAAA", BaseURL: "http://127.0.0.1:8089/v1/"}.Text()
 	v := checks.VerdictOf(r.Steps)
 	want := "keycheck status: fail\n" +
 		"Headline: " + v.Headline + "\n" +
@@ -127,8 +127,22 @@ func TestSupportText(t *testing.T) {
 	}
 	// A step's page copies its own step.
 	auth, _ := r.Step(checks.StepAuth)
-	if got := (Support{Run: r, HiAPIURL: "https://api.hiapi.ai", Step: &auth}).Text(); !strings.Contains(got, "Step: auth (pass)\nEndpoint: GET https://api.hiapi.ai/v1/tasks?page=1&size=1\nHTTP status: 200\n") {
+	if got := (Support{Run: r, BaseURL: "https://api.hiapi.ai", Step: &auth}).Text(); !strings.Contains(got, "Step: auth (pass)\nEndpoint: GET https://api.hiapi.ai/v1/tasks?page=1&size=1\nHTTP status: 200\n") {
 		t.Errorf("auth's support text:\n%s", got)
+	}
+}
+
+// TestSupportTextOfAnotherTarget: the endpoint support reads is the one
+// the run's target was asked, at the origin given, not HiAPI's.
+func TestSupportTextOfAnotherTarget(t *testing.T) {
+	key := "sk-proj-" + strings.Repeat("Ab3dE", 20)
+	r := &run.Run{ID: "AAAAAAAAAAAAAAAAAAAAAA", Provider: checks.ProviderOpenAI, Model: "gpt-4o-mini",
+		Fingerprint: checks.FingerprintOf(key), Steps: checks.Check(checks.Input{Key: key, Provider: checks.ProviderOpenAI})}
+	r.SetStep(checks.Result{ID: checks.StepModel, Title: "The key may use the model", Status: checks.StatusFail,
+		Live: &checks.LiveEvidence{HTTPStatus: 404, Code: "model_not_found", RequestID: "req_1"}})
+	got := Support{Run: r, BaseURL: "http://gw.example/openai"}.Text()
+	if !strings.Contains(got, "Endpoint: GET http://gw.example/openai/v1/models/gpt-4o-mini\n") || strings.Contains(got, "hiapi") {
+		t.Errorf("support text of an OpenAI run:\n%s", got)
 	}
 }
 

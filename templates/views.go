@@ -81,6 +81,46 @@ func TargetName(id checks.ProviderID) string {
 	return string(id)
 }
 
+// KeyVar is the variable the by-hand commands read the key from for a
+// target, as a shell writes it: "$OPENAI_API_KEY".
+func KeyVar(id checks.ProviderID) string {
+	if t, ok := checks.TargetOf(id); ok && len(t.Vars) > 0 {
+		return "$" + t.Vars[0]
+	}
+	return "$HIAPI_API_KEY"
+}
+
+// isHiAPI reports whether target is HiAPI, the one target whose live test
+// spends credits.
+func isHiAPI(target checks.ProviderID) bool {
+	t, _ := checks.TargetOf(target)
+	return t.ID == checks.ProviderHiAPI
+}
+
+// liveCost is what a run's live test costs, said beside its button.
+func liveCost(target checks.ProviderID) string {
+	if isHiAPI(target) {
+		return "Free check first, then one image task, which spends credits."
+	}
+	return "Free requests to " + TargetName(target) + " only: nothing is spent."
+}
+
+// homeCostText is what the home page's live test costs at target: at
+// HiAPI one image task, at any other only free requests; in a demo the
+// fake answers, so nothing is spent anywhere.
+func homeCostText(target checks.ProviderID, demo bool) string {
+	name := TargetName(target)
+	switch {
+	case demo && isHiAPI(target):
+		return "The live test asks the demo's fake HiAPI whether it accepts the key, then creates one image task there: nothing is spent."
+	case demo:
+		return "The live test asks the demo's fake " + name + " only free requests: nothing is spent."
+	case isHiAPI(target):
+		return "The live test asks HiAPI whether it accepts the key (free), then creates one image task with the model above, which spends credits."
+	}
+	return "The live test asks " + name + " only free requests; nothing is spent."
+}
+
 // Checklist is the checklist as one view: the summary, the fingerprint and
 // the steps.
 type Checklist struct {
@@ -92,6 +132,8 @@ type Checklist struct {
 	VarName string
 	// RunID, when set, links each step to its page.
 	RunID string
+	// Target is the provider the key was checked for; "" is HiAPI.
+	Target checks.ProviderID
 }
 
 // Summary is the one line above the steps.
@@ -372,8 +414,8 @@ type Support struct {
 	Verdict *checks.Verdict
 	// URL is the run's absolute address.
 	URL string
-	// HiAPIURL is the HiAPI the live test called.
-	HiAPIURL string
+	// BaseURL is the origin the live test asked for the run's target.
+	BaseURL string
 	// Step, when set, is the step the text is about (a step's page); else
 	// the step HiAPI's answer matters most for (supportStep).
 	Step *checks.Result
@@ -416,7 +458,7 @@ func (s Support) Text() string {
 	if l == nil {
 		return b.String()
 	}
-	line("Endpoint", checks.Endpoint(s.HiAPIURL, step.ID, l.TaskID))
+	line("Endpoint", checks.EndpointFor(r.Provider, s.BaseURL, step.ID, r.Model, l.TaskID))
 	if l.HTTPStatus != 0 {
 		line("HTTP status", strconv.Itoa(l.HTTPStatus))
 	}
@@ -477,15 +519,19 @@ type RunPage struct {
 	KeyHeld bool
 	// Running is true while the live test is in flight.
 	Running bool
-	// Curl reproduces the live test's task by hand, with $HIAPI_API_KEY.
+	// Curl reproduces HiAPI's paid test task by hand, with $HIAPI_API_KEY;
+	// "" for another target, whose credits keycheck never spends.
 	Curl string
-	// ProbeCurl is the live test's free probe, by hand. Not set in the
-	// pushed copy.
-	ProbeCurl string
-	// URL is the run's absolute address and HiAPIURL the HiAPI the live
-	// test calls, for "Copy for support". Not set in the pushed copy.
-	URL      string
-	HiAPIURL string
+	// ProbeCurl is the live test's free probe of the run's target, by
+	// hand, and ModelsCurl the target's free list of models ("" when the
+	// probe is that list). Not set in the pushed copy.
+	ProbeCurl  string
+	ModelsCurl string
+	// URL is the run's absolute address and BaseURL the origin the live
+	// test asks for the run's target, for "Copy for support". Not set in
+	// the pushed copy.
+	URL     string
+	BaseURL string
 	// Model is what the live test will use.
 	Model string
 	CSRF  string
@@ -506,10 +552,10 @@ type StepPage struct {
 	Prev   *checks.Result
 	Next   *checks.Result
 	Now    time.Time
-	// URL is the run's absolute address and HiAPIURL the HiAPI the live
-	// test calls, for "Copy for support".
-	URL      string
-	HiAPIURL string
+	// URL is the run's absolute address and BaseURL the origin the live
+	// test asks for the run's target, for "Copy for support".
+	URL     string
+	BaseURL string
 }
 
 // RunsPage is the team's list of recent runs.

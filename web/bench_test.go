@@ -97,7 +97,7 @@ func benchRunPage(b *testing.B) (templates.Page, templates.RunPage) {
 		Curl:      checks.CurlCommand(benchHiAPI, r.Model, r.Prompt),
 		ProbeCurl: checks.ProbeCurlCommand(benchHiAPI),
 		URL:       "https://keycheck.example.com/runs/" + r.ID,
-		HiAPIURL:  benchHiAPI,
+		BaseURL:   benchHiAPI,
 		Model:     r.Model,
 		CSRF:      p.CSRF,
 		KeyTTL:    "15 minutes",

@@ -27,11 +27,12 @@ func (s *Server) handleCheck(c echo.Context) error {
 		Results:     checks.Check(req.input()),
 		Fingerprint: checks.FingerprintOf(req.Key),
 		VarName:     req.VarName,
+		Target:      req.Provider,
 	}
 	// The page says whether it shows "Run live test" (absent: it does, as
 	// it loads), so the answer replaces the buttons only when that changes.
 	shown := c.Request().PostForm.Get("live_shown") != "no"
-	return s.render(c, http.StatusOK, templates.CheckAnswer(list, shown))
+	return s.render(c, http.StatusOK, templates.CheckAnswer(list, shown, len(s.cfg.DemoKeys) > 0))
 }
 
 // checkResponse is the JSON API's answer to a check.

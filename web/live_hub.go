@@ -174,7 +174,7 @@ func (s *Server) endHub(ctx context.Context, h *liveHub, last *run.Run) {
 // hubEvent renders r for every watcher at once; nil (logged) if rendering
 // failed, and the watchers keep the state before.
 func (s *Server) hubEvent(ctx context.Context, r *run.Run) []byte {
-	event, err := s.runEvent(ctx, r, newRunParts(r, s.cfg.HiAPIURL))
+	event, err := s.runEvent(ctx, r, newRunParts(r, s.originOf(r.Provider)))
 	if err != nil {
 		s.log.Error("rendering live update", "run", r.ID, "err", err)
 		return nil

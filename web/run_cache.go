@@ -51,8 +51,11 @@ type runParts struct {
 	// rendering failed: the page renders it itself).
 	verdict     checks.Verdict
 	verdictHTML string
-	// curl reproduces the live test by hand, and probeCurl its free probe.
-	curl, probeCurl string
+	// curl reproduces HiAPI's paid test task by hand ("" for another
+	// target: keycheck never spends its credits), probeCurl the target's
+	// free probe and modelsCurl its free list of models ("" when the probe
+	// is that list already).
+	curl, probeCurl, modelsCurl string
 	// checklist is the rendered checklist; "" if rendering failed (the
 	// page then renders it itself, and reports the error).
 	checklist string
@@ -94,12 +97,13 @@ func (c *runCache) get(ctx context.Context, id string) (*run.Run, *cachedRun, er
 	return r, e, nil
 }
 
-// pageParts makes the run's page parts on first use; hiapiURL is the
-// server's own, the same for every entry. The render outlives the request
-// that asks first, so that request's cancellation must not cut it short.
-func (e *cachedRun) pageParts(ctx context.Context, hiapiURL string) runParts {
+// pageParts makes the run's page parts on first use; base is the origin
+// the server asks for the run's target, fixed for the run. The render
+// outlives the request that asks first, so that request's cancellation
+// must not cut it short.
+func (e *cachedRun) pageParts(ctx context.Context, base string) runParts {
 	e.once.Do(func() {
-		e.parts = newRunParts(e.run, hiapiURL)
+		e.parts = newRunParts(e.run, base)
 		ctx := context.WithoutCancel(ctx)
 		var b strings.Builder
 		if err := templates.ChecklistBody(runChecklist(e.run)).Render(ctx, &b); err == nil {
@@ -114,16 +118,22 @@ func (e *cachedRun) pageParts(ctx context.Context, hiapiURL string) runParts {
 }
 
 // newRunParts makes a run's page parts but the checklist, which a page whose
-// run is moving renders itself.
-func newRunParts(r *run.Run, hiapiURL string) runParts {
+// run is moving renders itself; base is the origin asked for the run's
+// target (Server.originOf).
+func newRunParts(r *run.Run, base string) runParts {
 	v := checks.VerdictOf(r.Steps)
-	return runParts{
+	p := runParts{
 		title:       runTitle(r, v),
 		description: runDescription(r, v),
 		verdict:     v,
-		curl:        checks.CurlCommand(hiapiURL, r.Model, r.Prompt),
-		probeCurl:   checks.ProbeCurlCommand(hiapiURL),
+		probeCurl:   checks.ProbeCurlCommandFor(r.Provider, base),
 	}
+	if t, _ := checks.TargetOf(r.Provider); t.ID == checks.ProviderHiAPI {
+		p.curl = checks.CurlCommand(base, r.Model, r.Prompt)
+	} else if models := checks.ModelsCurlCommandFor(t.ID, base); models != p.probeCurl {
+		p.modelsCurl = models
+	}
+	return p
 }
 
 // runChecklist is the checklist view of a stored run.

@@ -33,9 +33,9 @@ func (s *Server) handleRunShow(c echo.Context) error {
 // cached run, or made for this request when the run is moving.
 func (s *Server) runParts(c echo.Context, r *run.Run, cached *cachedRun) runParts {
 	if cached != nil {
-		return cached.pageParts(c.Request().Context(), s.cfg.HiAPIURL)
+		return cached.pageParts(c.Request().Context(), s.originOf(r.Provider))
 	}
-	return newRunParts(r, s.cfg.HiAPIURL)
+	return newRunParts(r, s.originOf(r.Provider))
 }
 
 func (s *Server) runPage(c echo.Context, r *run.Run, parts runParts) templates.RunPage {
@@ -51,8 +51,9 @@ func (s *Server) runPage(c echo.Context, r *run.Run, parts runParts) templates.R
 		Running:       running,
 		Curl:          parts.curl,
 		ProbeCurl:     parts.probeCurl,
+		ModelsCurl:    parts.modelsCurl,
 		URL:           s.absURL(c, templates.RunURL(r.ID)),
-		HiAPIURL:      s.cfg.HiAPIURL,
+		BaseURL:       s.originOf(r.Provider),
 		Model:         r.Model,
 		CSRF:          s.csrfToken(c),
 		KeyTTL:        s.keyTTL,

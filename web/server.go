@@ -3,6 +3,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -149,6 +150,15 @@ func New(cfg Config, log *slog.Logger, store RunStore, live LiveRunner, keys *ru
 	}
 	s.echo = s.routes()
 	return s, nil
+}
+
+// originOf is the origin the live test asks for target: HiAPIURL for
+// HiAPI; for another, the --provider-url given, else the target's own.
+func (s *Server) originOf(target checks.ProviderID) string {
+	if t, _ := checks.TargetOf(target); t.ID != checks.ProviderHiAPI {
+		return cmp.Or(s.cfg.ProviderURLs[t.ID], t.Origin)
+	}
+	return s.cfg.HiAPIURL
 }
 
 // ServeHTTP makes the server an http.Handler.

@@ -15,12 +15,12 @@ func (s *Server) handleStepShow(c echo.Context) error {
 		return err
 	}
 	id := checks.ID(c.Param("step"))
-	step, ok := checks.Lookup(id)
+	step, ok := checks.StepFor(id, r.Provider)
 	if !ok {
 		return errStepNotFound
 	}
 	v := templates.StepPage{Run: r, Step: step, Now: s.now(),
-		URL: s.absURL(c, templates.RunURL(r.ID)), HiAPIURL: s.cfg.HiAPIURL}
+		URL: s.absURL(c, templates.RunURL(r.ID)), BaseURL: s.originOf(r.Provider)}
 	for i, res := range r.Steps {
 		if res.ID != id {
 			continue
