@@ -44,6 +44,14 @@
     field.dispatchEvent(new Event("change", { bubbles: true }));
   });
 
+  // The demo offers the scenario keys of the provider the select picks.
+  document.addEventListener("change", function (ev) {
+    if (ev.target.id !== "provider") return;
+    document.querySelectorAll("[data-demo-target]").forEach(function (list) {
+      list.hidden = list.getAttribute("data-demo-target") !== ev.target.value;
+    });
+  });
+
   function copyText(text) {
     if (navigator.clipboard && window.isSecureContext) {
       return navigator.clipboard.writeText(text);

@@ -16,7 +16,7 @@ func (s *Server) handleHome(c echo.Context) error {
 	p.Nav = "check"
 	form := templates.FormValues{Model: s.cfg.DefaultModel, Prompt: s.cfg.DefaultPrompt}
 	list := templates.Checklist{Idle: true, Results: checks.Check(checks.Input{})}
-	demo := templates.Demo{HiAPIURL: s.cfg.HiAPIURL, Keys: s.cfg.DemoKeys}
+	demo := templates.Demo{HiAPIURL: s.cfg.HiAPIURL, Keys: s.cfg.DemoKeys, Target: form.Target()}
 	return s.render(c, http.StatusOK, templates.Home(p, form, list, s.recentRuns(c), demo))
 }
 

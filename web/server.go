@@ -56,8 +56,9 @@ type Config struct {
 	// only by whoever has its link.
 	RunsList bool
 	// DemoKeys, under "keycheck serve --demo", are the scenario keys of the
-	// fake HiAPI at HiAPIURL: the home page says it is a demo and offers
-	// them to click. Empty otherwise.
+	// fakes (HiAPI's at HiAPIURL; each key names its provider): the home
+	// page says it is a demo and offers the picked target's to click.
+	// Empty otherwise.
 	DemoKeys []templates.DemoKey
 	// Version is shown in /healthz.
 	Version string

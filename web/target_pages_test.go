@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/keycheck/keycheck/checks"
+	"github.com/keycheck/keycheck/internal/fakes"
 	"github.com/keycheck/keycheck/templates"
 )
 
@@ -100,5 +101,35 @@ func TestHomeCostFollowsTheTarget(t *testing.T) {
 		if got := back.Find(`#live-cost`).Text(); !strings.Contains(got, "HiAPI") {
 			t.Errorf("demo %v: back on HiAPI the cost says %q", demo, got)
 		}
+	}
+}
+
+// TestDemoOffersTheTargetsKeys: the demo banner offers the scenario keys
+// of the target the form starts on (HiAPI's); every other provider's are
+// there for the select to show, hidden, each button named by provider.
+func TestDemoOffersTheTargetsKeys(t *testing.T) {
+	t.Parallel()
+	var keys []templates.DemoKey
+	for _, id := range []checks.ProviderID{checks.ProviderHiAPI, checks.ProviderOpenAI} {
+		for _, s := range fakes.Scenarios(id) {
+			keys = append(keys, templates.DemoKey{Name: s.Name, Key: s.Key, Says: s.Verdict, Provider: id})
+		}
+	}
+	e := newEnv(t, func(s *setup) { s.cfg.DemoKeys = keys })
+	d := e.browser().get("/").wantStatus(http.StatusOK).doc()
+	hiapi := d.Find(`[data-testid="demo-banner"] ul[data-demo-target="hiapi"]`)
+	openai := d.Find(`[data-testid="demo-banner"] ul[data-demo-target="openai"]`)
+	if _, hidden := hiapi.Attr("hidden"); hidden || hiapi.Length() != 1 {
+		t.Error("HiAPI's demo keys are not shown as the page loads")
+	}
+	if _, hidden := openai.Attr("hidden"); !hidden || openai.Length() != 1 {
+		t.Error("OpenAI's demo keys are not there, hidden, for the select")
+	}
+	good := fakes.Scenarios(checks.ProviderOpenAI)[0]
+	if got, _ := openai.Find(`[data-testid="demo-key-openai-` + good.Name + `"]`).Attr("data-demo-key"); got != good.Key {
+		t.Errorf("OpenAI's %s button holds %q, want %q", good.Name, got, good.Key)
+	}
+	if n := d.Find(`[data-demo-target]`).Length(); n != 2 {
+		t.Errorf("%d groups of demo keys, want HiAPI's and OpenAI's", n)
 	}
 }
