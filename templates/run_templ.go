@@ -1133,7 +1133,7 @@ func StepShow(p Page, v StepPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = FingerprintBox(v.Run.Fingerprint, "").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = FingerprintBox(v.Run.Fingerprint, TargetVar(v.Run.Provider)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -611,3 +611,12 @@ func (v RunPage) verdict() checks.Verdict {
 	}
 	return v.Checklist.Verdict()
 }
+
+// TargetVar is the variable a target's SDKs read, for the commands a page
+// shows ("" is HIAPI_API_KEY, the commands' own).
+func TargetVar(id checks.ProviderID) string {
+	if t, ok := checks.TargetOf(id); ok && t.ID != checks.ProviderHiAPI {
+		return t.Vars[0]
+	}
+	return ""
+}

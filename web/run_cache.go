@@ -138,5 +138,5 @@ func newRunParts(r *run.Run, base string) runParts {
 
 // runChecklist is the checklist view of a stored run.
 func runChecklist(r *run.Run) templates.Checklist {
-	return templates.Checklist{Results: r.Steps, Fingerprint: r.Fingerprint, RunID: r.ID}
+	return templates.Checklist{Results: r.Steps, Fingerprint: r.Fingerprint, RunID: r.ID, VarName: templates.TargetVar(r.Provider)}
 }

@@ -51,8 +51,16 @@ func TestRunPagesFollowTheTarget(t *testing.T) {
 		t.Errorf("live test cost %q, want free requests to OpenAI only", got)
 	}
 
+	// The fingerprint's hash command reads the variable OpenAI's SDKs read.
+	if got := d.Find(`#hash-command`).Text(); got != checks.HashCommandFor("OPENAI_API_KEY") {
+		t.Errorf("hash command %q, want one reading $OPENAI_API_KEY", got)
+	}
+
 	step := b.get("/runs/" + id + "/steps/model").wantStatus(http.StatusOK).doc()
 	want, _ := checks.StepFor(checks.StepModel, checks.ProviderOpenAI)
+	if got := step.Find(`#hash-command`).Text(); got != checks.HashCommandFor("OPENAI_API_KEY") {
+		t.Errorf("step page's hash command %q, want one reading $OPENAI_API_KEY", got)
+	}
 	if got := step.Find(`[data-testid="question"]`).Text(); got != want.Question || !strings.Contains(got, "OpenAI") {
 		t.Errorf("model step question %q, want %q", got, want.Question)
 	}

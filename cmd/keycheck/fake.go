@@ -111,13 +111,10 @@ func fakeOrigins(url string) map[checks.ProviderID]string {
 
 // demoKeys are the fake's scenario keys as the home page offers them, taken
 // from the fake's own table so the page and the fake cannot disagree.
-func demoKeys() []templates.DemoKey { return demoKeysOf(checks.ProviderHiAPI) }
-
-// demoKeysOf are a provider's scenario keys, from its fake's table.
-func demoKeysOf(id checks.ProviderID) []templates.DemoKey {
+func demoKeys() []templates.DemoKey {
 	var out []templates.DemoKey
-	for _, s := range fakes.Scenarios(id) {
-		out = append(out, templates.DemoKey{Name: s.Name, Key: s.Key, Says: s.Verdict})
+	for _, s := range fakes.All() {
+		out = append(out, templates.DemoKey{Provider: s.Provider, Name: s.Name, Key: s.Key, Says: s.Verdict})
 	}
 	return out
 }
