@@ -158,6 +158,8 @@ func flagHoldingKey(f checkFlags, key string) string {
 // varName is the variable the code reads, for the commands shown.
 type keySource struct {
 	name, note, varName string
+	// target is where the key is used (--provider).
+	target checks.Target
 }
 
 // checkInput gathers what the steps read: the key as this process sees it
@@ -185,6 +187,7 @@ func checkInput(f checkFlags, stdin io.Reader, environ []string) (in checks.Inpu
 	// given to --var name the same variable as NAME.
 	name := cmp.Or(checks.CleanVarName(f.varName), f.varName)
 	src.name, src.varName = "$"+name, name
+	src.target, _ = checks.TargetOf(f.provider)
 	if f.stdin {
 		b, err := io.ReadAll(io.LimitReader(stdin, maxStdin+1))
 		if err != nil {

@@ -82,7 +82,7 @@ func printDoctor(w io.Writer, src keySource, fp checks.Fingerprint, results []ch
 	fmt.Fprintln(w)
 	d.paragraph(0, "", checks.Summary(results))
 	if livePending {
-		d.paragraph(0, "", "Add --live to ask HiAPI itself (a free probe, then one test task that spends credits).")
+		d.paragraph(0, "", liveHint(src.target))
 	}
 	fmt.Fprintln(w)
 	d.paragraph(0, mark(v.Status)+" ", v.Headline)
@@ -298,4 +298,12 @@ func mark(s checks.Status) string {
 		return "-"
 	}
 	return "·"
+}
+
+// liveHint says what --live would ask of the target, and what it costs.
+func liveHint(t checks.Target) string {
+	if t.ID == checks.ProviderHiAPI {
+		return "Add --live to ask HiAPI itself (a free probe, then one test task that spends credits)."
+	}
+	return "Add --live to ask " + t.Name + " itself, with free requests only: keycheck never spends " + t.Name + " credits."
 }

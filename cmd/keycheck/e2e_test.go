@@ -387,6 +387,7 @@ func TestCLI(t *testing.T) {
 		want    []string
 	}{
 		{"clean key", []string{"check"}, []string{"HIAPI_API_KEY=" + goodKey}, "", 0, []string{"✓ present", "✓ whitespace", "Add --live"}},
+		{"another target's key: --live asks it for free", []string{"check", "--provider", "groq"}, []string{"GROQ_API_KEY=gsk_FAKEgood7Qm2Xv9LpR4tK8wN3bZ6hJ1c7Qm2Xv9LpR4tK8wN3bZ6"}, "", 0, []string{"✓ provider", "Add --live to ask Groq itself, with free requests only"}},
 		{"echo's newline", []string{"check"}, []string{"HIAPI_API_KEY=" + goodKey + "\n"}, "", 1, []string{"✗ whitespace", "fix: ", "printf"}},
 		{"never inherited", []string{"check"}, []string{"HIAPI_KEY=" + goodKey}, "", 1, []string{"✗ present", "HIAPI_KEY"}},
 		{"other variable", []string{"check", "--var", "MY_KEY"}, []string{"MY_KEY=" + goodKey}, "", 0, []string{"$MY_KEY"}},
