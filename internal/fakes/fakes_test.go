@@ -2,6 +2,7 @@ package fakes
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -243,7 +244,7 @@ func TestRefusals(t *testing.T) {
 		{checks.ProviderMistral, Down, 503, []string{"object", "error"}},
 	}
 	for _, tt := range tests {
-		t.Run(string(tt.id)+"/"+cmpOr(tt.scenario, "unknown key"), func(t *testing.T) {
+		t.Run(string(tt.id)+"/"+cmp.Or(tt.scenario, "unknown key"), func(t *testing.T) {
 			target, _ := checks.TargetOf(tt.id)
 			key := "sk-not-a-scenario-7Qm2Xv9LpR4tK8wN3bZ6hJ1c"
 			if tt.scenario != "" {

@@ -1,6 +1,7 @@
 package fakes
 
 import (
+	"cmp"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -63,7 +64,7 @@ func (r reply) withRetryAfter(seconds int) reply {
 func (s *Server) handler(p provider) http.Handler {
 	mux := http.NewServeMux()
 	for pattern, h := range p.routes {
-		mux.Handle(cmpOr(pattern, "/"), s.wrap(p, pattern, h))
+		mux.Handle(cmp.Or(pattern, "/"), s.wrap(p, pattern, h))
 	}
 	return mux
 }
@@ -77,7 +78,7 @@ func (s *Server) wrap(p provider, pattern string, h func(*http.Request, call) re
 		key, missing := p.key(r, rid)
 		scenario, _ := p.scenarioOf(key)
 		rec := Request{Provider: p.id, Request: fake.Request{At: s.opts.Now(), Method: r.Method,
-			Route: cmpOr(pattern, r.Method+" "+r.URL.Path), Path: r.URL.Path, Key: fake.KeyID(key), Scenario: scenario}}
+			Route: cmp.Or(pattern, r.Method+" "+r.URL.Path), Path: r.URL.Path, Key: fake.KeyID(key), Scenario: scenario}}
 		defer func() { s.record(rec) }()
 		if scenario == Slow && wait.For(r.Context(), s.opts.SlowDelay) != nil {
 			rec.Status = 499 // the client gave up; nothing is written
@@ -140,13 +141,6 @@ func bearerOr(missing func(rid string) reply) func(*http.Request, string) (strin
 		m := missing(rid)
 		return "", &m
 	}
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // randHex is n random lower-case hex digits.
