@@ -58,8 +58,7 @@ func hiapiAuthVerdict(a Answer) Result {
 			"HiAPI accepted the key but rejected keycheck's probe "+said(a)+". That says nothing bad about the key."+requestIDNote(a),
 			"Run the live test again; if this repeats, send HiAPI support the request_id.")
 	}
-	what, detail := statusDetail(targets[0], a)
-	return undecidedResult(r, what, notYourKeyAt(targets[0])+" "+detail+requestIDNote(a), statusFix(targets[0], a))
+	return unexplained(r, targets[0], a)
 }
 
 // cannotPay is the headline of an account that cannot pay for the test.
@@ -127,8 +126,7 @@ func ModelVerdict(model string, a Answer, taskID string) Result {
 	case a.HTTPStatus == 401:
 		return deadKey(r, a)
 	}
-	what, detail := statusDetail(targets[0], a)
-	return undecidedResult(r, what, notYourKeyAt(targets[0])+" "+detail+requestIDNote(a), statusFix(targets[0], a))
+	return unexplained(r, targets[0], a)
 }
 
 // ResultVerdict decides the result step from the last state of the test
@@ -321,6 +319,13 @@ func statusDetail(t Target, a Answer) (what, detail string) {
 			"The request was redirected (HTTP " + strconv.Itoa(a.HTTPStatus) + afterColon(a.Message) + "): the base URL is probably wrong."
 	}
 	return name + " answered " + strconv.Itoa(a.HTTPStatus), name + " answered " + strconv.Itoa(a.HTTPStatus) + " " + said(a) + "."
+}
+
+// unexplained is the unknown verdict on an HTTP answer from t that no
+// rule decided: what it answered, and the fix for that.
+func unexplained(r Result, t Target, a Answer) Result {
+	what, detail := statusDetail(t, a)
+	return undecidedResult(r, what, notYourKeyAt(t)+" "+detail+requestIDNote(a), statusFix(t, a))
 }
 
 // statusFix is the fix for an HTTP answer no rule decided.

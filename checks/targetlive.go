@@ -229,8 +229,7 @@ func targetAuthVerdict(t Target, a Answer) Result {
 	if what, detail, fix, ok := undecided(t, a); ok {
 		return undecidedResult(r, what, detail, fix)
 	}
-	what, detail := statusDetail(t, a)
-	return undecidedResult(r, what, notYourKeyAt(t)+" "+detail+requestIDNote(a), statusFix(t, a))
+	return unexplained(r, t, a)
 }
 
 // ModelProbeVerdict decides the model step of a target other than HiAPI
@@ -255,8 +254,7 @@ func ModelProbeVerdict(model string, a Answer) Result {
 	if what, detail, fix, ok := undecided(t, a); ok {
 		return undecidedResult(r, what, detail, fix)
 	}
-	what, detail := statusDetail(t, a)
-	return undecidedResult(r, what, notYourKeyAt(t)+" "+detail+requestIDNote(a), statusFix(t, a))
+	return unexplained(r, t, a)
 }
 
 // NotSpent is the result step of any target but HiAPI: keycheck never
