@@ -454,9 +454,14 @@ func TestNetworkErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var hits atomic.Int32
+			var mu sync.Mutex
+			idem := map[string]bool{}
 			h := tt.handler(t)
 			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				hits.Add(1)
+				mu.Lock()
+				idem[r.Header.Get("Idempotency-Key")] = true
+				mu.Unlock()
 				h(w, r)
 			}))
 			defer ts.Close()
@@ -474,6 +479,13 @@ func TestNetworkErrors(t *testing.T) {
 			if int(hits.Load()) != tt.attempts || reply.Attempts != tt.attempts {
 				t.Errorf("%d requests (reply: %d), want %d", hits.Load(), reply.Attempts, tt.attempts)
 			}
+			// A create sent again carries the key it was sent with, so HiAPI
+			// makes one task; a GET carries none.
+			mu.Lock()
+			if len(idem) != 1 || idem[""] != (tt.method == http.MethodGet) {
+				t.Errorf("Idempotency-Keys %v: want one, the same on every attempt of a create, none on a GET", idem)
+			}
+			mu.Unlock()
 			if a := checks.AuthVerdict(hiapi.AnswerOf(reply, err)); a.Status != checks.StatusUnknown {
 				t.Errorf("auth verdict %s, want unknown", a.Status)
 			}
