@@ -388,7 +388,7 @@ func (t tester) test(ctx context.Context, r *Run) {
 // result step says so (checks.NotSpent).
 func (t tester) testOther(ctx, dctx context.Context, r *Run, key string) {
 	target, _ := checks.TargetOf(r.Provider)
-	answer := t.ask(dctx, func(o Prober) checks.Answer { return o.Probe(dctx, target.ID, key) })
+	answer := t.ask(func(o Prober) checks.Answer { return o.Probe(dctx, target.ID, key) })
 	if ctx.Err() != nil {
 		t.interrupt(r)
 		return
@@ -405,7 +405,7 @@ func (t tester) testOther(ctx, dctx context.Context, r *Run, key string) {
 	default:
 		t.set(r, live(checks.StepModel, checks.StatusRunning, "Asking "+target.Name+" about "+r.Model+" (free)…"))
 		t.save(r)
-		answer = t.ask(dctx, func(o Prober) checks.Answer { a, _ := o.Model(dctx, target.ID, key, r.Model); return a })
+		answer = t.ask(func(o Prober) checks.Answer { a, _ := o.Model(dctx, target.ID, key, r.Model); return a })
 		if ctx.Err() != nil {
 			t.interrupt(r)
 			return
@@ -418,7 +418,7 @@ func (t tester) testOther(ctx, dctx context.Context, r *Run, key string) {
 
 // ask calls the prober, or answers that there is none (a runner wired
 // without one): nothing was sent.
-func (t tester) ask(ctx context.Context, call func(Prober) checks.Answer) checks.Answer {
+func (t tester) ask(call func(Prober) checks.Answer) checks.Answer {
 	if t.o == nil {
 		return checks.Answer{Kind: checks.AnswerRequest, Message: "this keycheck has no client for this provider"}
 	}

@@ -58,7 +58,7 @@ func (lr *Runner) ProveOwner(runID, key string) error {
 		answer = lr.provider.Probe(pctx, plan.Key)
 		answer.BaseURL = lr.cfg.BaseURL
 	} else {
-		answer = tester{o: lr.prober}.ask(pctx, func(o Prober) checks.Answer { return o.Probe(pctx, owner, plan.Key) })
+		answer = tester{o: lr.prober}.ask(func(o Prober) checks.Answer { return o.Probe(pctx, owner, plan.Key) })
 	}
 	answer.Provider = owner
 	if lr.ctx.Err() != nil {
