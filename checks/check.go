@@ -78,19 +78,20 @@ func pendingResult(st *state, id ID, plan *LivePlan) Result {
 	if !plan.Send {
 		return plan.NotSent(id)
 	}
-	if st.other {
-		return pendingAt(*st.t, id, plan.Removed)
-	}
 	r := Result{Status: StatusPending}
-	switch id {
-	case StepAuth:
+	switch {
+	case st.other:
+		r = pendingAt(*st.t, id)
+	case id == StepAuth:
 		r.Detail = "Not run yet: the live test asks HiAPI with a free request (GET " + probePath + ")."
-	case StepModel:
+	case id == StepModel:
 		r.Detail = "Not run yet: the live test creates one small test task with the model."
-	case StepResult:
+	case id == StepResult:
 		r.Detail = "Not run yet: the live test polls the test task until it returns an image."
 	}
-	if plan.Removed != "" {
+	// Another target's steps that send nothing (pendingAt's skips) have
+	// nothing to send cleaned.
+	if plan.Removed != "" && r.Status == StatusPending {
 		r.Detail += " It sends the key with " + plan.Removed + " removed, to prove that is the whole problem."
 	}
 	return r

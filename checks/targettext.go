@@ -63,7 +63,7 @@ func targetPairs(t Target, name string) []string {
 
 // pendingAt is what a live step of a target other than HiAPI says before
 // the live test runs: the free GET it will make, or that it makes none.
-func pendingAt(t Target, id ID, removed string) Result {
+func pendingAt(t Target, id ID) Result {
 	r := Result{Status: StatusPending}
 	switch id {
 	case StepAuth:
@@ -75,9 +75,6 @@ func pendingAt(t Target, id ID, removed string) Result {
 		r.Detail = "Not run yet: the live test asks " + t.Name + ", for free, whether the key may see the model (GET " + t.Origin + t.ModelPath + ")."
 	case StepResult:
 		return NotSpent(t.ID)
-	}
-	if removed != "" {
-		r.Detail += " It sends the key with " + removed + " removed, to prove that is the whole problem."
 	}
 	return r
 }
