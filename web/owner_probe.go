@@ -6,7 +6,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/keycheck/keycheck/checks"
 	"github.com/keycheck/keycheck/internal/run"
 )
 
@@ -55,9 +54,3 @@ func (s *Server) proveOwner(c echo.Context, r *run.Run, key string) error {
 
 var errNoOwner = &Error{Status: http.StatusConflict, Code: "no_owner",
 	Message: "This key is not another provider's by its shape, so there is no other provider to ask. Run the live test instead."}
-
-// ownerName is the name of the provider whose key this is, for the button.
-func ownerName(id checks.ProviderID) string {
-	t, _ := checks.TargetOf(id)
-	return t.Name
-}

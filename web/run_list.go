@@ -159,7 +159,7 @@ func (s *Server) runJSON(c echo.Context, r *run.Run) runJSON {
 	}
 	if r.Owner != "" {
 		out.OwnerProbe = &ownerProbeJSON{Provider: r.Owner, URL: s.absURL(c, "/api/v1/runs/"+r.ID+"/owner"),
-			Offer: "Ask " + ownerName(r.Owner) + " whether this key works (free)"}
+			Offer: "Ask " + templates.TargetName(r.Owner) + " whether this key works (free)"}
 	}
 	return out
 }
