@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -135,7 +136,7 @@ func (d *doctor) fix(r checks.Result, indent int) {
 	var elsewhere []string
 	for _, line := range fixLines(r.Fix) {
 		if where, ok := d.shown[line]; ok {
-			if !contains(elsewhere, where) {
+			if !slices.Contains(elsewhere, where) {
 				elsewhere = append(elsewhere, where)
 			}
 			continue
@@ -164,15 +165,6 @@ func fixLines(fix string) []string {
 		}
 	}
 	return lines
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // text prints product copy, a paragraph per line, after indent spaces; the
