@@ -121,7 +121,7 @@ func TitleFor(id ID, target ProviderID) string {
 	}
 	switch id {
 	case StepProvider:
-		return capitalise(anOrA(t.Name)) + " " + t.Name + " key"
+		return capitalise(article(t.Name)) + " " + t.Name + " key"
 	case StepBaseURL:
 		return "Sent to " + t.Name
 	case StepHeader:

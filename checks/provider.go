@@ -173,10 +173,10 @@ func otherProviderKey(t *Target, m shapeMatch, note string) Result {
 	}
 }
 
-// article returns "a" or "an" for a provider name.
+// article returns "a" or "an" for a provider's name: "an OpenAI key",
+// "a Groq key", "an xAI key".
 func article(name string) string {
-	switch name[0] {
-	case 'A', 'E', 'I', 'O', 'U', 'x':
+	if name != "" && strings.ContainsRune("AEIOUaeiouxX", rune(name[0])) {
 		return "an"
 	}
 	return "a"

@@ -284,11 +284,11 @@ func OwnerProof(provider Result, owner ProviderID, a Answer, target ProviderID) 
 	}
 	r := provider
 	r.Status, r.Live = StatusFail, auth.Live
-	key := anOrA(o.Name) + " " + o.Name + " key"
+	key := article(o.Name) + " " + o.Name + " key"
 	never := tg.Name + " has never seen it."
-	use := "Use " + anOrA(tg.Name) + " " + tg.Name + " key with " + tg.BaseURLs[0]
+	use := "Use " + article(tg.Name) + " " + tg.Name + " key with " + tg.BaseURLs[0]
 	sendThere := ", or send this one to " + o.BaseURLs[0] + "."
-	fix := "Either use " + anOrA(tg.Name) + " " + tg.Name + " key: create one at " + tg.Dashboard + ", put it in " + tg.Vars[0] + ", and keep the base URL " + tg.BaseURLs[0] + ".\n" +
+	fix := "Either use " + article(tg.Name) + " " + tg.Name + " key: create one at " + tg.Dashboard + ", put it in " + tg.Vars[0] + ", and keep the base URL " + tg.BaseURLs[0] + ".\n" +
 		"Or keep this key and send it to " + o.Name + ": base URL " + o.BaseURLs[0] + ", variable " + o.Vars[0] + "."
 	d := ""
 	switch kind {
@@ -305,7 +305,7 @@ func OwnerProof(provider Result, owner ProviderID, a Answer, target ProviderID) 
 			r.Headline = "This is " + key + ", and " + o.Name + " has blocked or disabled it. " + use + "."
 		}
 		d = firstSentence(auth.Detail)
-		fix = "Use " + anOrA(tg.Name) + " " + tg.Name + " key: create one at " + tg.Dashboard + " and put it in " + tg.Vars[0] + ". This " + o.Name + " key is dead; if you meant to use " + o.Name + ", create a new key at " + o.Dashboard + "."
+		fix = "Use " + article(tg.Name) + " " + tg.Name + " key: create one at " + tg.Dashboard + " and put it in " + tg.Vars[0] + ". This " + o.Name + " key is dead; if you meant to use " + o.Name + ", create a new key at " + o.Dashboard + "."
 	default:
 		r.Headline = "This looks like " + key + "; " + never + " " + o.Name + " did not answer usefully, so whether it works there is not known."
 		d = "keycheck asked " + o.Name + ", which did not answer usefully: " + lowerFirst(firstSentence(strings.TrimPrefix(auth.Detail, notYourKeyAt(o)+" ")))
@@ -328,13 +328,4 @@ func hiapiKind(auth Result, a Answer) authKind {
 		return akNoBalance
 	}
 	return akUndecided
-}
-
-// anOrA is "An" or "A" for a provider's name: "An OpenAI key", "A Groq
-// key", "An xAI key".
-func anOrA(name string) string {
-	if name != "" && strings.ContainsRune("AEIOUaeiouxX", rune(name[0])) {
-		return "an"
-	}
-	return "a"
 }

@@ -46,7 +46,7 @@ func (st *state) rewrite(s string) string {
 // the process reads from name, as old, new pairs. Longer phrases come
 // first, and no new text holds a later old one, so each applies once.
 func targetPairs(t Target, name string) []string {
-	a := anOrA(t.Name) + " " + t.Name
+	a := article(t.Name) + " " + t.Name
 	return []string{
 		"the HiAPI dashboard (Dashboard → API Keys)", "the " + t.Name + " dashboard (" + t.Dashboard + ")",
 		"HiAPI dashboard (API Keys)", t.Name + " dashboard (" + t.Dashboard + ")",
