@@ -193,6 +193,10 @@ func TestOwnerProof(t *testing.T) {
 			"This is a working HiAPI key; OpenAI has never seen it. Use an OpenAI key with https://api.openai.com/v1, or send this one to https://api.hiapi.ai.", "HiAPI accepted the key", "HIAPI_API_KEY", 200},
 		{"a dead HiAPI key sent to Groq", checks.ProviderHiAPI, checks.ProviderGroq, checks.Answer{HTTPStatus: 401, Code: "permission_denied", Message: deadMsg},
 			"This is a HiAPI key, and HiAPI does not accept it either", "permission_denied", "GROQ_API_KEY", 401},
+		{"a HiAPI key sent to OpenAI, its account cannot pay", checks.ProviderHiAPI, checks.ProviderOpenAI, checks.Answer{HTTPStatus: 402},
+			"This is a HiAPI key that HiAPI knows, but its account has no credit; OpenAI has never seen it.", "cannot pay", "Top up the HiAPI account", 402},
+		{"a HiAPI key sent to Groq, alive but refused for scope", checks.ProviderHiAPI, checks.ProviderGroq, checks.Answer{HTTPStatus: 403, Code: "permission_denied"},
+			"This is a working HiAPI key; Groq has never seen it.", "HiAPI knows it", "GROQ_API_KEY", 403},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
