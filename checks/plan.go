@@ -44,7 +44,7 @@ func PlanLiveTo(key string, target ProviderID) LivePlan {
 	in := Input{Key: key, Provider: target}
 	st := newState(&in)
 	defer st.secret.Wipe()
-	var res [5]Result
+	var res [len(keySteps)]Result
 	for i, id := range keySteps {
 		res[i] = checkKeyStep(st, id)
 	}
