@@ -125,19 +125,28 @@ func (s *Server) sameKey(r *run.Run, key string) error {
 // beginLive hands key to the live runner, once startLive's checks and the
 // limits have passed.
 func (s *Server) beginLive(r *run.Run, key string) error {
-	err := s.live.Start(r.ID, key)
-	if errors.Is(err, run.ErrLiveBusy) {
-		return errLiveRunning
-	}
-	var notSent *run.NotSentError
-	if errors.As(err, &notSent) {
-		return errNotSent(notSent)
-	}
-	if err != nil {
-		return storeError("start the live test", err)
+	if err := runnerError(s.live.Start(r.ID, key), "start the live test"); err != nil {
+		return err
 	}
 	s.keys.Forget(r.ID)
 	return nil
+}
+
+// runnerError is the live runner's refusal as the person reads it (nil
+// stays nil); anything else is keycheck's own failure at doing.
+func runnerError(err error, doing string) error {
+	var notSent *run.NotSentError
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, run.ErrNoOwner):
+		return errNoOwner
+	case errors.Is(err, run.ErrLiveBusy):
+		return errLiveRunning
+	case errors.As(err, &notSent):
+		return errNotSent(notSent)
+	}
+	return storeError(doing, err)
 }
 
 // liveRefusal is the runner's refusal (run.NotSentError), asked before a

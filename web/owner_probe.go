@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -28,8 +27,14 @@ func (s *Server) proveOwner(c echo.Context, r *run.Run, key string) error {
 	if err := s.sameKey(r, key); err != nil {
 		return err
 	}
-	if _, ok := run.OwnerOf(key, r.Provider); !ok {
+	owner, ok := run.OwnerOf(key, r.Provider)
+	if !ok {
 		return errNoOwner
+	}
+	// Before the limit, as for the live test: a key the owner's probe
+	// would not send spends no live test.
+	if err := liveRefusal(key, owner); err != nil {
+		return err
 	}
 	if s.live.Running(r.ID) {
 		return errLiveRunning
@@ -37,19 +42,7 @@ func (s *Server) proveOwner(c echo.Context, r *run.Run, key string) error {
 	if err := s.limits.allowLive(s.session(c).id(), c.RealIP()); err != nil {
 		return err
 	}
-	err := s.live.ProveOwner(r.ID, key)
-	var notSent *run.NotSentError
-	switch {
-	case errors.Is(err, run.ErrNoOwner):
-		return errNoOwner
-	case errors.Is(err, run.ErrLiveBusy):
-		return errLiveRunning
-	case errors.As(err, &notSent):
-		return errNotSent(notSent)
-	case err != nil:
-		return storeError("ask the key's provider", err)
-	}
-	return nil
+	return runnerError(s.live.ProveOwner(r.ID, key), "ask the key's provider")
 }
 
 var errNoOwner = &Error{Status: http.StatusConflict, Code: "no_owner",
