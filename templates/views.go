@@ -3,6 +3,7 @@
 package templates
 
 import (
+	"cmp"
 	"context"
 	"io"
 	"strconv"
@@ -84,10 +85,7 @@ func TargetName(id checks.ProviderID) string {
 // KeyVar is the variable the by-hand commands read the key from for a
 // target, as a shell writes it: "$OPENAI_API_KEY".
 func KeyVar(id checks.ProviderID) string {
-	if t, ok := checks.TargetOf(id); ok && len(t.Vars) > 0 {
-		return "$" + t.Vars[0]
-	}
-	return "$HIAPI_API_KEY"
+	return "$" + cmp.Or(TargetVar(id), "HIAPI_API_KEY")
 }
 
 // isHiAPI reports whether target is HiAPI, the one target whose live test
