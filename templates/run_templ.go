@@ -320,7 +320,7 @@ func runBody(v RunPage, verdict checks.Verdict) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = RunVerdict(verdict, v.Run.ID).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = RunVerdict(verdict, v.Run.ID, v.Run.Provider).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1104,7 +1104,7 @@ func StepShow(p Page, v StepPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = StepItem(v.Result, "", false).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = StepItem(v.Result, "", false, v.Run.Provider).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -85,7 +85,7 @@ func TestResultShowsImageAndEvidence(t *testing.T) {
 	res := checks.Result{ID: checks.StepResult, Title: "The task returns an image", Status: checks.StatusPass,
 		Live: &checks.LiveEvidence{HTTPStatus: 200, RequestID: "req-123", TaskID: "tk-hiapi-1",
 			Outputs: []checks.Output{{URL: "https://cdn.example/t.png", Type: "thumbnail"}, {URL: "https://cdn.example/i.png", Type: "image", ExpireAt: 2000000000}}}}
-	doc := render(t, StepItem(res, "", false))
+	doc := render(t, StepItem(res, "", false, ""))
 	if src, _ := doc.Find(`[data-testid="result-image"] img`).Attr("src"); src != "https://cdn.example/i.png" {
 		t.Errorf("image = %q, want the output of type image", src)
 	}
@@ -201,7 +201,7 @@ func TestVerdictBoxLinksTheCause(t *testing.T) {
 	if href := home.Find(`[data-testid="verdict-step"]`).AttrOr("href", ""); href != "#step-whitespace" {
 		t.Errorf("home verdict links to %q, want the step below", href)
 	}
-	onRun := render(t, RunVerdict(checks.VerdictOf(results), "AAAAAAAAAAAAAAAAAAAAAA"))
+	onRun := render(t, RunVerdict(checks.VerdictOf(results), "AAAAAAAAAAAAAAAAAAAAAA", ""))
 	if href := onRun.Find(`[data-testid="verdict-step"]`).AttrOr("href", ""); href != "/runs/AAAAAAAAAAAAAAAAAAAAAA/steps/whitespace" {
 		t.Errorf("run verdict links to %q", href)
 	}
@@ -232,5 +232,27 @@ func TestEveryStatusLooksItsOwnWay(t *testing.T) {
 	}
 	if Icon("new-status") != "○" || StatusWord("new-status") != "pending" {
 		t.Error("a status without a look does not show as pending")
+	}
+}
+
+// TestDashboardLinkFollowsTarget: a fix that mentions the dashboard links
+// HiAPI's only when the key is for HiAPI; another target's fix names its
+// own dashboard, and a link to HiAPI's would send the person astray.
+func TestDashboardLinkFollowsTarget(t *testing.T) {
+	for _, tc := range []struct {
+		target checks.ProviderID
+		want   int
+	}{{"", 1}, {checks.ProviderHiAPI, 1}, {checks.ProviderOpenAI, 0}, {checks.ProviderAnthropic, 0}} {
+		steps := checks.Check(checks.Input{Key: "sk-hQ7xK2mP9vR4tL8wN3bJ6cF1...uZ7kT4pW9", Provider: tc.target})
+		v := checks.VerdictOf(steps)
+		for name, c := range map[string]templ.Component{
+			"home verdict": VerdictBox(Checklist{Results: steps, Target: tc.target}),
+			"run verdict":  RunVerdict(v, "AAAAAAAAAAAAAAAAAAAAAA", tc.target),
+			"checklist":    ChecklistBody(Checklist{Results: steps, Target: tc.target}),
+		} {
+			if got := render(t, c).Find(`[data-testid="dashboard-link"]`).Length(); (got > 0) != (tc.want > 0) {
+				t.Errorf("%s for %q: %d HiAPI dashboard links, want %d", name, tc.target, got, tc.want)
+			}
+		}
 	}
 }

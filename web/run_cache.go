@@ -110,7 +110,7 @@ func (e *cachedRun) pageParts(ctx context.Context, base string) runParts {
 			e.parts.checklist = b.String()
 		}
 		b.Reset()
-		if err := templates.RunVerdict(e.parts.verdict, e.run.ID).Render(ctx, &b); err == nil {
+		if err := templates.RunVerdict(e.parts.verdict, e.run.ID, e.run.Provider).Render(ctx, &b); err == nil {
 			e.parts.verdictHTML = b.String()
 		}
 	})
@@ -138,5 +138,5 @@ func newRunParts(r *run.Run, base string) runParts {
 
 // runChecklist is the checklist view of a stored run.
 func runChecklist(r *run.Run) templates.Checklist {
-	return templates.Checklist{Results: r.Steps, Fingerprint: r.Fingerprint, RunID: r.ID, VarName: templates.TargetVar(r.Provider)}
+	return templates.Checklist{Results: r.Steps, Fingerprint: r.Fingerprint, RunID: r.ID, VarName: templates.TargetVar(r.Provider), Target: r.Provider}
 }
