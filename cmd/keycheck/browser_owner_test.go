@@ -48,6 +48,7 @@ func scenarioKey(t *testing.T, id checks.ProviderID, name string) string {
 // free, and the verdict tells the whole story. HiAPI never sees the key,
 // and OpenAI sees one GET.
 func TestBrowserProveWhoseKey(t *testing.T) {
+	chromiumPath(t) // skips here, not only in the subtests: the counts after them need the browser
 	pf, withFakes := providerFakes(t)
 	env := startEnv(t, "", withFakes)
 	key := scenarioKey(t, checks.ProviderOpenAI, fakes.Good)
@@ -126,6 +127,7 @@ func TestBrowserProveWhoseKey(t *testing.T) {
 // OpenAI key's live test asks OpenAI for free: it accepts the key, and the
 // result step says nothing was spent. HiAPI is never asked.
 func TestBrowserLiveTestOfOpenAI(t *testing.T) {
+	chromiumPath(t) // skips here, not only in the subtests: the counts after them need the browser
 	pf, withFakes := providerFakes(t)
 	env := startEnv(t, "", withFakes)
 	key := scenarioKey(t, checks.ProviderOpenAI, fakes.Good)
