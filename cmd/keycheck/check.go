@@ -91,7 +91,7 @@ func parseCheck(args []string, stderr io.Writer, getenv func(string) string) (f 
 	var provider string
 	f.origins = providerURLs{}
 	fs.StringVar(&provider, "provider", string(checks.ProviderHiAPI), "where you use the key: one of "+targetNames())
-	fs.StringVar(&f.varName, "var", "HIAPI_API_KEY", "environment variable your code reads the key from (default: the provider's, e.g. OPENAI_API_KEY)")
+	fs.StringVar(&f.varName, "var", "HIAPI_API_KEY", "environment variable your code reads the key from (for another --provider, its own by default, e.g. OPENAI_API_KEY)")
 	fs.Var(f.origins, "provider-url", "NAME=URL: the live test asks this origin instead of the provider's own (repeatable; $KEYCHECK_PROVIDER_URLS)")
 	fs.BoolVar(&f.stdin, "stdin", false, "read the key from standard input, byte for byte (use printf '%s', not echo)")
 	fs.StringVar(&f.baseURL, "base-url", getenv("HIAPI_BASE_URL"), "base URL your client sends the key to (default $HIAPI_BASE_URL)")
@@ -100,7 +100,7 @@ func parseCheck(args []string, stderr io.Writer, getenv func(string) string) (f 
 	fs.StringVar(&f.last4, "expected-last4", "", "last four characters the HiAPI dashboard shows")
 	fs.IntVar(&f.length, "expected-length", 0, "key length the HiAPI dashboard shows")
 	fs.BoolVar(&f.jsonOut, "json", false, "print JSON, as the API's /api/v1/check answers")
-	fs.BoolVar(&f.live, "live", false, "also run the live steps: a free auth probe, then one test task (spends credits)")
+	fs.BoolVar(&f.live, "live", false, "also run the live steps: a free auth probe, then, for HiAPI only, one test task (spends credits); any other --provider gets free requests only")
 	fs.StringVar(&f.hiapiURL, "hiapi-url", cmp.Or(getenv("KEYCHECK_HIAPI_URL"), checks.HiAPIOrigin), "the HiAPI the live steps call ($KEYCHECK_HIAPI_URL)")
 	fs.StringVar(&f.model, "model", defaultModel, "model of the live test task")
 	fs.StringVar(&f.prompt, "prompt", defaultPrompt, "prompt of the live test task")
