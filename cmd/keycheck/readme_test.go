@@ -2,6 +2,7 @@ package main
 
 import (
 	"flag"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -71,6 +72,37 @@ func TestREADMEGivesTheCommands(t *testing.T) {
 	for _, cmd := range []string{"make run", "make test", "make demo", "make bench", "make loadtest"} {
 		if !strings.Contains(doc, cmd) {
 			t.Errorf("README does not give %q", cmd)
+		}
+	}
+}
+
+// TestREADMEListsCheckAndFakeFlags: every flag of "keycheck check" and
+// "keycheck fake" is named in the README.
+func TestREADMEListsCheckAndFakeFlags(t *testing.T) {
+	doc := readme(t)
+	noenv := func(string) string { return "" }
+	var check, fake strings.Builder
+	if _, code, ok := parseCheck([]string{"-h"}, &check, noenv); ok || code != 0 {
+		t.Fatalf("check -h: code %d", code)
+	}
+	if code := fakeCmd(t.Context(), "fake", []string{"-h"}, io.Discard, &fake, noenv); code != 0 {
+		t.Fatalf("fake -h: code %d", code)
+	}
+	for cmd, help := range map[string]string{"check": check.String(), "fake": fake.String()} {
+		n := 0
+		for _, line := range strings.Split(help, "\n") {
+			if !strings.HasPrefix(line, "  -") {
+				continue
+			}
+			n++
+			name := strings.Fields(line)[0][1:]
+			// "`--env-file PATH`" names --env-file; "`--live-timeout`" does not name --live.
+			if !strings.Contains(doc, "`--"+name+"`") && !strings.Contains(doc, "`--"+name+" ") {
+				t.Errorf("README does not name keycheck %s's flag --%s", cmd, name)
+			}
+		}
+		if n < 3 {
+			t.Errorf("keycheck %s -h: found only %d flags", cmd, n)
 		}
 	}
 }
