@@ -103,3 +103,23 @@ func TestOwnerProbe(t *testing.T) {
 		t.Errorf("owner probe with another key: %s, want key_mismatch", c)
 	}
 }
+
+// TestOwnerProbeCountsAgainstLiveLimit: asking a key's provider is a live
+// request like any other; once the live limit is spent it is refused with
+// 429 (API) or the error page (the button), and the provider is not asked.
+func TestOwnerProbeCountsAgainstLiveLimit(t *testing.T) {
+	t.Parallel()
+	f, wire := withFakes(t)
+	e := newEnv(t, wire, withLimits(1, 1000))
+	b := e.browser()
+	key := scenarioKey(t, checks.ProviderOpenAI, fakes.Good)
+
+	created := b.apiCreateRun(map[string]any{"key": key})
+	b.postJSON("/api/v1/runs/"+created.ID+"/owner", jsonBody(t, map[string]any{"key": key})).wantStatus(http.StatusOK)
+	assertTooMany(t, b.postJSON("/api/v1/runs/"+created.ID+"/owner", jsonBody(t, map[string]any{"key": key})), "You have run many live tests")
+	id := b.createRun(url.Values{"key": {key}})
+	assertTooMany(t, b.postForm("/runs/"+id+"/owner", url.Values{}), "live tests")
+	if n := len(f.Requests()); n != 1 {
+		t.Errorf("the fakes received %d requests, want 1: a refused probe asks no one", n)
+	}
+}
