@@ -117,9 +117,7 @@ func parseCheck(args []string, stderr io.Writer, getenv func(string) string) (f 
 		return f, 2, false
 	}
 	f.provider = t.ID
-	given := map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
-	if !given["var"] {
+	if !flagGiven(fs, "var") {
 		f.varName = t.Vars[0]
 	}
 	origins, hiapiURL, errs := settleOrigins(f.origins, getenv("KEYCHECK_PROVIDER_URLS"), f.hiapiURL, hiapiURLGiven(fs, getenv))

@@ -163,18 +163,16 @@ func parseServe(args []string, stderr io.Writer, getenv func(string) string) (se
 // every live test goes to the fake and costs nothing, and no --hiapi-url,
 // since the fake is the only HiAPI a demo may call.
 func demoDefaults(cfg *serveConfig, fs *flag.FlagSet, getenv func(string) string) []error {
-	given := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	if !given["live-per-hour"] && getenv("KEYCHECK_LIVE_PER_HOUR") == "" {
+	if !setByUser(fs, getenv, "live-per-hour", "KEYCHECK_LIVE_PER_HOUR") {
 		cfg.LivePerHour = 0
 	}
-	if !given["checks-per-minute"] && getenv("KEYCHECK_CHECKS_PER_MINUTE") == "" {
+	if !setByUser(fs, getenv, "checks-per-minute", "KEYCHECK_CHECKS_PER_MINUTE") {
 		cfg.ChecksPerMinute = 0
 	}
-	if given["hiapi-url"] || getenv("KEYCHECK_HIAPI_URL") != "" {
+	if setByUser(fs, getenv, "hiapi-url", "KEYCHECK_HIAPI_URL") {
 		return []error{errors.New("--demo calls its own fake HiAPI: drop --hiapi-url (or unset KEYCHECK_HIAPI_URL), or drop --demo to call that URL")}
 	}
-	if given["provider-url"] || getenv("KEYCHECK_PROVIDER_URLS") != "" {
+	if setByUser(fs, getenv, "provider-url", "KEYCHECK_PROVIDER_URLS") {
 		return []error{errors.New("--demo calls its own fake of every provider: drop --provider-url (or unset KEYCHECK_PROVIDER_URLS), or drop --demo to call those URLs")}
 	}
 	return nil
@@ -369,7 +367,18 @@ func settleOrigins(flags providerURLs, env, hiapiURL string, hiapiGiven bool) (m
 
 // hiapiURLGiven reports --hiapi-url set by its flag or its variable.
 func hiapiURLGiven(fs *flag.FlagSet, getenv func(string) string) bool {
-	given := getenv("KEYCHECK_HIAPI_URL") != ""
-	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "hiapi-url" })
+	return setByUser(fs, getenv, "hiapi-url", "KEYCHECK_HIAPI_URL")
+}
+
+// setByUser reports whether the flag name was given, or its variable env
+// is set: a value the person chose, as opposed to the default.
+func setByUser(fs *flag.FlagSet, getenv func(string) string, name, env string) bool {
+	return flagGiven(fs, name) || getenv(env) != ""
+}
+
+// flagGiven reports whether the flag name was on the command line.
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
 	return given
 }
