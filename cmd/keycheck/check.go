@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"time"
@@ -287,18 +288,31 @@ func lookupEnv(environ []string, name string) (string, bool) {
 	return "", false
 }
 
+// readSmallFile reads the file at path. Its errors do not repeat the path:
+// it is read before the flags are checked for pieces of the key (the key
+// may come from the file), and a path can hold one too.
 func readSmallFile(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", err
+		return "", withoutPath(err)
 	}
 	defer f.Close()
 	b, err := io.ReadAll(io.LimitReader(f, maxStdin+1))
 	if err != nil {
-		return "", err
+		return "", withoutPath(err)
 	}
 	if len(b) > maxStdin {
-		return "", fmt.Errorf("%s is over 64 KiB; a .env file is much smaller", path)
+		return "", errors.New("the file is over 64 KiB; a .env file is much smaller")
 	}
 	return string(b), nil
+}
+
+// withoutPath is a file error without the path it names, e.g. "cannot
+// open the file: no such file or directory".
+func withoutPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("cannot %s the file: %w", pe.Op, pe.Err)
+	}
+	return err
 }

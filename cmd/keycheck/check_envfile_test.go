@@ -125,3 +125,17 @@ func TestCheckVarAsTyped(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckEnvFileErrorHidesPath: the file is read before the flags are
+// checked for pieces of the key, so its errors never repeat the path,
+// which may hold one.
+func TestCheckEnvFileErrorHidesPath(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), goodKey, ".env")
+	c := runCheck(t, []string{"HIAPI_API_KEY=" + goodKey}, "", "--env-file", missing)
+	if c.code != 2 || !strings.Contains(c.stderr, "--env-file: cannot open the file") {
+		t.Errorf("exit %d, stderr %q; want 2 and the file not opened", c.code, c.stderr)
+	}
+	if piece, ok := leaks(c.stdout+c.stderr, goodKey); ok {
+		t.Errorf("the error repeats %q of the key from the path", piece)
+	}
+}
