@@ -16,8 +16,13 @@
     });
   }
   showJSControls(document);
-  document.addEventListener("htmx:load", function (ev) {
-    showJSControls(ev.target);
+  // Shown as soon as htmx swaps them in, not at htmx:load after the settle:
+  // until then the page is shorter, and a page scrolled to its end moves
+  // under the mouse (a press on "Run live test" would miss on release).
+  ["htmx:afterSwap", "htmx:oobAfterSwap", "htmx:load"].forEach(function (name) {
+    document.addEventListener(name, function (ev) {
+      showJSControls(ev.detail && ev.detail.target ? ev.detail.target : ev.target);
+    });
   });
 
   // Enter in a field marked data-enter-submits presses the button it names,
@@ -33,15 +38,15 @@
     button.click();
   });
 
-  // A demo key fills the key field and checks it at once ("change" is the
-  // form's undelayed trigger).
+  // A demo key fills the key field and checks it at once ("keycheck:check"
+  // is the form's undelayed trigger).
   document.addEventListener("click", function (ev) {
     var btn = ev.target.closest("[data-demo-key]");
     if (!btn) return;
     var field = document.getElementById("key");
     if (!field) return;
     field.value = btn.getAttribute("data-demo-key");
-    field.dispatchEvent(new Event("change", { bubbles: true }));
+    field.dispatchEvent(new Event("keycheck:check", { bubbles: true }));
   });
 
   // The demo offers the scenario keys of the provider the select picks.

@@ -50,7 +50,7 @@ func Home(p Page, f FormValues, c Checklist, recent []*run.Run, demo Demo) templ
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, " <h1>Why does this key fail?</h1><p class=\"lede\">Paste the key exactly as your code sees it. Each step lights up as you type; a red step says what is wrong and the command that fixes it.</p><div class=\"grid\"><form id=\"check-form\" class=\"panel\" method=\"post\" action=\"/runs\" hx-post=\"/check\" hx-trigger=\"input delay:250ms, change\" hx-target=\"#checklist\" hx-swap=\"innerHTML\" hx-sync=\"this:replace\" autocomplete=\"off\"><input type=\"hidden\" name=\"_csrf\" value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, " <h1>Why does this key fail?</h1><p class=\"lede\">Paste the key exactly as your code sees it. Each step lights up as you type; a red step says what is wrong and the command that fixes it.</p><div class=\"grid\"><form id=\"check-form\" class=\"panel\" method=\"post\" action=\"/runs\" hx-post=\"/check\" hx-trigger=\"input delay:250ms, keycheck:check\" hx-target=\"#checklist\" hx-swap=\"innerHTML\" hx-sync=\"this:replace\" autocomplete=\"off\"><input type=\"hidden\" name=\"_csrf\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -365,3 +365,54 @@ func TestBrowserDemoKeys(t *testing.T) {
 		t.Error("the fake never saw the revoked key")
 	}
 }
+
+// TestBrowserClickSurvivesACheck: a person presses "Run live test" at the
+// end of the page while a check of what they just typed comes back. The
+// button stays under the mouse all through the swap, so the release
+// counts. (The copy buttons in the new checklist used to appear only after
+// htmx's settle: for that moment the page was 29 px shorter, a page
+// scrolled to its end moved, and the click landed on the form instead.)
+func TestBrowserClickSurvivesACheck(t *testing.T) {
+	env := startEnv(t, "")
+	ctx := on(t, desktop)
+	within(t, ctx, 15*time.Second, "paste a key with a newline",
+		chromedp.Navigate(env.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="key"]`)),
+	)
+	paste(t, ctx, goodKey+"\n")
+	within(t, ctx, 10*time.Second, "the checklist answers",
+		chromedp.WaitVisible(chromedp.CSS(`#verdict [data-testid="verdict"][data-status="fail"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="live-button"]`)),
+	)
+	at := eval[[]float64](t, ctx, `(() => { window.scrollTo(0, document.documentElement.scrollHeight);
+		const b = document.querySelector('[data-testid="live-button"]'), r = b.getBoundingClientRect();
+		const x = r.left + r.width / 2, y = r.top + r.height / 2;
+		window.under = [];
+		document.addEventListener('htmx:afterSwap', () => {
+			const e = document.elementFromPoint(x, y);
+			window.under.push(e ? (e.dataset.testid || e.id || e.tagName) : 'nothing');
+		});
+		return [x, y]; })()`)
+	mouse := func(typ input.DispatchMouseEventType) chromedp.Action[chromedp.Void] {
+		return func(ctx context.Context, _ *chromedp.Target) (chromedp.Void, error) {
+			_, err := chromedp.Call(ctx, input.DispatchMouseEvent, input.DispatchMouseEventParams{
+				Type: typ, X: at[0], Y: at[1], Button: input.MouseButtonLeft, ClickCount: 1,
+			})
+			return chromedp.Void{}, err
+		}
+	}
+	within(t, ctx, 5*time.Second, "press the button", mouse(input.DispatchMouseEventTypeMousePressed))
+	// A check of the same form answers while the button is held down, as
+	// one sent by the last keystroke does on a slow network.
+	eval[bool](t, ctx, `(() => { document.getElementById('key').dispatchEvent(new Event('keycheck:check', {bubbles: true})); return true; })()`)
+	within(t, ctx, 10*time.Second, "the check answers",
+		chromedp.Poll[chromedp.Void](`window.under.length > 0 ? {} : null`),
+	)
+	if under := eval[[]string](t, ctx, `window.under`); under[0] != "live-button" {
+		t.Errorf("while htmx swapped the check's answer, the mouse was over %q, not the button", under[0])
+	}
+	within(t, ctx, 15*time.Second, "release the button: the live test starts",
+		mouse(input.DispatchMouseEventTypeMouseReleased),
+		chromedp.WaitVisible(chromedp.CSS(`#run-body [data-testid="verdict"]`)),
+	)
+}
