@@ -85,6 +85,11 @@ type Run struct {
 	Live  LiveState
 	// TaskID is the id of the live test's task, once created.
 	TaskID string
+	// Instance is the keycheck process that ran (or runs) the live test:
+	// the one holding the key. With several instances on one database, a
+	// starting instance marks interrupted only the running runs whose
+	// instance is gone. "" when no live test ran.
+	Instance string
 }
 
 // Step returns the result of the step with the given id.
@@ -146,6 +151,9 @@ func (r *Run) Clone() *Run {
 type ListFilter struct {
 	// FailedStep keeps only runs where this step failed; "" keeps all.
 	FailedStep checks.ID
+	// Fingerprint keeps only the runs of one key: checks.Fingerprint's
+	// SHA256 ("sha256:" and 12 hex digits); "" keeps all.
+	Fingerprint string
 	// Before keeps only runs created before this time (the cursor of the
 	// next page); zero means from the newest.
 	Before time.Time

@@ -24,7 +24,7 @@ const (
 // a list costs no query per run and sees one consistent snapshot.
 const runColumns = `r.id, r.created, r.updated, r.run_by,
 	r.fp_prefix, r.fp_suffix, r.fp_length, r.fp_sha256,
-	r.model, r.prompt, r.live, r.task_id, r.provider, r.owner,
+	r.model, r.prompt, r.live, r.task_id, r.provider, r.owner, r.instance,
 	'[' || coalesce((SELECT group_concat(s.result, ',' ORDER BY s.idx) FROM steps s WHERE s.run_id = r.id), '') || ']'`
 
 // CreateRun stores a new run with all its steps, or nothing if any part
@@ -34,11 +34,11 @@ func (db *DB) CreateRun(ctx context.Context, r *run.Run) error {
 	if err == nil {
 		err = db.inWriteTx(ctx, func(tx *sql.Tx) error {
 			_, err := tx.ExecContext(ctx, `INSERT INTO runs
-				(id, created, updated, run_by, fp_prefix, fp_suffix, fp_length, fp_sha256, model, prompt, live, task_id, provider, owner)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				(id, created, updated, run_by, fp_prefix, fp_suffix, fp_length, fp_sha256, model, prompt, live, task_id, provider, owner, instance)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				r.ID, r.Created.UnixNano(), nanos(r.Updated), r.By,
 				r.Fingerprint.Prefix, r.Fingerprint.Suffix, r.Fingerprint.Length, r.Fingerprint.SHA256,
-				r.Model, r.Prompt, string(r.Live), r.TaskID, string(r.Provider), string(r.Owner))
+				r.Model, r.Prompt, string(r.Live), r.TaskID, string(r.Provider), string(r.Owner), r.Instance)
 			if err != nil {
 				return err
 			}
@@ -98,10 +98,10 @@ func updateRun(ctx context.Context, tx *sql.Tx, r *run.Run, steps []step) error 
 	var created int64
 	err := tx.QueryRowContext(ctx, `UPDATE runs SET
 		updated = ?, run_by = ?, fp_prefix = ?, fp_suffix = ?, fp_length = ?, fp_sha256 = ?,
-		model = ?, prompt = ?, live = ?, task_id = ?, provider = ?, owner = ?
+		model = ?, prompt = ?, live = ?, task_id = ?, provider = ?, owner = ?, instance = ?
 		WHERE id = ? RETURNING created`,
 		nanos(r.Updated), r.By, r.Fingerprint.Prefix, r.Fingerprint.Suffix, r.Fingerprint.Length, r.Fingerprint.SHA256,
-		r.Model, r.Prompt, string(r.Live), r.TaskID, string(r.Provider), string(r.Owner), r.ID).Scan(&created)
+		r.Model, r.Prompt, string(r.Live), r.TaskID, string(r.Provider), string(r.Owner), r.Instance, r.ID).Scan(&created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return run.ErrNotFound
 	}
@@ -141,14 +141,29 @@ func listQuery(f run.ListFilter) (string, []any) {
 		q    strings.Builder
 		args []any
 	)
-	if f.FailedStep == "" {
+	switch {
+	case f.Fingerprint != "":
+		// One key's runs walk runs_fingerprint; a failed step, if asked
+		// too, is looked up by the steps' primary key.
+		q.WriteString("SELECT " + runColumns + " FROM runs r WHERE r.fp_sha256 = ?")
+		args = append(args, f.Fingerprint)
+		if f.FailedStep != "" {
+			q.WriteString(" AND EXISTS (SELECT 1 FROM steps f WHERE f.run_id = r.id AND f.step_id = ? AND f.status = 'fail')")
+			args = append(args, string(f.FailedStep))
+		}
+		if !f.Before.IsZero() {
+			q.WriteString(" AND (r.created, r.id) < (?, ?)")
+			args = append(args, f.Before.UnixNano(), f.BeforeID)
+		}
+		q.WriteString(" ORDER BY r.created DESC, r.id DESC LIMIT ?")
+	case f.FailedStep == "":
 		q.WriteString("SELECT " + runColumns + " FROM runs r")
 		if !f.Before.IsZero() {
 			q.WriteString(" WHERE (r.created, r.id) < (?, ?)")
 			args = append(args, f.Before.UnixNano(), f.BeforeID)
 		}
 		q.WriteString(" ORDER BY r.created DESC, r.id DESC LIMIT ?")
-	} else {
+	default:
 		// status = 'fail' is a literal: only then may SQLite use the partial
 		// index steps_failed.
 		q.WriteString("SELECT " + runColumns + " FROM steps f JOIN runs r ON r.id = f.run_id WHERE f.step_id = ? AND f.status = 'fail'")
@@ -317,7 +332,7 @@ func scanRun(row interface{ Scan(...any) error }) (*run.Run, error) {
 	)
 	err := row.Scan(&r.ID, &created, &updated, &r.By,
 		&r.Fingerprint.Prefix, &r.Fingerprint.Suffix, &r.Fingerprint.Length, &r.Fingerprint.SHA256,
-		&r.Model, &r.Prompt, &live, &r.TaskID, &target, &owner, &steps)
+		&r.Model, &r.Prompt, &live, &r.TaskID, &target, &owner, &r.Instance, &steps)
 	if err != nil {
 		return nil, err
 	}

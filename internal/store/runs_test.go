@@ -273,6 +273,36 @@ func TestListBeforeWithoutID(t *testing.T) {
 	}
 }
 
+// TestListFingerprint: a key's history is its runs alone, newest first,
+// paged like the team's list, and a failed step narrows it.
+func TestListFingerprint(t *testing.T) {
+	db, _ := openTest(t)
+	runs := seed(t, db, 30)
+	ctx := context.Background()
+	for i, r := range runs {
+		if i%2 == 0 {
+			r.Fingerprint.SHA256 = "sha256:aaaaaaaaaaaa"
+			if err := db.UpdateRun(ctx, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	mine := func(r *run.Run) bool { return r.Fingerprint.SHA256 == "sha256:aaaaaaaaaaaa" }
+	want := newestFirst(runs, mine)
+	for _, limit := range []int{1, 4, 100} {
+		if got := listAll(t, db, run.ListFilter{Fingerprint: "sha256:aaaaaaaaaaaa", Limit: limit}); !slices.Equal(got, want) {
+			t.Errorf("limit %d: got %v, want %v", limit, got, want)
+		}
+	}
+	failed := func(r *run.Run) bool { s, _ := r.Step(checks.StepHeader); return mine(r) && s.Status == checks.StatusFail }
+	if got, want := listAll(t, db, run.ListFilter{Fingerprint: "sha256:aaaaaaaaaaaa", FailedStep: checks.StepHeader, Limit: 3}), newestFirst(runs, failed); !slices.Equal(got, want) || len(want) == 0 {
+		t.Errorf("with a failed step: got %v, want %v", got, want)
+	}
+	if got := listAll(t, db, run.ListFilter{Fingerprint: "sha256:bbbbbbbbbbbb"}); len(got) != 0 {
+		t.Errorf("a key never checked has runs %v", got)
+	}
+}
+
 func TestListFailedStep(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openTest(t)
@@ -310,6 +340,8 @@ func TestListQueryPlans(t *testing.T) {
 		{Before: t0, BeforeID: "run-010"},
 		{FailedStep: checks.StepHeader},
 		{FailedStep: checks.StepHeader, Before: t0, BeforeID: "run-010"},
+		{Fingerprint: "sha256:0123456789ab"},
+		{Fingerprint: "sha256:0123456789ab", FailedStep: checks.StepAuth, Before: t0, BeforeID: "run-010"},
 	} {
 		q, args := listQuery(f)
 		rows, err := db.read.Query("EXPLAIN QUERY PLAN "+q, args...)
@@ -328,7 +360,10 @@ func TestListQueryPlans(t *testing.T) {
 		rows.Close()
 		p := strings.Join(plan, "\n")
 		wantIndex := "runs_created"
-		if f.FailedStep != "" {
+		switch {
+		case f.Fingerprint != "":
+			wantIndex = "runs_fingerprint"
+		case f.FailedStep != "":
 			wantIndex = "steps_failed"
 		}
 		if !strings.Contains(p, wantIndex) || strings.Contains(p, "TEMP B-TREE FOR ORDER BY") || strings.Contains(p, "SCAN s") {

@@ -106,6 +106,7 @@ func fullRun(id string, created time.Time) *run.Run {
 		Prompt:   "a red apple on a white table, \"quoted\" & <tagged> ✓",
 		Live:     run.LiveDone,
 		TaskID:   "tk-hiapi-01HZTQ8BX2N3GM3YFK4Z9D7VQR",
+		Instance: "host-a/4242/9f2c",
 	}
 	for _, st := range checks.Catalogue() {
 		r.Steps = append(r.Steps, checks.Result{
