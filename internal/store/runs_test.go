@@ -294,7 +294,10 @@ func TestListFingerprint(t *testing.T) {
 			t.Errorf("limit %d: got %v, want %v", limit, got, want)
 		}
 	}
-	failed := func(r *run.Run) bool { s, _ := r.Step(checks.StepHeader); return mine(r) && s.Status == checks.StatusFail }
+	failed := func(r *run.Run) bool {
+		s, _ := r.Step(checks.StepHeader)
+		return mine(r) && s.Status == checks.StatusFail
+	}
 	if got, want := listAll(t, db, run.ListFilter{Fingerprint: "sha256:aaaaaaaaaaaa", FailedStep: checks.StepHeader, Limit: 3}), newestFirst(runs, failed); !slices.Equal(got, want) || len(want) == 0 {
 		t.Errorf("with a failed step: got %v, want %v", got, want)
 	}
