@@ -59,6 +59,9 @@ type LiveConfig struct {
 	// wait between them, Retry-After included. A step the deadline cuts
 	// short reads unknown, never fail.
 	Timeout time.Duration
+	// Instance names this keycheck process among those sharing the
+	// database; every live test it starts records it (Run.Instance).
+	Instance string
 }
 
 func (cfg LiveConfig) withDefaults() LiveConfig {
@@ -153,6 +156,7 @@ func (lr *Runner) Start(runID, key string) error {
 	r, err = lr.store.GetRun(ctx, runID)
 	if err == nil {
 		r.beginLive(plan)
+		r.Instance = lr.cfg.Instance
 		r.Updated = lr.now().UTC()
 		err = lr.store.UpdateRun(ctx, r)
 	}
