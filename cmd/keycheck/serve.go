@@ -118,7 +118,7 @@ func newApp(ctx context.Context, cfg serveConfig, log *slog.Logger) (*app, error
 	a := &app{cfg: cfg, log: log, db: db}
 	// A test that was in flight when keycheck last stopped can no longer
 	// finish here: say so, with its task id, instead of "running" forever.
-	if n, err := run.InterruptAbandoned(ctx, db, cfg.HiAPIURL, time.Now()); err != nil {
+	if n, err := run.InterruptAbandoned(ctx, db, "", cfg.HiAPIURL, time.Now()); err != nil {
 		db.Close()
 		return nil, err
 	} else if n > 0 {

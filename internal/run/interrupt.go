@@ -7,22 +7,24 @@ import (
 	"github.com/keycheck/keycheck/checks"
 )
 
-// RunningUpdater is what InterruptAbandoned needs of a store.
-type RunningUpdater interface {
-	// UpdateRunning applies change to every run whose live test is
-	// running and stores them, in one write; it returns how many it
-	// changed.
-	UpdateRunning(ctx context.Context, change func(*Run)) (int64, error)
+// OrphanUpdater is what InterruptAbandoned needs of a store.
+type OrphanUpdater interface {
+	// UpdateOrphaned applies change to every run whose live test is
+	// running under an instance other than self that is gone, and stores
+	// them in one write; it returns how many it changed.
+	UpdateOrphaned(ctx context.Context, self string, change func(*Run)) (int64, error)
 }
 
-// InterruptAbandoned marks every run the store still calls running as
-// interrupted (Run.Interrupt), updated at now, and returns how many it
-// marked. Call it at startup, before the runner starts: a test that was in
-// flight when keycheck last stopped (a crash, or a stop that ran out of
-// time) can no longer finish here, since its key lived only in that
-// process. hiapiBase is the base URL the live tests use.
-func InterruptAbandoned(ctx context.Context, s RunningUpdater, hiapiBase string, now time.Time) (int64, error) {
-	return s.UpdateRunning(ctx, func(r *Run) {
+// InterruptAbandoned marks as interrupted (Run.Interrupt), updated at now,
+// every run the store still calls running whose instance is gone, and
+// returns how many it marked. Call it at startup, before the runner starts:
+// a test that was in flight when its keycheck stopped (a crash, or a stop
+// that ran out of time) can no longer finish anywhere, since its key lived
+// only in that process. A test another live instance runs is left alone.
+// self is this instance (LiveConfig.Instance); hiapiBase is the base URL
+// the live tests use.
+func InterruptAbandoned(ctx context.Context, s OrphanUpdater, self, hiapiBase string, now time.Time) (int64, error) {
+	return s.UpdateOrphaned(ctx, self, func(r *Run) {
 		r.Interrupt(hiapiBase)
 		r.Updated = now.UTC()
 	})

@@ -147,8 +147,13 @@ func TestInterruptAbandoned(t *testing.T) {
 	left := interruptFixture(LiveRunning, "tk-1", checks.StatusPass, checks.StatusPass, checks.StatusRunning)
 	done := interruptFixture(LiveDone, "tk-2", checks.StatusPass, checks.StatusPass, checks.StatusPass)
 	done.ID = "r2"
-	s := newMemStore(left, done)
-	n, err := InterruptAbandoned(ctx, s, "http://127.0.0.1:9", now)
+	// Another instance's test, alive and running, is its own.
+	theirs := interruptFixture(LiveRunning, "tk-3", checks.StatusPass, checks.StatusPass, checks.StatusRunning)
+	theirs.ID, theirs.Instance = "r3", "b"
+	left.Instance = "gone"
+	s := newMemStore(left, done, theirs)
+	s.alive = map[string]bool{"b": true}
+	n, err := InterruptAbandoned(ctx, s, "a", "http://127.0.0.1:9", now)
 	if n != 1 || err != nil {
 		t.Fatalf("InterruptAbandoned = %d, %v; want 1", n, err)
 	}
@@ -165,5 +170,8 @@ func TestInterruptAbandoned(t *testing.T) {
 	}
 	if other, _ := s.GetRun(ctx, "r2"); other.Live != LiveDone || !other.Updated.IsZero() {
 		t.Errorf("a finished run was changed: %q %v", other.Live, other.Updated)
+	}
+	if other, _ := s.GetRun(ctx, "r3"); other.Live != LiveRunning {
+		t.Errorf("a live instance's test was marked %q", other.Live)
 	}
 }

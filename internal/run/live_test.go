@@ -121,6 +121,8 @@ type memStore struct {
 	runs  map[string]*Run
 	saved []*Run
 	busy  bool
+	// alive are the instances holding a lease (UpdateOrphaned).
+	alive map[string]bool
 }
 
 func newMemStore(runs ...*Run) *memStore {
@@ -152,12 +154,12 @@ func (s *memStore) UpdateRun(ctx context.Context, r *Run) error {
 	return nil
 }
 
-func (s *memStore) UpdateRunning(ctx context.Context, change func(*Run)) (int64, error) {
+func (s *memStore) UpdateOrphaned(ctx context.Context, self string, change func(*Run)) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var n int64
 	for _, r := range s.runs {
-		if r.Live == LiveRunning {
+		if r.Live == LiveRunning && (self == "" || r.Instance != self) && !s.alive[r.Instance] {
 			change(r)
 			n++
 		}
@@ -494,7 +496,7 @@ func TestLiveInterrupted(t *testing.T) {
 				// Had keycheck died instead, the next start would find the
 				// state saved before the interruption, and mark it the same.
 				restart := newMemStore(s.saved[len(s.saved)-2])
-				if n, err := InterruptAbandoned(ctx, restart, base, time.Now()); n != 1 || err != nil {
+				if n, err := InterruptAbandoned(ctx, restart, "", base, time.Now()); n != 1 || err != nil {
 					t.Fatalf("InterruptAbandoned = %d, %v; want 1", n, err)
 				}
 				marked, _ := restart.GetRun(ctx, "r1")

@@ -50,9 +50,12 @@ type Store interface {
 	// too slow to keep up loses events rather than blocking others.
 	Events(ctx context.Context) (<-chan run.Event, error)
 
-	// Take counts one use of bucket, shared by every instance: a token
-	// bucket of limit uses that refills one use every window/limit (GCRA,
-	// so one timestamp per bucket). When it is empty it counts nothing and
-	// says how long until a use frees up.
-	Take(ctx context.Context, bucket string, limit int, window time.Duration) (ok bool, retryAfter time.Duration, err error)
+	// Take counts one use of bucket at now (the caller's clock), shared by
+	// every instance: a token bucket of limit uses that refills one use
+	// every window/limit (GCRA, so one timestamp per bucket). When it is
+	// empty it counts nothing and says how long until a use frees up. A
+	// limit or window of 0 is no limit.
+	Take(ctx context.Context, bucket string, limit int, window time.Duration, now time.Time) (ok bool, retryAfter time.Duration, err error)
 }
+
+var _ Store = (*DB)(nil)

@@ -48,6 +48,7 @@ func (db *DB) CreateRun(ctx context.Context, r *run.Run) error {
 	if err != nil {
 		return fail("create run "+r.ID, err)
 	}
+	db.events.publish(run.Event{Kind: run.EventRun, ID: r.ID})
 	return nil
 }
 
@@ -91,6 +92,7 @@ func (db *DB) UpdateRun(ctx context.Context, r *run.Run) error {
 	if err != nil {
 		return fail("update run "+r.ID, err)
 	}
+	db.events.publish(run.Event{Kind: run.EventRun, ID: r.ID})
 	return nil
 }
 
@@ -199,19 +201,23 @@ func (db *DB) PruneRuns(ctx context.Context, olderThan time.Time) (int64, error)
 	return n, nil
 }
 
-// UpdateRunning applies change to every run whose live test is running, and
-// stores the changed runs, all in one write transaction: no run can start or
-// end in between, and either every run is stored or none is. It returns how
-// many runs it updated. change must not change a run's ID. What the change
-// means is the caller's business: at startup, run.InterruptAbandoned.
-func (db *DB) UpdateRunning(ctx context.Context, change func(*run.Run)) (int64, error) {
-	var n int64
+// updateRunning applies change to every run whose live test is running and
+// that pick keeps, and stores the changed runs, all in one write
+// transaction: no run can start or end in between, and either every run is
+// stored or none is. It returns how many runs it updated. change must not
+// change a run's ID.
+func (db *DB) updateRunning(ctx context.Context, op string, pick func(*run.Run) bool, change func(*run.Run)) (int64, error) {
+	var ids []string
 	err := db.inWriteTx(ctx, func(tx *sql.Tx) error {
 		runs, err := scanRuns(tx.QueryContext(ctx, "SELECT "+runColumns+" FROM runs r WHERE r.live = ?", string(run.LiveRunning)))
 		if err != nil {
 			return err
 		}
+		ids = ids[:0]
 		for _, r := range runs {
+			if !pick(r) {
+				continue
+			}
 			id := r.ID
 			change(r)
 			if r.ID != id {
@@ -224,14 +230,17 @@ func (db *DB) UpdateRunning(ctx context.Context, change func(*run.Run)) (int64, 
 			if err := updateRun(ctx, tx, r, steps); err != nil {
 				return err
 			}
+			ids = append(ids, r.ID)
 		}
-		n = int64(len(runs))
 		return nil
 	})
 	if err != nil {
-		return 0, fail("update running runs", err)
+		return 0, fail(op, err)
 	}
-	return n, nil
+	for _, id := range ids {
+		db.events.publish(run.Event{Kind: run.EventRun, ID: id})
+	}
+	return int64(len(ids)), nil
 }
 
 // step is one row of the steps table.

@@ -401,7 +401,7 @@ func TestPrune(t *testing.T) {
 	}
 }
 
-func TestUpdateRunning(t *testing.T) {
+func TestUpdateOrphaned(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openTest(t)
 	polling := fullRun("polling", t0)
@@ -420,22 +420,22 @@ func TestUpdateRunning(t *testing.T) {
 	}
 
 	// A change that cannot be stored stores nothing, of any run.
-	n, err := db.UpdateRunning(ctx, func(r *run.Run) {
+	n, err := db.UpdateOrphaned(ctx, "", func(r *run.Run) {
 		r.Live = run.LiveDone
 		if r.ID == "polling" {
 			r.Steps = append(r.Steps, r.Steps[0]) // a step twice
 		}
 	})
 	if err == nil || n != 0 {
-		t.Fatalf("UpdateRunning with a bad change = %d, %v; want an error", n, err)
+		t.Fatalf("UpdateOrphaned with a bad change = %d, %v; want an error", n, err)
 	}
 	// Nor does one that would write one run over another.
-	if n, err := db.UpdateRunning(ctx, func(r *run.Run) { r.ID = "done" }); err == nil || n != 0 {
-		t.Fatalf("UpdateRunning changing ids = %d, %v; want an error", n, err)
+	if n, err := db.UpdateOrphaned(ctx, "", func(r *run.Run) { r.ID = "done" }); err == nil || n != 0 {
+		t.Fatalf("UpdateOrphaned changing ids = %d, %v; want an error", n, err)
 	}
 	for _, r := range []*run.Run{polling, creating} {
 		if got, err := db.GetRun(ctx, r.ID); err != nil || got.Live != run.LiveRunning {
-			t.Fatalf("%s after a failed UpdateRunning: %v, %v", r.ID, got, err)
+			t.Fatalf("%s after a failed UpdateOrphaned: %v, %v", r.ID, got, err)
 		}
 	}
 	if got, err := db.GetRun(ctx, "done"); err != nil {
@@ -447,14 +447,14 @@ func TestUpdateRunning(t *testing.T) {
 	// Only the running runs are changed, and the changes are stored.
 	now := t0.Add(time.Hour + 1)
 	var seen []string
-	n, err = db.UpdateRunning(ctx, func(r *run.Run) {
+	n, err = db.UpdateOrphaned(ctx, "", func(r *run.Run) {
 		seen = append(seen, r.ID)
 		r.Live = run.LiveInterrupted
 		r.Updated = now
 		r.SetStep(checks.Result{ID: checks.StepResult, Status: checks.StatusUnknown, Detail: "stopped"})
 	})
 	if err != nil || n != 2 {
-		t.Fatalf("UpdateRunning = %d, %v; want 2", n, err)
+		t.Fatalf("UpdateOrphaned = %d, %v; want 2", n, err)
 	}
 	slices.Sort(seen)
 	if !slices.Equal(seen, []string{"creating", "polling"}) {
@@ -480,8 +480,8 @@ func TestUpdateRunning(t *testing.T) {
 	}
 
 	// Nothing is left running.
-	if n, err := db.UpdateRunning(ctx, func(*run.Run) { t.Error("change called with no run running") }); n != 0 || err != nil {
-		t.Errorf("second UpdateRunning = %d, %v", n, err)
+	if n, err := db.UpdateOrphaned(ctx, "", func(*run.Run) { t.Error("change called with no run running") }); n != 0 || err != nil {
+		t.Errorf("second UpdateOrphaned = %d, %v", n, err)
 	}
 }
 

@@ -52,6 +52,8 @@ type DB struct {
 	lock   *os.File
 	path   string
 	opened os.FileInfo
+	// events hands what this process announces to its subscribers.
+	events broadcaster
 }
 
 // busyTimeout is how long a connection waits for another process's lock.
@@ -185,6 +187,7 @@ func setWAL(ctx context.Context, db *sql.DB) error {
 
 // Close closes the database. Pending writes finish first.
 func (db *DB) Close() error {
+	db.events.closeAll()
 	serr := errors.Join(db.getRun.Close(), db.getVersion.Close())
 	rerr := db.read.Close()
 	// Keeps the query planner's statistics fresh at little cost; see
