@@ -65,7 +65,7 @@ func (lr *Runner) ProveOwner(runID, key string) error {
 		return ErrShuttingDown
 	}
 	// Read again: the run may have changed while the owner answered.
-	if r, err = lr.store.GetRun(ctx, runID); err != nil {
+	if r, err = lr.getRun(ctx, runID); err != nil {
 		return err
 	}
 	prov, _ := r.Step(checks.StepProvider)
