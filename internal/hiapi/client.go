@@ -89,6 +89,10 @@ type Options struct {
 	// RequestIDHeaders are the headers a request id may come in when the
 	// body has none, most specific first (default: HiAPI's list).
 	RequestIDHeaders []string
+	// CallbackURL, when set, goes in every task created as callback
+	// {"url": CallbackURL, "when": "final"}: HiAPI then POSTs the task to
+	// it when it ends (see VerifyCallback).
+	CallbackURL string
 }
 
 // Client talks to one HiAPI base URL. It is safe for concurrent use and
@@ -106,6 +110,7 @@ type Client struct {
 	name      string
 	auth      func(http.Header, string)
 	ridHeader []string
+	callback  string
 }
 
 // Reply describes the last HTTP exchange of a call, success or not.
@@ -150,6 +155,7 @@ func New(baseURL string, opts Options) *Client {
 		name:      cmp.Or(opts.Name, "HiAPI"),
 		auth:      opts.Auth,
 		ridHeader: opts.RequestIDHeaders,
+		callback:  opts.CallbackURL,
 	}
 	if c.auth == nil {
 		c.auth = bearer
@@ -217,7 +223,11 @@ func (c *Client) Get(ctx context.Context, path, key string) ([]byte, Reply, erro
 // one, and never makes a second. After a time-out it is not sent again
 // (the task may exist, and the wait was spent).
 func (c *Client) CreateTask(ctx context.Context, key, model, prompt string) (string, Reply, error) {
-	body, err := json.Marshal(map[string]any{"model": model, "input": map[string]string{"prompt": prompt}})
+	req := map[string]any{"model": model, "input": map[string]string{"prompt": prompt}}
+	if c.callback != "" {
+		req["callback"] = map[string]string{"url": c.callback, "when": "final"}
+	}
+	body, err := json.Marshal(req)
 	if err != nil {
 		return "", Reply{BaseURL: c.base}, errorf(checks.AnswerRequest, "POST /v1/tasks", err, "cannot encode the request")
 	}
