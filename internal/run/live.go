@@ -62,6 +62,10 @@ type LiveConfig struct {
 	// Instance names this keycheck process among those sharing the
 	// database; every live test it starts records it (Run.Instance).
 	Instance string
+	// Callbacks says HiAPI calls keycheck back when a task ends
+	// (Runner.Nudge): polling is then the fallback, at a slower pace
+	// (CallbackPoll, backing off to CallbackPollMax).
+	Callbacks bool
 }
 
 func (cfg LiveConfig) withDefaults() LiveConfig {
@@ -74,6 +78,9 @@ func (cfg LiveConfig) withDefaults() LiveConfig {
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 180 * time.Second
+	}
+	if cfg.Callbacks {
+		cfg.PollEvery, cfg.PollMax = callbackPace(cfg)
 	}
 	return cfg
 }
@@ -110,6 +117,10 @@ type Runner struct {
 // flight is one live test in progress and the pages watching it.
 type flight struct {
 	subs map[chan *Run]struct{}
+	// task is the HiAPI task the test follows, once created; a nudge
+	// (Runner.Nudge) about it asks the poll to come now.
+	task  string
+	nudge chan struct{}
 }
 
 // NewRunner returns a runner; Shutdown stops its tests. provider is HiAPI;
@@ -195,7 +206,7 @@ func (lr *Runner) reserve(runID string) error {
 	if _, busy := lr.flights[runID]; busy {
 		return ErrLiveBusy
 	}
-	lr.flights[runID] = &flight{subs: map[chan *Run]struct{}{}}
+	lr.flights[runID] = &flight{subs: map[chan *Run]struct{}{}, nudge: make(chan struct{}, 1)}
 	lr.wg.Add(1)
 	return nil
 }
@@ -269,7 +280,10 @@ func (lr *Runner) Shutdown(ctx context.Context) error {
 func (lr *Runner) run(r *Run, plan checks.LivePlan) {
 	defer lr.wg.Done()
 	defer lr.finish(r.ID)
-	tester{p: lr.provider, o: lr.prober, cfg: lr.cfg, save: lr.save, plan: plan}.test(lr.ctx, r)
+	lr.mu.Lock()
+	nudge := lr.flights[r.ID].nudge
+	lr.mu.Unlock()
+	tester{p: lr.provider, o: lr.prober, cfg: lr.cfg, save: lr.save, plan: plan, nudge: nudge}.test(lr.ctx, r)
 }
 
 // Test runs the three live steps on r: the free probe, the test task, and
@@ -295,6 +309,8 @@ type tester struct {
 	plan checks.LivePlan
 	// start is when the probe went out: TaskView.Waited counts from it.
 	start time.Time
+	// nudge brings the next poll forward (Runner.Nudge); nil for none.
+	nudge <-chan struct{}
 }
 
 // set records a live step's result on r, saying when the key was
@@ -446,20 +462,24 @@ func (t tester) waited() int {
 // poll reads the task until it ends, the test's deadline (dctx) passes,
 // or keycheck stops (ctx); ok is false in the last case. It waits
 // PollEvery, backing off to PollMax, and longer when HiAPI sends
-// Retry-After; it never polls faster than MinPoll. The deadline bounds the
-// waits and the polls alike: a poll that hangs must not outlive it either.
+// Retry-After; it never polls faster than MinPoll. A nudge (HiAPI called
+// back) brings the next poll forward (tester.pause). The deadline bounds
+// the waits and the polls alike: a poll that hangs must not outlive it
+// either.
 func (t tester) poll(ctx, dctx context.Context, r *Run, key, taskID string) (res checks.Result, ok bool) {
 	delay := t.cfg.PollEvery
 	last := checks.TaskView{TaskID: taskID, Status: "queued"}
 	var lastAnswer checks.Answer
+	asked := time.Now() // the create: a poll right after it would learn nothing
 	for {
-		if wait.For(dctx, delay) != nil {
+		if t.pause(dctx, delay, asked) != nil {
 			if ctx.Err() != nil {
 				return checks.Result{}, false
 			}
 			return t.timedOut(last, lastAnswer), true
 		}
 
+		asked = time.Now()
 		task, answer, ok := t.p.GetTask(dctx, key, taskID)
 		lastAnswer = answer
 		delay = min(t.cfg.PollMax, delay+delay/4)
@@ -550,6 +570,7 @@ func (lr *Runner) publish(r *Run) {
 	if !ok {
 		return
 	}
+	f.task = r.TaskID // what a callback names (Nudge)
 	for ch := range f.subs {
 		snapshot := r.Clone()
 		select {
