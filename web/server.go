@@ -62,6 +62,9 @@ type Config struct {
 	DemoKeys []templates.DemoKey
 	// Version is shown in /healthz.
 	Version string
+	// Observer, when set, is told what the server does, for the metrics
+	// (--metrics-addr); nil counts nothing.
+	Observer Observer
 }
 
 // RunStore keeps runs. internal/store implements it with SQLite.
@@ -73,6 +76,9 @@ type RunStore interface {
 	RunUpdated(ctx context.Context, id string) (time.Time, error)
 	ListRuns(ctx context.Context, f run.ListFilter) ([]*run.Run, error)
 	Ping(ctx context.Context) error
+	// Ready reports whether the database answers and its schema is this
+	// keycheck's (/readyz).
+	Ready(ctx context.Context) error
 }
 
 // LiveRunner runs live tests. internal/run implements it.
