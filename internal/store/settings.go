@@ -26,11 +26,9 @@ func (db *DB) Setting(ctx context.Context, name string) (string, bool, error) {
 // same generated secret.
 func (db *DB) PutSettingIfAbsent(ctx context.Context, name, value string) (string, error) {
 	var stored string
-	err := db.inWriteTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", name, value); err != nil {
-			return err
-		}
-		return tx.QueryRowContext(ctx, "SELECT value FROM settings WHERE name = ?", name).Scan(&stored)
+	err := db.inWriteTx(ctx, func(tx *sql.Tx) (err error) {
+		stored, err = putSettingIfAbsent(ctx, sqliteTx{tx}, name, value)
+		return err
 	})
 	if err != nil {
 		return "", fail("put setting "+name, err)

@@ -69,7 +69,7 @@ func rawUpdate(t testing.TB, raw *sql.DB, r *run.Run) {
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
-	if err := updateRun(ctx, tx, r, steps); err != nil {
+	if err := updateRun(ctx, sqliteTx{tx}, r, steps); err != nil {
 		t.Fatal(err)
 	}
 	if err := tx.Commit(); err != nil {
