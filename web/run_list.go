@@ -24,8 +24,8 @@ func (s *Server) handleRunList(c echo.Context) error {
 	}
 	f := l.filter
 	v := templates.RunsPage{Runs: l.runs, Now: s.now(), Failed: f.FailedStep, First: f.Before.IsZero()}
-	if l.older != "" {
-		v.Older = "/runs?" + l.older
+	if l.older != nil {
+		v.Older = "/runs?" + l.older.Encode()
 	}
 	title := "Team runs · keycheck"
 	if f.FailedStep != "" {
@@ -40,8 +40,8 @@ func (s *Server) handleRunList(c echo.Context) error {
 type runList struct {
 	filter run.ListFilter
 	runs   []*run.Run
-	// older is the query string of the next (older) page; "" on the last.
-	older string
+	// older is the query of the next (older) page; nil on the last.
+	older url.Values
 }
 
 // errRunsListOff answers the list under --runs-list off: there, a run's
@@ -50,8 +50,8 @@ var errRunsListOff = &Error{Status: http.StatusNotFound, Code: "runs_list_off",
 	Message: "This keycheck does not list runs: a run is seen only by whoever has its link. Ask the person who ran the check for the run's link."}
 
 // listRuns reads the page of runs the query asks for (?failed=STEP,
-// ?before=CURSOR). The page and the API both list through it, so
-// --runs-list off closes both.
+// ?fingerprint=sha256:HASH, ?before=CURSOR). The page and the API both list
+// through it, so --runs-list off closes both.
 func (s *Server) listRuns(c echo.Context) (runList, error) {
 	if !s.cfg.RunsList {
 		return runList{}, errRunsListOff
@@ -60,6 +60,12 @@ func (s *Server) listRuns(c echo.Context) (runList, error) {
 	if err != nil {
 		return runList{}, err
 	}
+	return s.pageOfRuns(c, f)
+}
+
+// pageOfRuns reads one page of the runs f selects, newest first, with the
+// query of the next page.
+func (s *Server) pageOfRuns(c echo.Context, f run.ListFilter) (runList, error) {
 	l := runList{filter: f}
 	f.Limit = runsPerPage + 1
 	runs, err := s.store.ListRuns(c.Request().Context(), f)
@@ -80,11 +86,15 @@ func (s *Server) listRuns(c echo.Context) (runList, error) {
 	if f.FailedStep != "" {
 		q.Set("failed", string(f.FailedStep))
 	}
-	l.older = q.Encode()
+	if f.Fingerprint != "" {
+		q.Set("fingerprint", f.Fingerprint)
+	}
+	l.older = q
 	return l, nil
 }
 
-// parseListFilter reads ?failed=STEP and ?before=CURSOR.
+// parseListFilter reads ?failed=STEP, ?fingerprint=sha256:HASH and
+// ?before=CURSOR.
 func parseListFilter(c echo.Context) (run.ListFilter, error) {
 	var f run.ListFilter
 	if step := c.QueryParam("failed"); step != "" {
@@ -92,6 +102,13 @@ func parseListFilter(c echo.Context) (run.ListFilter, error) {
 			return f, errBadFilter
 		}
 		f.FailedStep = checks.ID(step)
+	}
+	if fp := c.QueryParam("fingerprint"); fp != "" {
+		hash, _, ok := keyHash(fp)
+		if !ok {
+			return f, errBadFingerprint
+		}
+		f.Fingerprint = "sha256:" + hash
 	}
 	if cur := c.QueryParam("before"); cur != "" {
 		nanos, id, ok := strings.Cut(cur, ".")
@@ -178,6 +195,13 @@ type runListJSON struct {
 	Next string `json:"next,omitempty"`
 }
 
+// keyRunsJSON is the list of one key's runs (?fingerprint=), with its
+// history's answer: null when what the providers said never changed.
+type keyRunsJSON struct {
+	runListJSON
+	TurningPoint *turnJSON `json:"turning_point"`
+}
+
 func (s *Server) handleAPIRunList(c echo.Context) error {
 	l, err := s.listRuns(c)
 	if err != nil {
@@ -187,8 +211,15 @@ func (s *Server) handleAPIRunList(c echo.Context) error {
 	for i, r := range l.runs {
 		out.Runs[i] = s.runJSON(c, r)
 	}
-	if l.older != "" {
-		out.Next = s.absURL(c, "/api/v1/runs?"+l.older)
+	if l.older != nil {
+		out.Next = s.absURL(c, "/api/v1/runs?"+l.older.Encode())
 	}
-	return c.JSON(http.StatusOK, out)
+	if l.filter.Fingerprint == "" {
+		return c.JSON(http.StatusOK, out)
+	}
+	k, err := s.keyHistory(c.Request().Context(), l.filter.Fingerprint)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, keyRunsJSON{runListJSON: out, TurningPoint: s.turnJSON(c, k.history.Turn)})
 }
