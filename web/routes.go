@@ -24,6 +24,7 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/runs", s.handleRunList)
 	e.GET("/runs/:id", s.handleRunShow)
 	e.GET("/runs/:id/steps/:step", s.handleStepShow)
+	e.GET("/keys/:sha", s.handleKeyHistory)
 	e.POST("/runs/:id/live", s.handleLiveStart)
 	e.GET("/runs/:id/events", s.handleLiveEvents)
 	e.POST("/runs/:id/owner", s.handleOwnerProbe)
