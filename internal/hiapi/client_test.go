@@ -113,8 +113,14 @@ func TestScenarios(t *testing.T) {
 		fake.ModelBusy: {200, noErr, "", checks.StatusPass, checks.AnswerHTTP, "MODEL_UNAVAILABLE", 503, checks.StatusUnknown},
 		// The first create's answer is lost (503); the retry with the same
 		// Idempotency-Key gets its task.
-		fake.CreateLost:  {200, noErr, "", checks.StatusPass, noErr, "", 200, checks.StatusPass},
-		"not-a-scenario": {401, checks.AnswerHTTP, "permission_denied", checks.StatusFail, checks.AnswerHTTP, "permission_denied", 401, checks.StatusFail},
+		fake.CreateLost: {200, noErr, "", checks.StatusPass, noErr, "", 200, checks.StatusPass},
+		// The callback scenarios answer the client as good does; what
+		// differs is the callback (fake's TestCallbacks).
+		fake.Callback:             {200, noErr, "", checks.StatusPass, noErr, "", 200, checks.StatusPass},
+		fake.CallbackBadSignature: {200, noErr, "", checks.StatusPass, noErr, "", 200, checks.StatusPass},
+		fake.CallbackStale:        {200, noErr, "", checks.StatusPass, noErr, "", 200, checks.StatusPass},
+		fake.CallbackDuplicate:    {200, noErr, "", checks.StatusPass, noErr, "", 200, checks.StatusPass},
+		"not-a-scenario":          {401, checks.AnswerHTTP, "permission_denied", checks.StatusFail, checks.AnswerHTTP, "permission_denied", 401, checks.StatusFail},
 	}
 	if len(tests) != len(fake.Scenarios())+1 {
 		t.Fatalf("the table covers %d scenarios, the fake has %d", len(tests)-1, len(fake.Scenarios()))

@@ -77,6 +77,13 @@ type Options struct {
 	// gpt-image-2/text-to-image). Set it to one id to play the sources that
 	// say the other answers model_not_found.
 	Models []string
+	// CallbackSecret, when set, signs the callbacks the fake sends to a
+	// task created with callback {"url": …} (see Callback); without it the
+	// fake sends none.
+	CallbackSecret []byte
+	// CallbackClient sends the callbacks (default: a client with a 10 s
+	// time-out).
+	CallbackClient *http.Client
 }
 
 // Server is the fake HiAPI. It is an http.Handler, safe for concurrent use.
@@ -92,6 +99,10 @@ type Server struct {
 	lost     map[string]bool      // by KeyID: the create-lost scenario's answer was lost once
 	idem     map[string]idemEntry // by KeyID + Idempotency-Key
 	requests []Request
+	// timers are the callbacks not sent yet; delivered those sent.
+	timers    []*time.Timer
+	delivered []Delivery
+	closed    bool
 
 	imageOnce, thumbOnce sync.Once
 	image, thumb         []byte
@@ -100,6 +111,7 @@ type Server struct {
 type task struct {
 	seq                        int // creation order, so equal timestamps still sort
 	id, owner, scenario, model string
+	callback                   string // the URL the fake calls when the task ends
 	created                    time.Time
 	firstSeenDone              time.Time
 	polls                      []time.Time
@@ -172,6 +184,9 @@ func New(opts Options) *Server {
 	}
 	if len(opts.Models) == 0 {
 		opts.Models = defaultModels
+	}
+	if opts.CallbackClient == nil {
+		opts.CallbackClient = &http.Client{Timeout: callbackTimeout}
 	}
 	s := &Server{
 		opts:    opts,
@@ -411,6 +426,10 @@ type createRequest struct {
 	Input struct {
 		Prompt string `json:"prompt"`
 	} `json:"input"`
+	Callback struct {
+		URL  string `json:"url"`
+		When string `json:"when"`
+	} `json:"callback"`
 }
 
 // handleCreate is POST /v1/tasks: the scenario's refusal if it has one,
@@ -421,7 +440,7 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request, c caller) 
 	if !ok || refuseForScenario(w, c, req.Model) || s.refuseRequest(w, c.rid, req) {
 		return
 	}
-	s.createTask(w, c, req.Model, r.Header.Get("Idempotency-Key"), body)
+	s.createTask(w, c, req.Model, r.Header.Get("Idempotency-Key"), body, s.callbackURL(req), baseURL(r))
 }
 
 // readCreate reads the body of a create; when it cannot, it answers as
@@ -499,7 +518,7 @@ func modelNotFound(w http.ResponseWriter, rid string, status int, model string) 
 // The create-lost scenario's first create makes its task but answers 503,
 // as a gateway that lost HiAPI's answer: only a retry with the same
 // Idempotency-Key gets that task back instead of a second one.
-func (s *Server) createTask(w http.ResponseWriter, c caller, model, idemKey string, body []byte) {
+func (s *Server) createTask(w http.ResponseWriter, c caller, model, idemKey string, body []byte, callback, base string) {
 	sum := sha256.Sum256(body)
 	slot := c.owner + "\x00" + idemKey
 	s.mu.Lock()
@@ -513,8 +532,9 @@ func (s *Server) createTask(w http.ResponseWriter, c caller, model, idemKey stri
 		success(w, c.rid, map[string]any{"taskId": prev.taskID})
 		return
 	}
-	t := &task{seq: len(s.tasks), id: newTaskID(c.now), owner: c.owner, scenario: c.scenario, model: model, created: c.now}
+	t := &task{seq: len(s.tasks), id: newTaskID(c.now), owner: c.owner, scenario: c.scenario, model: model, created: c.now, callback: callback}
 	s.tasks[t.id] = t
+	s.scheduleCallback(t, base)
 	s.byOwner[c.owner] = append(s.byOwner[c.owner], t)
 	if idemKey != "" {
 		s.idem[slot] = idemEntry{bodyHash: sum, taskID: t.id, at: c.now}
@@ -625,6 +645,12 @@ func (s *Server) status(t *task, now time.Time) string {
 
 // detail is t as GET /v1/tasks/{id} shows it. The caller holds s.mu.
 func (s *Server) detail(t *task, r *http.Request, now time.Time) map[string]any {
+	return s.detailAt(t, baseURL(r), now)
+}
+
+// detailAt is t's detail with its outputs under base, as a callback sends
+// it too. The caller holds s.mu.
+func (s *Server) detailAt(t *task, base string, now time.Time) map[string]any {
 	st := s.status(t, now)
 	d := map[string]any{
 		"taskId":    t.id,
@@ -640,7 +666,6 @@ func (s *Server) detail(t *task, r *http.Request, now time.Time) map[string]any 
 	switch st {
 	case "success":
 		d["completed"] = done.Unix()
-		base := baseURL(r)
 		exp := done.Add(OutputTTL).Unix()
 		d["output"] = []map[string]any{
 			{"url": base + "/files/" + t.id + ".png", "type": "image", "expireAt": exp},

@@ -67,6 +67,10 @@ func Scenarios() []Scenario {
 		{Garbled, "", "Creating a task answers 200 with no taskId.", "model unknown: garbled answer"},
 		{ModelBusy, "", "Probe 200; creating a task: 503, flat shape, MODEL_UNAVAILABLE, Retry-After: 30.", "model unknown: the model is unavailable, not your key"},
 		{CreateLost, "", "The key's first create makes the task but answers 503 (Retry-After: 1), as if the answer was lost; a retry with the same Idempotency-Key gets that task (Idempotent-Replay: true), one without makes a second task.", "all pass: keycheck retries with its Idempotency-Key, and one task is made"},
+		{Callback, "", "As good, and the moment the task succeeds the fake POSTs it to the task's callback URL, signed (X-HiAPI-Timestamp, X-HiAPI-Signature), once. Every task made with a callback URL is called back when the fake knows $KEYCHECK_HIAPI_CALLBACK_SECRET; without it, none is.", "all pass; with callbacks on, the result shows as the task ends, before the first poll (10 s)"},
+		{CallbackBadSignature, "", "As callback, but the callback is signed with another secret.", "all pass, by polling; keycheck answers the callback 401 bad_signature and logs it"},
+		{CallbackStale, "", "As callback, but the callback's X-HiAPI-Timestamp is 10 minutes old (signed correctly).", "all pass, by polling; keycheck answers the callback 401 stale_timestamp and logs it"},
+		{CallbackDuplicate, "", "As callback, but the same signed callback is delivered three times in a row (HiAPI delivers at least once).", "all pass, as callback: keycheck answers each 204 and polls HiAPI once for them"},
 	}
 	for i := range rows {
 		rows[i].Key = KeyPrefix + rows[i].Name + exampleSuffix
