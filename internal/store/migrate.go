@@ -72,26 +72,33 @@ func (db *DB) migrate(ctx context.Context, fsys fs.FS) error {
 		) STRICT`); err != nil {
 			return err
 		}
-		var have int
-		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM schema_migrations").Scan(&have); err != nil {
-			return err
-		}
-		if have > len(ms) {
-			return fmt.Errorf("the database has schema version %d, newer than this keycheck knows (%d): run a newer keycheck", have, len(ms))
-		}
-		for _, m := range ms[have:] {
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-				return fmt.Errorf("%s: %w", m.name, err)
-			}
-			if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied) VALUES (?, ?, ?)",
-				m.version, m.name, time.Now().UnixNano()); err != nil {
-				return fmt.Errorf("%s: %w", m.name, err)
-			}
-		}
-		return nil
+		return applyMigrations(ctx, sqliteTx{tx}, ms)
 	})
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// applyMigrations applies, in tx, the migrations of ms that
+// schema_migrations does not list, and lists them; it refuses a database a
+// newer keycheck migrated.
+func applyMigrations(ctx context.Context, tx txn, ms []migration) error {
+	var have int
+	if err := tx.queryRow(ctx, "SELECT coalesce(max(version), 0) FROM schema_migrations").Scan(&have); err != nil {
+		return err
+	}
+	if have > len(ms) {
+		return fmt.Errorf("the database has schema version %d, newer than this keycheck knows (%d): run a newer keycheck", have, len(ms))
+	}
+	for _, m := range ms[have:] {
+		if _, err := tx.exec(ctx, m.sql); err != nil {
+			return fmt.Errorf("%s: %w", m.name, err)
+		}
+		if _, err := tx.exec(ctx, "INSERT INTO schema_migrations (version, name, applied) VALUES (?, ?, ?)",
+			m.version, m.name, time.Now().UnixNano()); err != nil {
+			return fmt.Errorf("%s: %w", m.name, err)
+		}
 	}
 	return nil
 }
