@@ -77,14 +77,10 @@ func rawUpdate(t testing.TB, raw *sql.DB, r *run.Run) {
 	}
 }
 
-// countRuns counts the stored runs, straight from the file.
-func countRuns(t *testing.T, db *DB) int {
+// countRuns counts the stored runs, straight from the database.
+func countRuns(t *testing.T, db Store) int {
 	t.Helper()
-	var n int
-	if err := db.read.QueryRow("SELECT count(*) FROM runs").Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return count(t, db, "SELECT count(*) FROM runs")
 }
 
 // fullRun returns a run with every field set, in every nested struct, so a
