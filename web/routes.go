@@ -47,3 +47,20 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/favicon.ico", s.handleFavicon)
 	return e
 }
+
+// hookRoutes is the machines' surface: HiAPI's callback, served apart from
+// the pages (Server.ServeHTTP sends /hooks/ here) because it has no
+// session and no CSRF token; it proves itself by its signature. It exists
+// only when callbacks are on; otherwise /hooks/hiapi is a 404.
+func (s *Server) hookRoutes() *echo.Echo {
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = s.handleHookError
+	e.IPExtractor = s.ipExtractor()
+	e.Use(s.logRequests, s.recoverPanics, s.securityHeaders)
+	if len(s.cfg.CallbackSecret) > 0 {
+		e.POST("/hooks/hiapi", s.handleHiAPIHook)
+	}
+	return e
+}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -62,6 +63,10 @@ type Config struct {
 	DemoKeys []templates.DemoKey
 	// Version is shown in /healthz.
 	Version string
+	// CallbackSecret, set only when HiAPI's callbacks are on (a public URL
+	// and the secret), verifies POST /hooks/hiapi; unset, it is a 404.
+	// Never shown or logged.
+	CallbackSecret []byte
 	// Observer, when set, is told what the server does, for the metrics
 	// (--metrics-addr); nil counts nothing.
 	Observer Observer
@@ -76,6 +81,9 @@ type RunStore interface {
 	RunUpdated(ctx context.Context, id string) (time.Time, error)
 	ListRuns(ctx context.Context, f run.ListFilter) ([]*run.Run, error)
 	Ping(ctx context.Context) error
+	// Announce tells every instance on the database, this one included:
+	// HiAPI's callback about a task no test here follows (run.EventTask).
+	Announce(ctx context.Context, e run.Event) error
 	// Ready reports whether the database answers and its schema is this
 	// keycheck's (/readyz).
 	Ready(ctx context.Context) error
@@ -94,12 +102,17 @@ type LiveRunner interface {
 	// Subscribe delivers the run each time it changes, until cancel is
 	// called or the test ends (the channel is then closed).
 	Subscribe(runID string) (updates <-chan *run.Run, cancel func())
+	// Nudge tells the live test following HiAPI task taskID that HiAPI
+	// called back: it polls now. It reports whether a test here follows
+	// that task.
+	Nudge(taskID string) bool
 }
 
 // Server holds keycheck's web dependencies; handlers are its methods.
 type Server struct {
 	cfg      Config
 	echo     *echo.Echo
+	hooks    *echo.Echo
 	log      *slog.Logger
 	store    RunStore
 	live     LiveRunner
@@ -156,6 +169,7 @@ func New(cfg Config, log *slog.Logger, store RunStore, live LiveRunner, keys *ru
 		stop:     make(chan struct{}),
 	}
 	s.echo = s.routes()
+	s.hooks = s.hookRoutes()
 	return s, nil
 }
 
@@ -170,6 +184,10 @@ func (s *Server) originOf(target checks.ProviderID) string {
 
 // ServeHTTP makes the server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/hooks/") {
+		s.hooks.ServeHTTP(w, r) // machines: no session, no CSRF (hookRoutes)
+		return
+	}
 	s.echo.ServeHTTP(w, r)
 }
 
