@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -143,36 +142,30 @@ func TestUpdateUnknown(t *testing.T) {
 }
 
 func TestRestartSurvival(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "keycheck.db")
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := fullRun("r1", t0)
-	if err := db.CreateRun(ctx, want); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.PutSettingIfAbsent(ctx, "session_key", "s3cret"); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
+	forEachDatabase(t, func(t *testing.T, d testDB) {
+		ctx := context.Background()
+		db := d.open(t)
+		want := fullRun("r1", t0)
+		if err := db.CreateRun(ctx, want); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.PutSettingIfAbsent(ctx, "session_key", "s3cret"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
 
-	db, err = Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	got, err := db.GetRun(ctx, "r1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sameRun(t, got, want)
-	if v, ok, err := db.Setting(ctx, "session_key"); v != "s3cret" || !ok || err != nil {
-		t.Errorf("Setting = %q, %v, %v", v, ok, err)
-	}
+		db = d.open(t)
+		got, err := db.GetRun(ctx, "r1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameRun(t, got, want)
+		if v, ok, err := db.Setting(ctx, "session_key"); v != "s3cret" || !ok || err != nil {
+			t.Errorf("Setting = %q, %v, %v", v, ok, err)
+		}
+	})
 }
 
 // listAll walks every page of f and returns the ids in order.

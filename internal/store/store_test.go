@@ -214,28 +214,23 @@ func TestOpenSetsPragmas(t *testing.T) {
 }
 
 func TestMigrationsIdempotent(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "keycheck.db")
-	want, err := migrations(migrationFS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range 3 {
-		db, err := Open(ctx, path)
+	forEachDatabase(t, func(t *testing.T, d testDB) {
+		want, err := migrations(migrationFS)
 		if err != nil {
-			t.Fatalf("open %d: %v", i+1, err)
-		}
-		var n, top int
-		if err := db.read.QueryRow("SELECT count(*), max(version) FROM schema_migrations").Scan(&n, &top); err != nil {
 			t.Fatal(err)
 		}
-		if n != len(want) || top != len(want) {
-			t.Errorf("open %d: %d migrations recorded up to %d, want %d", i+1, n, top, len(want))
+		for i := range 3 {
+			db := d.open(t)
+			n := count(t, db, "SELECT count(*) FROM schema_migrations")
+			top := count(t, db, "SELECT max(version) FROM schema_migrations")
+			if n != len(want) || top != len(want) {
+				t.Errorf("open %d: %d migrations recorded up to %d, want %d", i+1, n, top, len(want))
+			}
+			if err := db.Close(); err != nil {
+				t.Fatal(err)
+			}
 		}
-		if err := db.Close(); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 }
 
 // TestConcurrentOpen: of servers starting at once on a new file, one gets
@@ -330,15 +325,18 @@ func TestOpenIsExclusive(t *testing.T) {
 }
 
 func TestOpenRefusesNewerSchema(t *testing.T) {
-	db, path := openTest(t)
-	if _, err := db.write.Exec("INSERT INTO schema_migrations VALUES (999, '0999_future.sql', 0)"); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	_, err := Open(context.Background(), path)
-	if err == nil || !strings.Contains(err.Error(), "newer") {
-		t.Fatalf("Open = %v, want a newer-schema error", err)
-	}
+	forEachDatabase(t, func(t *testing.T, d testDB) {
+		db := d.open(t)
+		exec(t, db, "INSERT INTO schema_migrations VALUES (999, '0999_future.sql', 0)")
+		db.Close()
+		again, err := Connect(context.Background(), d.dsn)
+		if err == nil {
+			again.Close()
+		}
+		if err == nil || !strings.Contains(err.Error(), "newer") {
+			t.Fatalf("Open = %v, want a newer-schema error", err)
+		}
+	})
 }
 
 func TestMigrationNumbering(t *testing.T) {
@@ -368,33 +366,34 @@ func TestMigrationNumbering(t *testing.T) {
 func TestFailedMigrationLeavesNothing(t *testing.T) {
 	// Pending migrations apply together or not at all: a failure in the
 	// last must not leave the first applied.
-	ctx := context.Background()
-	db, _ := openTest(t)
-	applied, err := migrations(migrationFS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bad := fstest.MapFS{}
-	for _, m := range applied {
-		bad["migrations/"+m.name] = &fstest.MapFile{Data: []byte("applied already")}
-	}
-	next := func(n int, name string) string { return fmt.Sprintf("migrations/%04d_%s.sql", len(applied)+n, name) }
-	bad[next(1, "ok")] = &fstest.MapFile{Data: []byte("CREATE TABLE a (x INTEGER);")}
-	bad[next(2, "bad")] = &fstest.MapFile{Data: []byte("CREATE TABLE b (x INTEGER); CREATE TABLE a (y INTEGER);")}
-	err = db.migrate(ctx, bad)
-	if badName := path.Base(next(2, "bad")); err == nil || !strings.Contains(err.Error(), badName) {
-		t.Fatalf("migrate = %v, want an error naming %s", err, badName)
-	}
-	var tables, version int
-	if err := db.read.QueryRow("SELECT count(*) FROM sqlite_schema WHERE name IN ('a', 'b')").Scan(&tables); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.read.QueryRow("SELECT max(version) FROM schema_migrations").Scan(&version); err != nil {
-		t.Fatal(err)
-	}
-	if tables != 0 || version != len(applied) {
-		t.Errorf("after a failed migration: %d of its tables, schema version %d; want 0 and %d", tables, version, len(applied))
-	}
+	forEachEngine(t, func(t *testing.T, db Store) {
+		ctx := context.Background()
+		applied, err := migrations(migrationFS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bad := fstest.MapFS{}
+		for _, m := range applied {
+			bad["migrations/"+m.name] = &fstest.MapFile{Data: []byte("applied already")}
+		}
+		next := func(n int, name string) string { return fmt.Sprintf("migrations/%04d_%s.sql", len(applied)+n, name) }
+		bad[next(1, "ok")] = &fstest.MapFile{Data: []byte("CREATE TABLE a (x INTEGER);")}
+		bad[next(2, "bad")] = &fstest.MapFile{Data: []byte("CREATE TABLE b (x INTEGER); CREATE TABLE a (y INTEGER);")}
+		tables := "SELECT count(*) FROM sqlite_schema WHERE name IN ('a', 'b')"
+		switch db := db.(type) {
+		case *DB:
+			err = db.migrate(ctx, bad)
+		case *PG:
+			err = db.migrate(ctx, bad)
+			tables = "SELECT count(*) FROM information_schema.tables WHERE table_name IN ('a', 'b')"
+		}
+		if badName := path.Base(next(2, "bad")); err == nil || !strings.Contains(err.Error(), badName) {
+			t.Fatalf("migrate = %v, want an error naming %s", err, badName)
+		}
+		if n, version := count(t, db, tables), count(t, db, "SELECT max(version) FROM schema_migrations"); n != 0 || version != len(applied) {
+			t.Errorf("after a failed migration: %d of its tables, schema version %d; want 0 and %d", n, version, len(applied))
+		}
+	})
 }
 
 // TestUpgradeKeepsOldRuns: a database made before runs had a target opens
@@ -443,14 +442,15 @@ func TestUpgradeKeepsOldRuns(t *testing.T) {
 }
 
 func TestPing(t *testing.T) {
-	db, _ := openTest(t)
-	if err := db.Ping(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	if err := db.Ping(context.Background()); err == nil {
-		t.Error("Ping on a closed database succeeded")
-	}
+	forEachEngine(t, func(t *testing.T, db Store) {
+		if err := db.Ping(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		if err := db.Ping(context.Background()); err == nil {
+			t.Error("Ping on a closed database succeeded")
+		}
+	})
 }
 
 // TestPingSeesTheFileGo: a database file deleted, moved or replaced under
