@@ -43,6 +43,8 @@ func (s *Server) routes() *echo.Echo {
 	// Operations and assets.
 	e.GET("/healthz", s.handleHealth)
 	e.HEAD("/healthz", s.handleHealth)
+	e.GET("/readyz", s.handleReady)
+	e.HEAD("/readyz", s.handleReady)
 	e.GET("/static/:hash/*", s.handleStatic)
 	e.GET("/favicon.ico", s.handleFavicon)
 	return e
