@@ -29,6 +29,7 @@ func (s *Server) handleCheck(c echo.Context) error {
 		VarName:     req.VarName,
 		Target:      req.Provider,
 	}
+	s.observer().Checked(list.Results)
 	// The page says whether it shows "Run live test" (absent: it does, as
 	// it loads), so the answer replaces the buttons only when that changes.
 	shown := c.Request().PostForm.Get("live_shown") != "no"
@@ -64,6 +65,7 @@ func (s *Server) handleAPICheck(c echo.Context) error {
 		return err
 	}
 	results := checks.Check(req.input())
+	s.observer().Checked(results)
 	steps := make([]stepJSON, len(results))
 	for i, r := range results {
 		steps[i] = stepJSON{Result: r}

@@ -44,6 +44,7 @@ func (s *Server) handleLiveEvents(c echo.Context) error {
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
+	defer s.observer().StreamOpened()()
 	// The server sets no write deadline of its own (WriteTimeout is 0 for
 	// streams), so the next request on this connection must not inherit
 	// this stream's.

@@ -157,6 +157,7 @@ func (s *Server) createRun(c echo.Context, req checkRequest, by string) (*run.Ru
 	if err := s.store.CreateRun(c.Request().Context(), r); err != nil {
 		return nil, storeError("save the run", err)
 	}
+	s.observer().RunCreated(r)
 	s.session(c).addRun(r.ID)
 	return r, nil
 }
