@@ -55,6 +55,10 @@ type serveConfig struct {
 	// SessionKeys come from KEYCHECK_SESSION_KEYS only: a flag would show
 	// them in ps.
 	SessionKeys [][]byte
+	// CallbackSecret verifies HiAPI's callbacks; from
+	// KEYCHECK_HIAPI_CALLBACK_SECRET only. Callbacks are on when it and
+	// PublicURL are set (callbackURL).
+	CallbackSecret []byte
 }
 
 const (
@@ -139,6 +143,9 @@ func parseServe(args []string, stderr io.Writer, getenv func(string) string) (se
 	e.boolean(&cfg.Demo, "demo", "KEYCHECK_DEMO", "try every path offline: the live test calls a fake HiAPI run inside keycheck, the home page offers its scenario keys, and the live-test and check limits default to 0 (off)")
 	e.str(&level, "log-level", "KEYCHECK_LOG_LEVEL", "info", "debug, info, warn or error")
 	e.str(&cfg.LogFormat, "log-format", "KEYCHECK_LOG_FORMAT", "text", "text or json")
+	if err := refuseSecretFlag(args); err != nil {
+		return cfg, err
+	}
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -156,6 +163,7 @@ func parseServe(args []string, stderr io.Writer, getenv func(string) string) (se
 		e.errs = append(e.errs, fmt.Errorf("--runs-list: %q is not on or off", runsList))
 	}
 	errs := append(e.errs, cfg.finish(level, proxies, getenv("KEYCHECK_SESSION_KEYS"))...)
+	errs = append(errs, cfg.setCallback(getenv(callbackSecretEnv))...)
 	return cfg, errors.Join(errs...)
 }
 

@@ -45,12 +45,22 @@ func fakeCmd(ctx context.Context, name string, args []string, stdout, stderr io.
 		}
 		return 2
 	}
-	f, err := serveFake(*addr, fake.Options{Step: *step, SlowDelay: *slow})
+	secret, err := parseCallbackSecret(getenv(callbackSecretEnv))
+	if err != nil {
+		fmt.Fprintf(stderr, "keycheck %s: %v\n", name, err)
+		return 2
+	}
+	f, err := serveFake(*addr, fake.Options{Step: *step, SlowDelay: *slow, CallbackSecret: secret})
 	if err != nil {
 		fmt.Fprintf(stderr, "keycheck %s: %v\n", name, listenError(err, *addr, "KEYCHECK_FAKE_ADDR"))
 		return 1
 	}
 	fmt.Fprintf(stdout, "fake HiAPI listening on %s\n", f.URL)
+	if secret != nil {
+		fmt.Fprintf(stdout, "signed callbacks: on, with $%s, to every task created with a callback URL\n", callbackSecretEnv)
+	} else {
+		fmt.Fprintf(stdout, "signed callbacks: off (set $%s, as for keycheck serve, to send them)\n", callbackSecretEnv)
+	}
 	for _, t := range checks.Targets()[1:] {
 		fmt.Fprintf(stdout, "fake %s: --provider-url %s=%s\n", t.Name, t.ID, fakeOrigins(f.URL)[t.ID])
 	}
@@ -67,9 +77,10 @@ func fakeCmd(ctx context.Context, name string, args []string, stdout, stderr io.
 // runningFake is every provider's fake serving on a loopback port: HiAPI
 // at URL, the others at fakeOrigins(URL).
 type runningFake struct {
-	URL  string
-	srv  *http.Server
-	errc chan error
+	URL   string
+	srv   *http.Server
+	hiapi *fake.Server
+	errc  chan error
 }
 
 // serveFake serves every provider's fake on addr ("127.0.0.1:0" picks a
@@ -79,20 +90,24 @@ func serveFake(addr string, opts fake.Options) (*runningFake, error) {
 	if err != nil {
 		return nil, err
 	}
+	h := fakes.New(fakes.Options{HiAPI: opts, SlowDelay: opts.SlowDelay})
 	f := &runningFake{
 		URL: "http://" + ln.Addr().String(),
 		srv: &http.Server{
-			Handler:           fakes.New(fakes.Options{HiAPI: opts, SlowDelay: opts.SlowDelay}),
+			Handler:           h,
 			ReadHeaderTimeout: 5 * time.Second,
 		},
-		errc: make(chan error, 1),
+		hiapi: h.HiAPI(),
+		errc:  make(chan error, 1),
 	}
 	go func() { f.errc <- f.srv.Serve(ln) }()
 	return f, nil
 }
 
-// stop lets the fake's requests in flight finish, for at most 5 s.
+// stop drops the callbacks not sent yet and lets the fake's requests in
+// flight finish, for at most 5 s.
 func (f *runningFake) stop() {
+	f.hiapi.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = f.srv.Shutdown(ctx)

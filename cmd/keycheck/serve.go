@@ -46,7 +46,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if cfg.Demo {
 		// The fake stops last (deferred first): the shutdown of live tests
 		// in flight may still ask it.
-		f, err := serveFake("127.0.0.1:0", fake.Options{Step: fakeStep, SlowDelay: fakeSlow})
+		f, err := serveFake("127.0.0.1:0", fake.Options{Step: fakeStep, SlowDelay: fakeSlow, CallbackSecret: cfg.CallbackSecret})
 		if err != nil {
 			log.Error("starting the demo's fake HiAPI", "err", err)
 			return 1
@@ -62,6 +62,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		log.Error("starting", "err", err)
 		return 1
 	}
+	logCallbacks(log, cfg)
 	defer a.close()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -134,11 +135,12 @@ func newApp(ctx context.Context, cfg serveConfig, log *slog.Logger) (*app, error
 		}
 		cfg.SessionKeys = [][]byte{key}
 	}
-	client := hiapi.New(cfg.HiAPIURL, hiapi.Options{Version: version})
+	client := hiapi.New(cfg.HiAPIURL, hiapi.Options{Version: version, CallbackURL: cfg.callbackURL()})
 	a.runner = run.NewRunner(db, hiapi.NewLive(client), newProber(cfg.ProviderURLs), run.LiveConfig{
 		BaseURL:   cfg.HiAPIURL,
 		PollEvery: cfg.PollEvery,
 		Timeout:   cfg.LiveTimeout,
+		Callbacks: cfg.callbackURL() != "",
 	}, log, nil)
 	a.keys = run.NewKeys(cfg.KeyTTL, nil)
 	var demo []templates.DemoKey
@@ -162,6 +164,7 @@ func newApp(ctx context.Context, cfg serveConfig, log *slog.Logger) (*app, error
 		RunsList:        cfg.RunsList,
 		DemoKeys:        demo,
 		Version:         version,
+		CallbackSecret:  cfg.callbackSecret(),
 	}, log, db, a.runner, a.keys, nil)
 	if err != nil {
 		db.Close()
