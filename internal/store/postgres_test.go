@@ -1,9 +1,15 @@
 package store
 
 import (
+	"context"
 	"io/fs"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/keycheck/keycheck/internal/run"
 )
 
 // TestContractPostgres runs the contract's engine-neutral tests against
@@ -41,5 +47,267 @@ func TestPostgresMigrationsMirrorSQLite(t *testing.T) {
 	}
 	if _, err := fs.Stat(pgMigrations(), "migrations/0001_init.sql"); err != nil {
 		t.Error(err)
+	}
+}
+
+// openPG opens a second (third...) instance on d, a PostgreSQL database.
+func openPG(t *testing.T, d testDB) *PG {
+	t.Helper()
+	return d.open(t).(*PG)
+}
+
+// TestPostgresTwoInstances: a run one instance writes, the other reads at
+// once: GetRun, the list and RunUpdated hold no stale copy.
+func TestPostgresTwoInstances(t *testing.T) {
+	ctx := context.Background()
+	d := newTestDB(t, "postgres")
+	a, b := openPG(t, d), openPG(t, d)
+	r := fullRun("r1", t0)
+	if err := a.CreateRun(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	got, err := b.GetRun(ctx, "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameRun(t, got, r)
+	if ids := listAll(t, b, run.ListFilter{}); !slices.Equal(ids, []string{"r1"}) {
+		t.Errorf("b lists %v", ids)
+	}
+	r.Live = run.LiveInterrupted
+	r.Updated = r.Updated.Add(time.Second)
+	if err := a.UpdateRun(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	if u, err := b.RunUpdated(ctx, "r1"); err != nil || !u.Equal(r.Updated) {
+		t.Errorf("b's RunUpdated = %v, %v; want %v", u, err, r.Updated)
+	}
+	if got, err := b.GetRun(ctx, "r1"); err != nil || got.Live != run.LiveInterrupted {
+		t.Errorf("b reads %v, %v", got, err)
+	}
+}
+
+// TestPostgresLeases: a starting instance interrupts only the running runs
+// of instances with no lease (none taken, lapsed, or given up), never a
+// live instance's, nor its own, nor a run that is not running.
+func TestPostgresLeases(t *testing.T) {
+	ctx := context.Background()
+	d := newTestDB(t, "postgres")
+	a, b := openPG(t, d), openPG(t, d)
+	if err := a.Lease(ctx, "a", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Lease(ctx, "a", time.Hour); err != nil { // a renewal
+		t.Fatal(err)
+	}
+	if err := b.Lease(ctx, "lapsed", -time.Second); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		id, instance string
+		live         run.LiveState
+	}{
+		{"a-run", "a", run.LiveRunning},
+		{"b-run", "b", run.LiveRunning},
+		{"lapsed-run", "lapsed", run.LiveRunning},
+		{"gone-run", "gone", run.LiveRunning},
+		{"legacy-run", "", run.LiveRunning},
+		{"gone-done", "gone", run.LiveDone},
+	} {
+		r := fullRun(c.id, t0)
+		r.Instance, r.Live = c.instance, c.live
+		if err := a.CreateRun(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	interrupt := func(s Store, self string) []string {
+		t.Helper()
+		var ids []string
+		n, err := s.UpdateOrphaned(ctx, self, func(r *run.Run) {
+			ids = append(ids, r.ID)
+			r.Live = run.LiveInterrupted
+		})
+		if err != nil || n != int64(len(ids)) {
+			t.Fatalf("UpdateOrphaned = %d, %v; changed %v", n, err, ids)
+		}
+		slices.Sort(ids)
+		return ids
+	}
+	if got, want := interrupt(b, "b"), []string{"gone-run", "lapsed-run", "legacy-run"}; !slices.Equal(got, want) {
+		t.Errorf("b interrupted %v, want %v", got, want)
+	}
+	for id, want := range map[string]run.LiveState{
+		"a-run": run.LiveRunning, "b-run": run.LiveRunning, "lapsed-run": run.LiveInterrupted, "gone-done": run.LiveDone,
+	} {
+		if got, err := a.GetRun(ctx, id); err != nil || got.Live != want {
+			t.Errorf("%s: %v, %v; want %s", id, got, err, want)
+		}
+	}
+	if n := count(t, a, "SELECT count(*) FROM instances"); n != 1 {
+		t.Errorf("%d leases left, want a's alone (the lapsed one dropped)", n)
+	}
+	// Once a stops cleanly, its run is another's to interrupt.
+	if err := a.Release(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if got := interrupt(b, "b"); !slices.Equal(got, []string{"a-run"}) {
+		t.Errorf("after a's release b interrupted %v, want a-run", got)
+	}
+}
+
+// receive waits for the event want on events, skipping others, or fails
+// after a generous bound (the store's own wait is not what is tested), and
+// returns how long it took.
+func receive(t *testing.T, events <-chan run.Event, want run.Event) time.Duration {
+	t.Helper()
+	start := time.Now()
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case e, ok := <-events:
+			if !ok {
+				t.Fatalf("events closed before %+v", want)
+			}
+			if e == want {
+				return time.Since(start)
+			}
+		case <-timeout:
+			t.Fatalf("%+v never came", want)
+		}
+	}
+}
+
+// TestPostgresEventsAcrossInstances: what one instance writes or
+// announces, another hears; a rolled-back write announces nothing.
+func TestPostgresEventsAcrossInstances(t *testing.T) {
+	ctx := context.Background()
+	d := newTestDB(t, "postgres")
+	a, b := openPG(t, d), openPG(t, d)
+	events, err := b.Events(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := fullRun("ev-a", t0)
+	if err := a.CreateRun(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	took := receive(t, events, run.Event{Kind: run.EventRun, ID: "ev-a"})
+	t.Logf("b heard a's CreateRun after %v", took)
+	// A write that fails announces nothing: the duplicate rolls back, and
+	// the next event b hears is the one after it.
+	if err := a.CreateRun(ctx, r); err == nil {
+		t.Fatal("a duplicate run was stored")
+	}
+	if err := a.Announce(ctx, run.Event{Kind: run.EventTask, ID: "tk-1"}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case e := <-events:
+		if e != (run.Event{Kind: run.EventTask, ID: "tk-1"}) {
+			t.Errorf("after a rolled-back write b heard %+v first", e)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("b never heard tk-1")
+	}
+	// And back the other way.
+	mine, err := a.Events(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Announce(ctx, run.Event{Kind: run.EventTask, ID: "tk-2"}); err != nil {
+		t.Fatal(err)
+	}
+	receive(t, mine, run.Event{Kind: run.EventTask, ID: "tk-2"})
+}
+
+// TestPostgresEventsSurviveALostConnection: when the listening connection
+// is cut (a server restart, a network fault), the listener dials again
+// and announcements reach the subscribers again, on the same channel.
+func TestPostgresEventsSurviveALostConnection(t *testing.T) {
+	ctx := context.Background()
+	d := newTestDB(t, "postgres")
+	a, b := openPG(t, d), openPG(t, d)
+	events, err := b.Events(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Cut every listening connection on the database.
+	exec(t, a, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE '%(listen)'")
+	// What is announced while b redials is lost; keep announcing until b
+	// hears one.
+	giveUp := time.After(30 * time.Second)
+	for {
+		if err := a.Announce(ctx, run.Event{Kind: run.EventTask, ID: "after"}); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case e := <-events:
+			if e == (run.Event{Kind: run.EventTask, ID: "after"}) {
+				return
+			}
+		case <-time.After(50 * time.Millisecond):
+		case <-giveUp:
+			t.Fatal("b never heard an announcement again after its connection was cut")
+		}
+	}
+}
+
+// TestPostgresTakeShared: two instances count against one bucket, and
+// uses racing from both are each counted once: of 20 at the same instant
+// on a bucket of 5, exactly 5 pass.
+func TestPostgresTakeShared(t *testing.T) {
+	ctx := context.Background()
+	d := newTestDB(t, "postgres")
+	instances := []*PG{openPG(t, d), openPG(t, d)}
+	now := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+	var passed atomic.Int64
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Go(func() {
+			ok, _, err := instances[i%2].Take(ctx, "live:ana", 5, time.Hour, now)
+			if err != nil {
+				t.Error(err)
+			}
+			if ok {
+				passed.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if n := passed.Load(); n != 5 {
+		t.Errorf("%d of 20 racing uses passed, want 5", n)
+	}
+	if ok, wait, err := instances[0].Take(ctx, "live:ana", 5, time.Hour, now); ok || err != nil || wait != 12*time.Minute {
+		t.Errorf("a 21st use = %v, %v, %v; want refused for 12m", ok, wait, err)
+	}
+}
+
+// TestPostgresConcurrentOpen: instances starting at once on a new
+// database all open it, and the schema is applied once.
+func TestPostgresConcurrentOpen(t *testing.T) {
+	d := newTestDB(t, "postgres")
+	want, err := migrations(pgMigrations())
+	if err != nil {
+		t.Fatal(err)
+	}
+	stores := make([]*PG, 6)
+	errs := make([]error, len(stores))
+	var wg sync.WaitGroup
+	for i := range stores {
+		wg.Go(func() { stores[i], errs[i] = OpenPostgres(context.Background(), d.dsn) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("open %d: %v", i, err)
+			continue
+		}
+		defer stores[i].Close()
+	}
+	if t.Failed() {
+		return
+	}
+	if n := count(t, stores[0], "SELECT count(*) FROM schema_migrations"); n != len(want) {
+		t.Errorf("%d migrations recorded, want %d", n, len(want))
 	}
 }
