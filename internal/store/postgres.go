@@ -224,7 +224,8 @@ func dsnSecrets(dsn string) []string {
 		if _, rest, ok := strings.Cut(dsn, "://"); ok {
 			if userinfo, _, ok := strings.Cut(rest, "@"); ok {
 				if _, pw, ok := strings.Cut(userinfo, ":"); ok {
-					return []string{pw}
+					plain, _ := url.PathUnescape(pw)
+					return []string{pw, plain}
 				}
 			}
 		}
