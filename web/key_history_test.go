@@ -94,11 +94,11 @@ func TestKeyHistoryPage(t *testing.T) {
 		t.Fatalf("%d rows, want %d (the other key's run listed?)", rows.Length(), len(runs))
 	}
 	wants := []struct{ by, live, status, turn string }{
-		{"someone", "auth fail · 401 permission_denied", "fail", ""},
-		{"ben", "auth fail · 401 permission_denied", "fail", "to"},
-		{"ana", "auth unknown · 429 rate_limited", "unknown", ""},
-		{"ana", "auth pass · 200", "pass", "from"},
-		{"<b>cy</b>", "no live test", "pending", ""},
+		{"someone", "HiAPI: auth fail · 401 permission_denied", "fail", ""},
+		{"ben", "HiAPI: auth fail · 401 permission_denied", "fail", "to"},
+		{"ana", "HiAPI: auth unknown · 429 rate_limited", "unknown", ""},
+		{"ana", "HiAPI: auth pass · 200", "pass", "from"},
+		{"<b>cy</b>", "No live test (checked for HiAPI)", "pending", ""},
 	}
 	rows.Each(func(i int, row *goquery.Selection) {
 		r, w := runs[len(runs)-1-i], wants[i]
@@ -119,7 +119,7 @@ func TestKeyHistoryPage(t *testing.T) {
 		if cell.AttrOr("data-status", "") != w.status || string(v.Status) != w.status || strings.TrimSpace(cell.Find(`[data-testid="run-headline"]`).Text()) != v.Headline {
 			t.Errorf("row %d verdict %q %q, want %s %q", i, cell.AttrOr("data-status", ""), cell.Text(), w.status, v.Headline)
 		}
-		if live := strings.TrimSpace(row.Find(`[data-testid="run-live"]`).Text()); live != w.live {
+		if live := strings.Join(strings.Fields(row.Find(`[data-testid="run-live"]`).Text()), " "); live != w.live {
 			t.Errorf("row %d live answer %q, want %q", i, live, w.live)
 		}
 		if turn := row.AttrOr("data-turn", ""); turn != w.turn {

@@ -12,6 +12,8 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/keycheck/keycheck/checks"
 )
 
 // axeSource is axe-core, vendored from npm for this test alone (see
@@ -54,6 +56,7 @@ func TestBrowserAccessibility(t *testing.T) {
 		{"run-passed", "/runs/" + passedRun, ""},
 		{"step", "/runs/" + failedRun + "/steps/whitespace", ""},
 		{"runs", "/runs", ""},
+		{"key-history", "/keys/" + checks.FingerprintOf(goodKey).Hash(), ""},
 		{"not-found", "/runs/no-such-run", ""},
 	}
 	modes := []struct {
