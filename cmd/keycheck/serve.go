@@ -105,14 +105,14 @@ func newLogger(w io.Writer, level slog.Level, format string) *slog.Logger {
 type app struct {
 	cfg    serveConfig
 	log    *slog.Logger
-	db     *store.DB
+	db     store.Store
 	keys   *run.Keys
 	runner *run.Runner
 	web    *web.Server
 }
 
 func newApp(ctx context.Context, cfg serveConfig, log *slog.Logger) (*app, error) {
-	db, err := store.Open(ctx, cfg.DB)
+	db, err := store.Connect(ctx, cfg.DB)
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +181,7 @@ func newProber(origins map[checks.ProviderID]string) *probe.Client {
 
 // storedSessionKey returns the session key kept in the database, making
 // one on first start, so sessions survive restarts without configuration.
-func storedSessionKey(ctx context.Context, db *store.DB) ([]byte, error) {
+func storedSessionKey(ctx context.Context, db store.Store) ([]byte, error) {
 	var b [32]byte
 	rand.Read(b[:])
 	v, err := db.PutSettingIfAbsent(ctx, "session_key", hex.EncodeToString(b[:]))
