@@ -123,7 +123,7 @@ func parseServe(args []string, stderr io.Writer, getenv func(string) string) (se
 	urls := providerURLs{}
 	envURLs := getenv("KEYCHECK_PROVIDER_URLS")
 	e.str(&cfg.Addr, "addr", "KEYCHECK_ADDR", "127.0.0.1:8080", "address to listen on")
-	e.str(&cfg.DB, "db", "KEYCHECK_DB", "keycheck.db", "SQLite database file")
+	e.str(&cfg.DB, "db", "KEYCHECK_DB", "keycheck.db", "SQLite database file, or a postgres:// URL for PostgreSQL")
 	e.dur(&cfg.Retention, "retention", "KEYCHECK_RETENTION", 30*24*time.Hour, "delete runs older than this")
 	e.dur(&cfg.KeyTTL, "key-ttl", "KEYCHECK_KEY_TTL", 15*time.Minute, "how long a key stays in memory for the live test")
 	e.str(&cfg.HiAPIURL, "hiapi-url", "KEYCHECK_HIAPI_URL", checks.HiAPIOrigin, "the HiAPI the live test calls (and the only URL it calls)")
