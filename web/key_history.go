@@ -63,7 +63,7 @@ func (s *Server) handleKeyHistory(c echo.Context) error {
 		return err
 	}
 	v := templates.KeyHistoryPage{Hash: hash, Fingerprint: k.fingerprint, History: k.history, Complete: k.complete,
-		Runs: l.runs, Now: s.now(), First: f.Before.IsZero(), VarName: k.varName}
+		Runs: l.runs, Now: s.now(), First: f.Before.IsZero(), VarName: k.varName, Failed: f.FailedStep}
 	if l.older != nil {
 		l.older.Del("fingerprint")
 		v.Older = templates.KeyURL(hash) + "?" + l.older.Encode()

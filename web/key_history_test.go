@@ -223,6 +223,26 @@ func TestKeyHistoryPaging(t *testing.T) {
 	if len(list.Runs) != 25 || list.Next == "" || !strings.Contains(list.Next, "failed=auth") || !strings.Contains(list.Next, "fingerprint=sha256%3A"+hash) {
 		t.Errorf("with failed=auth: %d runs, next %q; want 25 and a next page keeping both filters", len(list.Runs), list.Next)
 	}
+	// The team list asked for one key sends to its history, filters kept.
+	for path, want := range map[string]string{
+		"/runs?fingerprint=sha256:" + hash:           "/keys/" + hash,
+		"/runs?fingerprint=" + hash + "&failed=auth": "/keys/" + hash + "?failed=auth",
+		"/runs?failed=provider&fingerprint=" + hash:  "/keys/" + hash + "?failed=provider",
+	} {
+		if got := b.get(path).wantStatus(http.StatusSeeOther).location(); got != want {
+			t.Errorf("%s sends to %q, want %q", path, got, want)
+		}
+	}
+	d = b.get("/keys/" + hash + "?failed=auth").wantStatus(http.StatusOK).doc()
+	if d.Find(`[data-testid="run-row"]`).Length() != 25 || d.Find(`[data-testid="run-row"][data-turn="from"]`).Length() != 0 ||
+		!strings.Contains(text(d, "filtered"), "Only the runs where auth failed are listed.") || text(d, "turning-point") != revokedSentence {
+		t.Errorf("the history filtered by failed=auth: %d rows, note %q, answer %q", d.Find(`[data-testid="run-row"]`).Length(), text(d, "filtered"), text(d, "turning-point"))
+	}
+	d = b.get("/keys/" + hash + "?failed=provider").wantStatus(http.StatusOK).doc()
+	if d.Find(`[data-testid="run-row"]`).Length() != 0 || text(d, "no-rows") != "No run of this key where provider failed." || !strings.HasPrefix(text(d, "tally"), "30 runs by 2 people") {
+		t.Errorf("no run where provider failed: rows %d, %q, tally %q", d.Find(`[data-testid="run-row"]`).Length(), text(d, "no-rows"), text(d, "tally"))
+	}
+
 	// The bare hash is a fingerprint too; without the filter, no turning
 	// point is promised.
 	var raw map[string]any
@@ -408,7 +428,7 @@ func TestKeyHistoryCanary(t *testing.T) {
 		b.get("/keys/" + hash + "?before=" + url.QueryEscape(strconv.FormatInt(time.Now().UnixNano(), 10)+"."+first)).wantStatus(http.StatusOK)
 		b.get("/api/v1/runs?fingerprint=sha256:" + hash).wantStatus(http.StatusOK)
 		b.get("/api/v1/runs?fingerprint=" + hash + "&failed=auth").wantStatus(http.StatusOK)
-		b.get("/runs?fingerprint=sha256:" + hash).wantStatus(http.StatusOK)
+		b.get("/runs?fingerprint=sha256:" + hash).wantStatus(http.StatusSeeOther)
 		// The key where its fingerprint goes: refused, never echoed.
 		for _, k := range []string{canary, strings.ToLower(canary), canary[:12], "sha256:" + canary} {
 			b.get("/keys/" + url.PathEscape(k)).wantStatus(http.StatusBadRequest)

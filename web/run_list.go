@@ -23,6 +23,16 @@ func (s *Server) handleRunList(c echo.Context) error {
 		return err
 	}
 	f := l.filter
+	if f.Fingerprint != "" {
+		// One key's runs have their own page, with its answer on top.
+		q := c.QueryParams()
+		q.Del("fingerprint")
+		to := templates.KeyURLOf(checks.Fingerprint{SHA256: f.Fingerprint})
+		if len(q) > 0 {
+			to += "?" + q.Encode()
+		}
+		return c.Redirect(http.StatusSeeOther, to)
+	}
 	v := templates.RunsPage{Runs: l.runs, Now: s.now(), Failed: f.FailedStep, First: f.Before.IsZero()}
 	if l.older != nil {
 		v.Older = "/runs?" + l.older.Encode()
