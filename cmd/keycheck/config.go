@@ -52,6 +52,9 @@ type serveConfig struct {
 	Demo      bool
 	LogLevel  slog.Level
 	LogFormat string
+	// MetricsAddr, when set, is the separate listener that serves the
+	// Prometheus metrics at /metrics; never the main port.
+	MetricsAddr string
 	// SessionKeys come from KEYCHECK_SESSION_KEYS only: a flag would show
 	// them in ps.
 	SessionKeys [][]byte
@@ -143,6 +146,7 @@ func parseServe(args []string, stderr io.Writer, getenv func(string) string) (se
 	e.boolean(&cfg.Demo, "demo", "KEYCHECK_DEMO", "try every path offline: the live test calls a fake HiAPI run inside keycheck, the home page offers its scenario keys, and the live-test and check limits default to 0 (off)")
 	e.str(&level, "log-level", "KEYCHECK_LOG_LEVEL", "info", "debug, info, warn or error")
 	e.str(&cfg.LogFormat, "log-format", "KEYCHECK_LOG_FORMAT", "text", "text or json")
+	e.str(&cfg.MetricsAddr, "metrics-addr", "KEYCHECK_METRICS_ADDR", "", "address of a separate listener serving Prometheus metrics at /metrics, e.g. 127.0.0.1:9090 (off when empty); keep it off the public network")
 	if err := refuseSecretFlag(args); err != nil {
 		return cfg, err
 	}
@@ -218,6 +222,10 @@ func (cfg *serveConfig) finish(level, proxies, sessionKeys string) []error {
 	}
 	if cfg.StreamsPerIP < 0 || cfg.StreamsPerRun < 0 {
 		errs = append(errs, errors.New("--streams-per-ip and --streams-per-run must be 0 (no cap) or more"))
+	}
+	// Two ":0" addresses are two free ports.
+	if _, port, _ := net.SplitHostPort(cfg.Addr); cfg.MetricsAddr != "" && cfg.MetricsAddr == cfg.Addr && port != "0" {
+		errs = append(errs, errors.New("--metrics-addr must differ from --addr: the metrics get a listener of their own, off the main port"))
 	}
 	return errs
 }

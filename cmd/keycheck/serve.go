@@ -19,6 +19,7 @@ import (
 	"github.com/keycheck/keycheck/checks"
 	"github.com/keycheck/keycheck/internal/hiapi"
 	"github.com/keycheck/keycheck/internal/hiapi/fake"
+	"github.com/keycheck/keycheck/internal/metrics"
 	"github.com/keycheck/keycheck/internal/probe"
 	"github.com/keycheck/keycheck/internal/run"
 	"github.com/keycheck/keycheck/internal/store"
@@ -64,6 +65,15 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	logCallbacks(log, cfg)
 	defer a.close()
+	stopMetrics, err := a.startMetrics(stdout)
+	if err != nil {
+		fmt.Fprintf(stderr, "keycheck serve: %v\n", listenError(err, cfg.MetricsAddr, "KEYCHECK_METRICS_ADDR"))
+		return 1
+	}
+	// Deferred after a.close, so it runs before it: the metrics stop once
+	// serve has drained the server and stopped the live tests (the whole
+	// shutdown can be watched), and before the database closes.
+	defer stopMetrics()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "keycheck serve: %v\n", listenError(err, cfg.Addr, "KEYCHECK_ADDR"))
@@ -109,6 +119,9 @@ type app struct {
 	keys   *run.Keys
 	runner *run.Runner
 	web    *web.Server
+	// metrics are served on their own listener (startMetrics); nil
+	// without --metrics-addr.
+	metrics *metrics.Metrics
 }
 
 func newApp(ctx context.Context, cfg serveConfig, log *slog.Logger) (*app, error) {
@@ -136,7 +149,12 @@ func newApp(ctx context.Context, cfg serveConfig, log *slog.Logger) (*app, error
 		cfg.SessionKeys = [][]byte{key}
 	}
 	client := hiapi.New(cfg.HiAPIURL, hiapi.Options{Version: version, CallbackURL: cfg.callbackURL()})
-	a.runner = run.NewRunner(db, hiapi.NewLive(client), newProber(cfg.ProviderURLs), run.LiveConfig{
+	// With --metrics-addr, the runner and the server reach the database
+	// through the metrics, which time it and see live tests end.
+	var st store.Store
+	var observer web.Observer
+	a.metrics, st, observer = measured(cfg, db)
+	a.runner = run.NewRunner(st, hiapi.NewLive(client), newProber(cfg.ProviderURLs), run.LiveConfig{
 		BaseURL:   cfg.HiAPIURL,
 		PollEvery: cfg.PollEvery,
 		Timeout:   cfg.LiveTimeout,
@@ -164,8 +182,9 @@ func newApp(ctx context.Context, cfg serveConfig, log *slog.Logger) (*app, error
 		RunsList:        cfg.RunsList,
 		DemoKeys:        demo,
 		Version:         version,
+		Observer:        observer,
 		CallbackSecret:  cfg.callbackSecret(),
-	}, log, db, a.runner, a.keys, nil)
+	}, log, st, a.runner, a.keys, nil)
 	if err != nil {
 		db.Close()
 		return nil, err
