@@ -22,6 +22,7 @@ Usage:
   keycheck serve [flags]        run the web dashboard (default 127.0.0.1:8080; --demo: against a built-in fake HiAPI)
   keycheck check [flags]        check the key this process sees, like a doctor command
   keycheck fake [flags]         run local look-alikes of HiAPI and every other provider (also: fake-hiapi)
+  keycheck healthcheck [flags]  exit 0 if the keycheck at --addr ($KEYCHECK_ADDR) answers /healthz, else 1 (a container's HEALTHCHECK)
   keycheck version              print the version
 
 Run "keycheck COMMAND -h" for a command's flags.
@@ -48,6 +49,8 @@ func realMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return checkCmd(ctx, args[1:], stdin, stdout, stderr, getenv, environ)
 	case "fake", "fake-hiapi":
 		return fakeCmd(ctx, args[0], args[1:], stdout, stderr, getenv)
+	case "healthcheck":
+		return healthcheckCmd(ctx, args[1:], stdout, stderr, getenv)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "keycheck", version)
 		return 0
