@@ -58,6 +58,7 @@ func start() (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
+	removeStale()
 	dir, err := os.MkdirTemp("", "keycheck-pgtest-")
 	if err != nil {
 		return nil, fmt.Errorf("pgtest: %w", err)
@@ -243,6 +244,26 @@ func runAs() (*syscall.Credential, error) {
 		return nil, fmt.Errorf("pgtest: postgres user: %w", err)
 	}
 	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid), NoSetGroups: true}, nil
+}
+
+// staleAfter is how old a cluster's directory with no server in it must be
+// before another test binary removes it: one being made right now has no
+// server yet either.
+const staleAfter = 15 * time.Minute
+
+// removeStale removes the directories of clusters whose test binary died
+// before Main could (the kernel stopped their servers; see dieWithParent).
+func removeStale() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "keycheck-pgtest-*"))
+	for _, d := range dirs {
+		info, err := os.Stat(d)
+		if err != nil || time.Since(info.ModTime()) < staleAfter {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(d, "data", "postmaster.pid")); os.IsNotExist(err) {
+			os.RemoveAll(d)
+		}
+	}
 }
 
 // freePort returns a 127.0.0.1 port nothing listens on right now.

@@ -15,7 +15,8 @@
 // The cluster is a child process of the test binary, not a daemon: Main
 // stops it after the tests, and on Linux the kernel kills it when the test
 // binary dies any other way (a panic, go test's time-out, SIGKILL), so no
-// server outlives its tests. Only the temporary directory may then remain.
+// server outlives its tests. Only the temporary directory may then remain,
+// until a later test binary finds it without a server and removes it.
 package pgtest
 
 import (
