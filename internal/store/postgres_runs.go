@@ -13,17 +13,23 @@ import (
 // fails, and announces it to every instance when it commits. ID and
 // Created are required.
 func (p *PG) CreateRun(ctx context.Context, r *run.Run) error {
+	return p.writeRun(ctx, "create run", r, insertRun)
+}
+
+// writeRun stores r with write (insertRun, updateRun) and announces it, in
+// one transaction.
+func (p *PG) writeRun(ctx context.Context, op string, r *run.Run, write func(context.Context, txn, *run.Run, []step) error) error {
 	steps, err := encode(r)
 	if err == nil {
 		err = p.inTx(ctx, func(tx pgTx) error {
-			if err := insertRun(ctx, tx, r, steps); err != nil {
+			if err := write(ctx, tx, r, steps); err != nil {
 				return err
 			}
 			return notify(ctx, tx, run.Event{Kind: run.EventRun, ID: r.ID})
 		})
 	}
 	if err != nil {
-		return p.fail("create run "+r.ID, err)
+		return p.fail(op+" "+r.ID, err)
 	}
 	return nil
 }
@@ -60,19 +66,7 @@ func (p *PG) RunUpdated(ctx context.Context, id string) (time.Time, error) {
 // transaction that announces it; the error wraps run.ErrNotFound if there
 // is none. Created never changes.
 func (p *PG) UpdateRun(ctx context.Context, r *run.Run) error {
-	steps, err := encode(r)
-	if err == nil {
-		err = p.inTx(ctx, func(tx pgTx) error {
-			if err := updateRun(ctx, tx, r, steps); err != nil {
-				return err
-			}
-			return notify(ctx, tx, run.Event{Kind: run.EventRun, ID: r.ID})
-		})
-	}
-	if err != nil {
-		return p.fail("update run "+r.ID, err)
-	}
-	return nil
+	return p.writeRun(ctx, "update run", r, updateRun)
 }
 
 // ListRuns returns a page of runs, newest first, exactly as DB's does.
