@@ -99,3 +99,21 @@ func exec(t testing.TB, s Store, q string, args ...any) {
 		t.Fatal(err)
 	}
 }
+
+// TestConnectPicksTheEngine: a postgres:// or postgresql:// URL is
+// PostgreSQL, anything else a SQLite file, and each says which it is.
+func TestConnectPicksTheEngine(t *testing.T) {
+	forEachDatabase(t, func(t *testing.T, d testDB) {
+		if got := d.open(t).Engine(); got != d.engine {
+			t.Errorf("Connect(%s).Engine() = %q, want %q", d.dsn, got, d.engine)
+		}
+	})
+	for dsn, want := range map[string]bool{
+		"postgres://h/db": true, "postgresql://h/db": true, "POSTGRES://h/db": true,
+		"keycheck.db": false, "/var/lib/keycheck/postgres.db": false, "postgres.db": false,
+	} {
+		if got := IsPostgres(dsn); got != want {
+			t.Errorf("IsPostgres(%q) = %v, want %v", dsn, got, want)
+		}
+	}
+}

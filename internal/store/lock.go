@@ -49,7 +49,7 @@ func lock(path string) (*os.File, error) {
 		f.Close()
 		return nil, fmt.Errorf("%w (it holds %s). One SQLite file serves one keycheck process: "+
 			"stop the other one, or give this one its own --db. "+
-			"Several instances sharing their runs will need PostgreSQL, which keycheck does not support yet", ErrInUse, lp)
+			"Several instances sharing their runs need PostgreSQL: --db postgres://…", ErrInUse, lp)
 	case err != nil:
 		f.Close()
 		return nil, fmt.Errorf("lock the database with %s: %w", lp, err)

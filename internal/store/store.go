@@ -1,6 +1,8 @@
-// Package store keeps runs in SQLite, through the pure-Go driver
-// modernc.org/sqlite, so the team's history survives restarts. It stores only
-// what run.Run holds: redacted evidence, never a key.
+// Package store keeps runs, so the team's history survives restarts: in
+// SQLite (DB, through the pure-Go driver modernc.org/sqlite) for one
+// machine, or in PostgreSQL (PG, through pgx) for a team's several
+// instances. Both keep the one contract, Store; Connect picks the engine. It
+// stores only what run.Run holds: redacted evidence, never a key.
 package store
 
 import (
