@@ -251,10 +251,12 @@ const (
 )
 
 // shutdown stops in order. Event streams end first, or the drain would
-// wait on them. Then the server stops taking requests and lets those in
+// wait on them, and /readyz answers 503 from then on, so a load balancer
+// stops sending. Then the server stops taking requests and lets those in
 // flight finish, so a live test started by one of them is stopped with the
 // rest instead of refused. Then the live tests save themselves as
-// interrupted. The database closes last (app.close), after every writer.
+// interrupted. The metrics listener stops after that (serveCmd), and the
+// database closes last (app.close), after every writer.
 func (a *app) shutdown(srv *http.Server) {
 	a.log.Info("shutting down")
 	a.web.Close()
