@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/keycheck/keycheck/internal/hiapi/fake"
+	"github.com/keycheck/keycheck/internal/pgtest"
 )
 
 // served is "keycheck serve" run as main runs it, in this process, with
@@ -28,15 +29,18 @@ type served struct {
 	stop          func() int
 }
 
-// serveWithMetrics runs "keycheck serve --metrics-addr 127.0.0.1:0" on a
-// fresh database against a fake HiAPI, and waits for both of its
-// listeners' lines.
-func serveWithMetrics(t *testing.T, args ...string) *served {
+// serveWithMetrics runs "keycheck serve --metrics-addr 127.0.0.1:0" on
+// db (a fresh SQLite file when "") against a fake HiAPI, and waits for
+// both of its listeners' lines.
+func serveWithMetrics(t *testing.T, db string, args ...string) *served {
 	t.Helper()
 	f := httptest.NewServer(fake.New(fake.Options{Step: 100 * time.Millisecond}))
 	t.Cleanup(f.Close)
+	if db == "" {
+		db = filepath.Join(t.TempDir(), "k.db")
+	}
 	env := map[string]string{
-		"KEYCHECK_DB":           filepath.Join(t.TempDir(), "k.db"),
+		"KEYCHECK_DB":           db,
 		"KEYCHECK_HIAPI_URL":    f.URL,
 		"KEYCHECK_POLL_EVERY":   "1s",
 		"KEYCHECK_ADDR":         "127.0.0.1:0",
@@ -115,9 +119,20 @@ func sample(scraped, series string) float64 {
 // listener alone (the main port answers 404), and a live test through the
 // real server, against the fake HiAPI, shows in every metric: the check,
 // the run, the live test with its verdict, duration and HiAPI's answers,
-// the database's operations, the streams gauge, the Go runtime.
+// the database's operations, the streams gauge, the Go runtime. On both
+// engines.
 func TestServeMetrics(t *testing.T) {
-	s := serveWithMetrics(t)
+	t.Run("sqlite", func(t *testing.T) { testServeMetrics(t, "") })
+	t.Run("postgres", func(t *testing.T) {
+		if testing.Short() {
+			t.Skip("starts PostgreSQL: skipped with -short")
+		}
+		testServeMetrics(t, pgtest.Start(t).DSN(t))
+	})
+}
+
+func testServeMetrics(t *testing.T, db string) {
+	s := serveWithMetrics(t, db)
 	c := newClient(t)
 	rec := &recorder{}
 	if status, body := get(t, c, s.main+"/metrics"); status != http.StatusNotFound || strings.Contains(body, "go_goroutines") {
@@ -207,7 +222,7 @@ func TestServeMetrics(t *testing.T) {
 // first and the requests in flight finish; the metrics are still served
 // all through that drain, and stop only once it is over.
 func TestServeMetricsOutliveTheDrain(t *testing.T) {
-	s := serveWithMetrics(t)
+	s := serveWithMetrics(t, "")
 	mainAddr := strings.TrimPrefix(s.main, "http://")
 	// A request in flight: its handler runs, reading a body still to
 	// come, so the drain waits for it. The server's "100 Continue" says
