@@ -1,31 +1,128 @@
 package web
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
 )
 
-// limiters bound what one person or one address can make keycheck do: the
-// live test spends the key owner's credits and counts against HiAPI's rate
-// limit, and the check API costs CPU.
-type limiters struct {
-	liveSession *keyed
-	liveIP      *keyed
-	checkIP     *keyed
+// Limiter counts uses of a named bucket, shared by every keycheck on the
+// database (store.Take): a token bucket of limit uses that refills one use
+// every window/limit.
+type Limiter interface {
+	Take(ctx context.Context, bucket string, limit int, window time.Duration, now time.Time) (ok bool, retryAfter time.Duration, err error)
 }
 
-func newLimiters(cfg Config, now func() time.Time) *limiters {
+// limiters bound what one person or one address can make keycheck do: the
+// live test spends the key owner's credits and counts against HiAPI's rate
+// limit, and the check API costs CPU. They count in the database, so the
+// limits hold across every instance of a team's keycheck, with one
+// exception: the check limit counts in memory unless the database is
+// shared. A check comes with every keystroke, and a write per check
+// serialises the checks behind SQLite's one writer (and costs each about a
+// third more: BenchmarkServeCheckLimited), while SQLite's lock lets one
+// keycheck in, so its memory holds the whole count anyway.
+type limiters struct {
+	liveSession *shared
+	liveIP      *shared
+	checkIP     *shared
+}
+
+// newLimiters counts in db (nil: in memory), the checks too when
+// checksInDB.
+func newLimiters(cfg Config, db Limiter, checksInDB bool, log *slog.Logger, now func() time.Time) *limiters {
 	perHour := func(n int) rate.Limit { return rate.Limit(float64(n) / 3600) }
 	perMinute := func(n int) rate.Limit { return rate.Limit(float64(n) / 60) }
-	return &limiters{
-		liveSession: newKeyed(perHour(cfg.LivePerHour), max(1, cfg.LivePerHour/4), cfg.LivePerHour, now),
-		liveIP:      newKeyed(perHour(3*cfg.LivePerHour), max(1, 3*cfg.LivePerHour/4), cfg.LivePerHour, now),
-		checkIP:     newKeyed(perMinute(cfg.ChecksPerMinute), max(1, cfg.ChecksPerMinute/2), cfg.ChecksPerMinute, now),
+	failed := &limitFailures{log: log}
+	check := db
+	if !checksInDB {
+		check = nil
 	}
+	return &limiters{
+		liveSession: newShared("live-session", db, failed, perHour(cfg.LivePerHour), max(1, cfg.LivePerHour/4), cfg.LivePerHour, now),
+		liveIP:      newShared("live-ip", db, failed, perHour(3*cfg.LivePerHour), max(1, 3*cfg.LivePerHour/4), cfg.LivePerHour, now),
+		checkIP:     newShared("check-ip", check, failed, perMinute(cfg.ChecksPerMinute), max(1, cfg.ChecksPerMinute/2), cfg.ChecksPerMinute, now),
+	}
+}
+
+// limitTimeout bounds one count in the database: past it the limit is
+// counted in memory (shared.allow), so a slow database slows no request by
+// more than this.
+const limitTimeout = time.Second
+
+// shared is one limit, counted in the database for every instance, with
+// the same rate and burst kept in this instance's memory as its stand-in:
+// when the database cannot count (down, busy past limitTimeout), the limit
+// holds per instance rather than opening the gates or answering 500.
+type shared struct {
+	name string
+	// db counts; nil counts in memory only.
+	db     Limiter
+	burst  int
+	window time.Duration
+	local  *keyed
+	failed *limitFailures
+	now    func() time.Time
+}
+
+// newShared is a limit of burst uses refilling at limit per second, as a
+// token bucket: in the database, Take(burst, window) with window the time
+// the bucket takes to refill whole. flag 0 (or less) is no limit.
+func newShared(name string, db Limiter, failed *limitFailures, limit rate.Limit, burst, flag int, now func() time.Time) *shared {
+	s := &shared{name: name, db: db, burst: burst, local: newKeyed(limit, burst, flag, now), failed: failed, now: now}
+	if limit > 0 {
+		s.window = time.Duration(float64(burst) / float64(limit) * float64(time.Second))
+	}
+	return s
+}
+
+// allow takes a use for key (a session or an address), or says how long
+// until one is free.
+func (s *shared) allow(key string) (time.Duration, bool) {
+	if s.local.off {
+		return 0, true
+	}
+	if s.db != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), limitTimeout)
+		defer cancel()
+		ok, wait, err := s.db.Take(ctx, s.bucket(key), s.burst, s.window, s.now())
+		if err == nil {
+			return wait, ok
+		}
+		s.failed.report(s.name, err)
+	}
+	return s.local.allow(key)
+}
+
+// bucket names key's bucket in the database: a hash, since neither a
+// session id nor an address needs to be readable there.
+func (s *shared) bucket(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return s.name + ":" + hex.EncodeToString(sum[:12])
+}
+
+// limitFailures logs that the database could not count a limit, at most
+// once a minute: during an outage every request would say it again.
+type limitFailures struct {
+	log  *slog.Logger
+	last atomic.Int64
+}
+
+func (f *limitFailures) report(limit string, err error) {
+	now := time.Now().UnixNano()
+	last := f.last.Load()
+	if now-last < int64(time.Minute) || !f.last.CompareAndSwap(last, now) {
+		return
+	}
+	f.log.Warn("rate limits: the database could not count, so each instance counts in its own memory until it can", "limit", limit, "err", err)
 }
 
 // allowLive limits live tests per session and per client IP. A script
@@ -70,7 +167,10 @@ const streamRetryAfter = 10
 // test lasts, so without a cap a few thousand connections to one run would
 // take the server's memory. A cap of 0 is no cap. It is a count of what is
 // open, not a rate: that is why its refusal is too_many_streams, not
-// rate_limited; closing a stream is what frees a slot, not waiting.
+// rate_limited; closing a stream is what frees a slot, not waiting. The
+// caps count this instance's streams only: what a stream costs (its
+// connection, its goroutine) is this instance's, so with several
+// instances behind a balancer an address may hold the cap on each.
 type streamSlots struct {
 	perIP, perRun int
 
@@ -125,8 +225,9 @@ func tooManyStreams(msg string) error {
 	return &Error{Status: http.StatusTooManyRequests, Code: "too_many_streams", Message: msg, RetryAfter: streamRetryAfter}
 }
 
-// keyed is a token bucket per key (session or IP), forgetting keys idle
-// for an hour so memory stays bounded.
+// keyed is a token bucket per key (session or IP) in this instance's
+// memory, forgetting keys idle for an hour so memory stays bounded: the
+// stand-in for a limit the database cannot count.
 type keyed struct {
 	limit rate.Limit
 	burst int

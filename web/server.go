@@ -81,6 +81,11 @@ type RunStore interface {
 	RunUpdated(ctx context.Context, id string) (time.Time, error)
 	ListRuns(ctx context.Context, f run.ListFilter) ([]*run.Run, error)
 	Ping(ctx context.Context) error
+	// Engine is "sqlite" (one instance) or "postgres" (maybe several).
+	Engine() string
+	// Take counts the rate limits, shared by every instance on the
+	// database.
+	Limiter
 	// Announce tells every instance on the database, this one included:
 	// HiAPI's callback about a task no test here follows (run.EventTask).
 	Announce(ctx context.Context, e run.Event) error
@@ -146,6 +151,8 @@ func New(cfg Config, log *slog.Logger, store RunStore, live LiveRunner, keys *ru
 	if now == nil {
 		now = time.Now
 	}
+	// Only PostgreSQL is shared: SQLite's lock lets one keycheck in.
+	shared := store != nil && store.Engine() != "sqlite"
 	assets, err := static.Load()
 	if err != nil {
 		return nil, err
@@ -159,7 +166,7 @@ func New(cfg Config, log *slog.Logger, store RunStore, live LiveRunner, keys *ru
 		sessions: newSessionStore(cfg.SessionKeys),
 		csrfKeys: newCSRFKeys(cfg.SessionKeys),
 		assets:   assets,
-		limits:   newLimiters(cfg, now),
+		limits:   newLimiters(cfg, store, shared, log, now),
 		streams:  newStreamSlots(cfg.StreamsPerIP, cfg.StreamsPerRun),
 		hubs:     newLiveHubs(),
 		runs:     newRunCache(store),
