@@ -25,7 +25,8 @@ func newLiveHubs() *liveHubs {
 }
 
 // liveHub is one run's live test as its pages watch it. It subscribes to
-// the runner once, renders each new state of the run once, as the event
+// the runner once (or, when another instance runs the test, follows the
+// store's events about the run: followRun), renders each new state of the run once, as the event
 // every page receives, and every watcher writes those same bytes. A watcher
 // slow to read skips to the latest state when it catches up; nobody waits
 // for it: not the other watchers, not the hub, not the test.
@@ -88,8 +89,15 @@ func (s *Server) joinHub(seed *run.Run) *liveHub {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	// Subscribed before the hub reads the run, so no change can fall
-	// between the two.
-	updates, unsubscribe := s.live.Subscribe(seed.ID)
+	// between the two: to this instance's runner, or, for a test another
+	// instance runs, to the store's events about the run.
+	var updates <-chan *run.Run
+	unsubscribe := func() {}
+	if s.local.Running(seed.ID) || !s.runsElsewhere(seed) {
+		updates, unsubscribe = s.local.Subscribe(seed.ID)
+	} else {
+		updates = s.followRun(ctx, seed.ID)
+	}
 	h := &liveHub{runID: seed.ID, watchers: 1, changed: make(chan struct{}),
 		stop: func() { cancel(); unsubscribe() }}
 	s.hubs.byRun[seed.ID] = h
@@ -122,7 +130,8 @@ func (s *Server) retire(h *liveHub) {
 // hubReadTimeout bounds the hub's reads of the store.
 const hubReadTimeout = 10 * time.Second
 
-// runHub renders the run as stored, then each state the runner publishes,
+// runHub renders the run as stored, then each state the runner (or the
+// follower of another instance's test) publishes,
 // until the test ends (its final state, settled as a page would show it)
 // or the last watcher leaves (ctx ends).
 func (s *Server) runHub(ctx context.Context, h *liveHub, seed *run.Run, updates <-chan *run.Run) {

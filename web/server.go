@@ -70,6 +70,10 @@ type Config struct {
 	// Observer, when set, is told what the server does, for the metrics
 	// (--metrics-addr); nil counts nothing.
 	Observer Observer
+	// Instance names this keycheck among those sharing the database
+	// (run.LiveConfig.Instance): a run another instance tests is followed
+	// through the store's events.
+	Instance string
 }
 
 // RunStore keeps runs. internal/store implements it with SQLite.
@@ -83,8 +87,10 @@ type RunStore interface {
 	Ping(ctx context.Context) error
 	// Engine is "sqlite" (one instance) or "postgres" (maybe several).
 	Engine() string
-	// Take counts the rate limits, shared by every instance on the
-	// database.
+	// Events and Take are shared by every instance on the database: what
+	// they announce (live updates to follow, tasks to nudge), and the rate
+	// limits.
+	EventSource
 	Limiter
 	// Announce tells every instance on the database, this one included:
 	// HiAPI's callback about a task no test here follows (run.EventTask).
@@ -141,6 +147,14 @@ type Server struct {
 	now    func() time.Time
 	// stop is closed when the server shuts down, ending event streams.
 	stop chan struct{}
+	// local is this instance's runner (live is it as the handlers see it,
+	// instanceRunner); follow are the pages' followers of the runs other
+	// instances test, which listen wakes until Close (unlisten); shared is
+	// whether the database may have other instances.
+	local    LiveRunner
+	follow   *followers
+	shared   bool
+	unlisten context.CancelFunc
 }
 
 // New builds a server. now may be nil (time.Now).
@@ -174,9 +188,17 @@ func New(cfg Config, log *slog.Logger, store RunStore, live LiveRunner, keys *ru
 		keyTTL:   durationWords(cfg.KeyTTL),
 		now:      now,
 		stop:     make(chan struct{}),
+		shared:   shared,
 	}
+	s.local, s.follow = live, newFollowers()
+	s.live = instanceRunner{LiveRunner: live, s: s}
 	s.echo = s.routes()
 	s.hooks = s.hookRoutes()
+	ctx, unlisten := context.WithCancel(context.Background())
+	s.unlisten = unlisten
+	if store != nil {
+		go s.listen(ctx, store)
+	}
 	return s, nil
 }
 
@@ -214,8 +236,10 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 	}
 }
 
-// Close ends the event streams so a graceful shutdown does not wait on them.
+// Close ends the event streams so a graceful shutdown does not wait on
+// them, and the server's subscription to the store's events.
 func (s *Server) Close() {
+	s.unlisten()
 	select {
 	case <-s.stop:
 	default:
