@@ -52,6 +52,9 @@ type serveConfig struct {
 	Demo      bool
 	LogLevel  slog.Level
 	LogFormat string
+	// LeaseTTL is how long this instance counts as alive without renewing
+	// its lease on the database (lease.go).
+	LeaseTTL time.Duration
 	// MetricsAddr, when set, is the separate listener that serves the
 	// Prometheus metrics at /metrics; never the main port.
 	MetricsAddr string
@@ -142,6 +145,7 @@ func parseServe(args []string, stderr io.Writer, getenv func(string) string) (se
 	e.integer(&cfg.ChecksPerMinute, "checks-per-minute", "KEYCHECK_CHECKS_PER_MINUTE", 600, "checks per client IP per minute; 0 disables")
 	e.integer(&cfg.StreamsPerIP, "streams-per-ip", "KEYCHECK_STREAMS_PER_IP", 20, "open live-update streams per client IP; 0 disables the cap")
 	e.integer(&cfg.StreamsPerRun, "streams-per-run", "KEYCHECK_STREAMS_PER_RUN", 200, "open live-update streams per run; 0 disables the cap")
+	e.dur(&cfg.LeaseTTL, "lease-ttl", "KEYCHECK_LEASE_TTL", defaultLeaseTTL, "how long an instance counts as alive without renewing its lease (every third of it); a dead instance's live tests are marked interrupted this long after it stops")
 	e.str(&runsList, "runs-list", "KEYCHECK_RUNS_LIST", "on", "on: /runs lists every run; off: only a run's link opens it")
 	e.boolean(&cfg.Demo, "demo", "KEYCHECK_DEMO", "try every path offline: the live test calls a fake HiAPI run inside keycheck, the home page offers its scenario keys, and the live-test and check limits default to 0 (off)")
 	e.str(&level, "log-level", "KEYCHECK_LOG_LEVEL", "info", "debug, info, warn or error")
@@ -219,6 +223,9 @@ func (cfg *serveConfig) finish(level, proxies, sessionKeys string) []error {
 	}
 	if cfg.KeyTTL <= 0 {
 		errs = append(errs, errors.New("--key-ttl must be above zero"))
+	}
+	if cfg.LeaseTTL < 3*time.Second {
+		errs = append(errs, errors.New("--lease-ttl must be at least 3s: the lease is renewed every third of it"))
 	}
 	if cfg.StreamsPerIP < 0 || cfg.StreamsPerRun < 0 {
 		errs = append(errs, errors.New("--streams-per-ip and --streams-per-run must be 0 (no cap) or more"))

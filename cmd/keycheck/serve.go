@@ -119,6 +119,8 @@ type app struct {
 	keys   *run.Keys
 	runner *run.Runner
 	web    *web.Server
+	// lease says this instance is alive to the others on the database.
+	lease *lease
 	// metrics are served on their own listener (startMetrics); nil
 	// without --metrics-addr.
 	metrics *metrics.Metrics
@@ -130,13 +132,13 @@ func newApp(ctx context.Context, cfg serveConfig, log *slog.Logger) (*app, error
 		return nil, err
 	}
 	a := &app{cfg: cfg, log: log, db: db}
-	// A test that was in flight when keycheck last stopped can no longer
-	// finish here: say so, with its task id, instead of "running" forever.
-	if n, err := run.InterruptAbandoned(ctx, db, "", cfg.HiAPIURL, time.Now()); err != nil {
+	// A test that was in flight when its keycheck stopped can no longer
+	// finish anywhere: say so, with its task id, instead of "running"
+	// forever. Only a stopped instance's: another's lease holds.
+	self := instanceID()
+	if a.lease, err = takeLease(ctx, db, self, cfg.LeaseTTL, cfg.HiAPIURL, log); err != nil {
 		db.Close()
 		return nil, err
-	} else if n > 0 {
-		log.Warn("marked live tests interrupted by the last stop", "runs", n)
 	}
 	a.prune(ctx)
 
@@ -159,6 +161,7 @@ func newApp(ctx context.Context, cfg serveConfig, log *slog.Logger) (*app, error
 		PollEvery: cfg.PollEvery,
 		Timeout:   cfg.LiveTimeout,
 		Callbacks: cfg.callbackURL() != "",
+		Instance:  self,
 	}, log, nil)
 	a.keys = run.NewKeys(cfg.KeyTTL, nil)
 	var demo []templates.DemoKey
@@ -184,6 +187,7 @@ func newApp(ctx context.Context, cfg serveConfig, log *slog.Logger) (*app, error
 		Version:         version,
 		Observer:        observer,
 		CallbackSecret:  cfg.callbackSecret(),
+		Instance:        self,
 	}, log, st, a.runner, a.keys, nil)
 	if err != nil {
 		db.Close()
@@ -219,6 +223,7 @@ func (a *app) serve(ctx context.Context, ln net.Listener) error {
 	srv := a.web.HTTPServer(ln.Addr().String())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	a.lease.keep()
 
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
@@ -255,7 +260,7 @@ const (
 // stops sending. Then the server stops taking requests and lets those in
 // flight finish, so a live test started by one of them is stopped with the
 // rest instead of refused. Then the live tests save themselves as
-// interrupted. The metrics listener stops after that (serveCmd), and the
+// interrupted, and the instance gives its lease up. The metrics listener stops after that (serveCmd), and the
 // database closes last (app.close), after every writer.
 func (a *app) shutdown(srv *http.Server) {
 	a.log.Info("shutting down")
@@ -271,6 +276,9 @@ func (a *app) shutdown(srv *http.Server) {
 	if err := a.runner.Shutdown(stop); err != nil {
 		a.log.Error("live tests did not stop in time", "err", err)
 	}
+	// Its tests saved, this instance is gone: the others need not wait out
+	// the lease to know it.
+	a.lease.release()
 }
 
 func (a *app) prune(ctx context.Context) {
