@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -129,7 +130,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 	case c.Request().Method == http.MethodHead:
 		werr = c.NoContent(appErr.Status)
 	default:
-		werr = s.render(c, appErr.Status, templates.Error(s.page(c, heading(appErr.Status)+" · keycheck", appErr.Message), view))
+		p := s.page(c, heading(appErr.Status)+" · keycheck", appErr.Message)
+		// An error page never repeats the address asked for: it may hold
+		// what a person pasted in the wrong place, the key itself in
+		// /runs/<key>. The name form returns to the run, or home.
+		p.Path, p.URL = cmp.Or(view.Back, "/"), ""
+		werr = s.render(c, appErr.Status, templates.Error(p, view))
 	}
 	if werr != nil {
 		s.log.Error("writing error response", "err", werr)

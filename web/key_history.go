@@ -36,10 +36,6 @@ func (s *Server) handleKeyHistory(c echo.Context) error {
 	}
 	hash, prefixed, ok := keyHash(c.Param("sha"))
 	if !ok {
-		// What was typed may be the key itself, pasted into the address
-		// bar: the error page must not carry it back (the layout's name
-		// form returns to the page's path, og:url names it).
-		c.Request().URL.Path, c.Request().URL.RawPath = "/", ""
 		return errBadFingerprint
 	}
 	if prefixed {
