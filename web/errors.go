@@ -234,7 +234,8 @@ func heading(status int) string {
 }
 
 func isAPI(c echo.Context) bool {
-	return strings.HasPrefix(c.Request().URL.Path, "/api/")
+	p := c.Request().URL.Path
+	return strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/hooks/")
 }
 
 // recoverPanics turns a panic into an internal error, logged once with its

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -76,25 +75,9 @@ func hookAuthError(err error) *Error {
 }
 
 // refuseHook logs a refused callback at warn, with why and from where,
-// never its body or headers, and returns e for handleHookError.
+// never its body or headers, and returns e for handleError, which
+// answers under /hooks/ in JSON, as the API.
 func (s *Server) refuseHook(c echo.Context, e *Error, why string) error {
 	s.log.Warn("HiAPI callback refused", "status", e.Status, "reason", why, "ip", c.RealIP())
 	return e
-}
-
-// handleHookError answers the hooks' errors (hookRoutes) in JSON, as the
-// API's: a machine sent the request, and reads the code. It classifies
-// them as handleError does.
-func (s *Server) handleHookError(err error, c echo.Context) {
-	if c.Response().Committed {
-		return
-	}
-	e := s.classify(err, c)
-	if e.RetryAfter > 0 {
-		c.Response().Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
-	}
-	c.Response().Header().Set("Cache-Control", "no-store")
-	if werr := c.JSON(e.Status, apiError{Error: apiErrorBody{Code: e.Code, Message: e.Message, RetryAfter: e.RetryAfter}}); werr != nil {
-		s.log.Error("writing error response", "err", werr)
-	}
 }

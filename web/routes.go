@@ -58,7 +58,7 @@ func (s *Server) hookRoutes() *echo.Echo {
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
-	e.HTTPErrorHandler = s.handleHookError
+	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = s.ipExtractor()
 	e.Use(s.logRequests, s.recoverPanics, s.securityHeaders)
 	if len(s.cfg.CallbackSecret) > 0 {
