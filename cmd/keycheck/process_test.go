@@ -9,17 +9,20 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/keycheck/keycheck/internal/pgtest"
 )
 
 // TestMain lets the test binary be keycheck itself: with
 // KEYCHECK_TEST_AS_MAIN=1 in its environment it runs main on its
 // arguments, so tests start keycheck as separate processes, as a person
-// starts the binary, without a build step.
+// starts the binary, without a build step. The PostgreSQL cluster tests
+// share (pgtest.DSN) stops after them.
 func TestMain(m *testing.M) {
 	if os.Getenv("KEYCHECK_TEST_AS_MAIN") == "1" {
 		main()
 	}
-	os.Exit(m.Run())
+	pgtest.Main(m)
 }
 
 // keycheckProcess is "keycheck args..." in a process of its own.
