@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -29,13 +30,21 @@ func (p *PG) Announce(ctx context.Context, e run.Event) error {
 // Events delivers what every instance announces from now on (this one's
 // runs' writes included), until ctx ends or the PG closes; the channel is
 // then closed. All subscribers of a PG share its one listening connection.
-// When that connection is lost the listener reconnects, with a backoff
-// that grows to a few seconds; what was announced in between is lost, so a
-// subscriber that must not miss a change reads the store again after a
-// while with no event.
+// When that connection is lost, every subscription is closed at once:
+// what is announced until it is back is lost, and the closed channel tells
+// the subscriber so (it reads what it follows again, and subscribes
+// again). The listener dials again, with a backoff that grows to a few
+// seconds; until it is back, Events fails with an error.
 func (p *PG) Events(ctx context.Context) (<-chan run.Event, error) {
-	return p.events.subscribe(ctx), nil
+	ch, ok := p.listener.subscribe(ctx)
+	if !ok {
+		return nil, p.fail("events", errNotListening)
+	}
+	return ch, nil
 }
+
+// errNotListening: the listening connection is lost and not yet back.
+var errNotListening = errors.New("the connection that listens for other instances' announcements is lost; reconnecting")
 
 // notify announces e when tx commits: PostgreSQL holds a transaction's
 // notifications until then, and drops them on a rollback.
@@ -74,6 +83,33 @@ type listener struct {
 	events *broadcaster
 	cancel context.CancelFunc
 	done   chan struct{}
+
+	// mu orders subscriptions against a lost connection: a subscriber
+	// either joins while the connection listens, or is refused.
+	mu sync.Mutex
+	up bool
+}
+
+// subscribe subscribes to events while the connection listens; ok is
+// false while it is lost.
+func (l *listener) subscribe(ctx context.Context) (<-chan run.Event, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.up {
+		return nil, false
+	}
+	return l.events.subscribe(ctx), true
+}
+
+// setUp records whether the connection listens; going down ends every
+// subscription, which tells each subscriber it may have missed events.
+func (l *listener) setUp(up bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.up = up
+	if !up {
+		l.events.closeAll()
+	}
 }
 
 // startListener connects and LISTENs, so that what is announced once it
@@ -87,6 +123,7 @@ func startListener(ctx context.Context, cfg *pgx.ConnConfig, events *broadcaster
 	}
 	bg, cancel := context.WithCancel(context.Background())
 	l.cancel = cancel
+	l.setUp(true)
 	go l.run(bg, conn)
 	return l, nil
 }
@@ -117,6 +154,7 @@ func (l *listener) run(ctx context.Context, conn *pgx.Conn) {
 	for {
 		if conn != nil {
 			l.relay(ctx, conn)
+			l.setUp(false)
 			conn.Close(context.Background())
 			conn = nil
 		}
@@ -128,6 +166,7 @@ func (l *listener) run(ctx context.Context, conn *pgx.Conn) {
 			backoff = min(2*backoff, listenBackoffMax)
 			continue
 		}
+		l.setUp(true)
 		backoff = listenBackoffMin
 	}
 }
