@@ -68,6 +68,20 @@ func testTake(t *testing.T, s Store) {
 	if ok, _, err := s.Take(ctx, "live:ana", 0, time.Hour, t0); !ok || err != nil {
 		t.Errorf("limit 0 = %v, %v; want no limit", ok, err)
 	}
+
+	// Pruning drops the buckets full again long ago, and keeps the rest.
+	if ok, _, err := s.Take(ctx, "live:cid", 1, time.Minute, t0.Add(40*24*time.Hour)); !ok || err != nil {
+		t.Fatalf("a fresh bucket = %v, %v", ok, err)
+	}
+	if _, err := s.PruneRuns(ctx, t0.Add(30*24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _, _ := s.Take(ctx, "live:cid", 1, time.Minute, t0.Add(40*24*time.Hour)); ok {
+		t.Error("pruning emptied a bucket still in use")
+	}
+	if ok, _, _ := s.Take(ctx, "live:ana", 2, time.Hour, t0.Add(30*time.Minute)); !ok {
+		t.Error("a pruned bucket does not start full")
+	}
 }
 
 func testEvents(t *testing.T, s Store) {

@@ -100,8 +100,13 @@ func changeRuns(ctx context.Context, tx txn, runs []*run.Run, change func(*run.R
 }
 
 // pruneRuns deletes the runs created before olderThan; their steps go by
-// ON DELETE CASCADE.
+// ON DELETE CASCADE. The rate-limit buckets full again since then go too:
+// a bucket's row only says how far ahead of now it is, and one that fell
+// behind olderThan is as good as never used.
 func pruneRuns(ctx context.Context, tx txn, olderThan time.Time) (int64, error) {
+	if _, err := tx.exec(ctx, "DELETE FROM limits WHERE tat < ?", olderThan.UnixNano()); err != nil {
+		return 0, err
+	}
 	return tx.exec(ctx, "DELETE FROM runs WHERE created < ?", olderThan.UnixNano())
 }
 
