@@ -47,7 +47,10 @@ type Store interface {
 	Announce(ctx context.Context, e run.Event) error
 	// Events delivers the announcements made from now on, by every
 	// instance, until ctx ends (the channel is then closed). A receiver
-	// too slow to keep up loses events rather than blocking others.
+	// too slow to keep up loses events rather than blocking others. With
+	// PostgreSQL the channel also closes when the listening connection is
+	// lost: what was announced meanwhile is gone, so re-read what you
+	// follow and subscribe again (Events errs until it has reconnected).
 	Events(ctx context.Context) (<-chan run.Event, error)
 
 	// Take counts one use of bucket at now (the caller's clock), shared by
