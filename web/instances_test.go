@@ -19,6 +19,14 @@ import (
 	"github.com/keycheck/keycheck/web"
 )
 
+// sharedSQLite is the SQLite store as a shared database: the web server
+// then treats it as PostgreSQL's, where other instances read and write.
+// SQLite's events reach every server of this process, so several servers
+// on one sharedSQLite are several instances on one database.
+type sharedSQLite struct{ web.RunStore }
+
+func (sharedSQLite) Engine() string { return "postgres" }
+
 // instance is another keycheck server on e's database, as another instance
 // on one PostgreSQL is: its own live runner (recording name as the
 // instance of its tests), key holder, run cache, hubs and subscription to
