@@ -36,31 +36,39 @@ func (lt *loadTest) idleMemory(ctx context.Context) error {
 	return err
 }
 
-// pushLatency runs pushTests live tests that succeed, 150 ms apart so
-// their polls do not coincide, and times the passed result on each event
-// stream against the fake's record of the poll that first saw success.
-func (lt *loadTest) pushLatency(ctx context.Context) error {
+// pushLatency runs pushTests live tests that succeed and times the passed
+// result on each page (timePush).
+func (lt *loadTest) pushLatency(ctx context.Context) (err error) {
 	lt.progress("timing %d live tests from the fake's success to the page", pushTests)
+	lt.res.finished, lt.res.push, err = lt.timePush(ctx, lt.srv, lt.srv, "good")
+	return err
+}
+
+// timePush runs pushTests live tests of scenario (one that succeeds) on
+// srv, 150 ms apart so their polls do not coincide, watches each on
+// watchOn's event stream, and times the passed result there against the
+// fake's record of the poll that first saw success. It returns the runs
+// and the times, sorted.
+func (lt *loadTest) timePush(ctx context.Context, srv, watchOn *server, scenario string) (runs []string, push []time.Duration, err error) {
 	shown := make([]time.Time, pushTests)
-	runs, keys, _, err := lt.liveTests(ctx, "good", pushTests, 150*time.Millisecond, func(i int, html []byte) {
+	runs, keys, _, err := lt.liveTests(ctx, srv, watchOn, scenario, pushTests, 150*time.Millisecond, func(i int, html []byte) {
 		if shown[i].IsZero() && resultPassed.Match(html) {
 			shown[i] = time.Now()
 		}
 	})
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	tasks := lt.tasksByKey()
 	for i, key := range keys {
 		t := tasks[fake.KeyID(key)]
 		if len(t) != 1 || t[0].FirstSeenDone.IsZero() || shown[i].IsZero() {
-			return fmt.Errorf("run %s: its task never finished at the fake, or never showed as passed", runs[i])
+			return nil, nil, fmt.Errorf("run %s: its task never finished at the fake, or never showed as passed", runs[i])
 		}
-		lt.res.push = append(lt.res.push, shown[i].Sub(t[0].FirstSeenDone))
+		push = append(push, shown[i].Sub(t[0].FirstSeenDone))
 	}
-	slices.Sort(lt.res.push)
-	lt.res.finished = runs
-	return nil
+	slices.Sort(push)
+	return runs, push, nil
 }
 
 // resultPassed finds the result step shown as passed in pushed HTML.
@@ -72,17 +80,17 @@ var resultPassed = regexp.MustCompile(`<li[^>]*\bid="step-result"[^>]*\bdata-sta
 func (lt *loadTest) liveMemory(ctx context.Context) error {
 	lt.progress("holding %d live tests in flight for %s", memoryTests, hold)
 	peak := sampleRSS(ctx, lt.srv)
-	_, _, inFlight, err := lt.liveTests(ctx, "never-finishes", memoryTests, 10*time.Millisecond, func(int, []byte) {})
+	_, _, inFlight, err := lt.liveTests(ctx, lt.srv, lt.srv, "never-finishes", memoryTests, 10*time.Millisecond, func(int, []byte) {})
 	lt.res.liveRSS, lt.res.inFlight = peak(), inFlight
 	return err
 }
 
-// liveTests starts n live tests of a fake scenario, one every gap, each
-// with a key of its own, and watches each on its event stream as its page
-// would until the test ends, passing each update's HTML to onRun (see
-// watch). It returns the runs, their keys (also kept for countTasks), and
-// the most tests in flight at once.
-func (lt *loadTest) liveTests(ctx context.Context, scenario string, n int, gap time.Duration, onRun func(i int, html []byte)) (runs, keys []string, most int, err error) {
+// liveTests starts n live tests of a fake scenario on srv, one every gap,
+// each with a key of its own, and watches each on watchOn's event stream
+// as its page would until the test ends, passing each update's HTML to
+// onRun (see watch). It returns the runs, their keys (also kept for
+// countTasks), and the most tests in flight at once.
+func (lt *loadTest) liveTests(ctx context.Context, srv, watchOn *server, scenario string, n int, gap time.Duration, onRun func(i int, html []byte)) (runs, keys []string, most int, err error) {
 	ctx, cancel := context.WithTimeout(ctx, hold+time.Minute)
 	defer cancel()
 	runs, keys, errs := make([]string, n), make([]string, n), make([]error, n)
@@ -93,7 +101,7 @@ func (lt *loadTest) liveTests(ctx context.Context, scenario string, n int, gap t
 		keys[i] = fmt.Sprintf(testKey, scenario, i)
 		wg.Go(func() {
 			if errs[i] = wait.For(ctx, time.Duration(i)*gap); errs[i] == nil {
-				runs[i], errs[i] = lt.createRun(ctx, lt.srv, keys[i])
+				runs[i], errs[i] = lt.createRun(ctx, srv, keys[i])
 			}
 			if errs[i] != nil {
 				return
@@ -102,7 +110,7 @@ func (lt *loadTest) liveTests(ctx context.Context, scenario string, n int, gap t
 			running++
 			most = max(most, running)
 			mu.Unlock()
-			errs[i] = lt.watch(ctx, lt.srv, runs[i], func(html []byte) { onRun(i, html) })
+			errs[i] = lt.watch(ctx, watchOn, runs[i], func(html []byte) { onRun(i, html) })
 			mu.Lock()
 			running--
 			mu.Unlock()

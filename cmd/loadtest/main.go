@@ -8,6 +8,7 @@
 // start, a failed request), never for a missed target.
 //
 //	go run ./cmd/loadtest        # about 90 s on 2 cores
+//	go run ./cmd/loadtest --postgres postgres://…/empty   # adds PostgreSQL's rows, two instances
 package main
 
 import (
@@ -53,6 +54,8 @@ type loadTest struct {
 	fakeURL  string
 	srv      *server
 	watchSrv *server         // the keycheck that manyWatchers starts
+	pgDSN    string          // --postgres: the database of the PostgreSQL rows ("": none)
+	pgA      *server         // instance A on it, whose requests those rows measure
 	load     *http.Transport // the connection pool of the measured requests
 	stream   *http.Client    // event streams, on a pool of their own
 	res      results
@@ -62,6 +65,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	lt := &loadTest{started: time.Now(), res: results{loadBefore: loadAvg()}}
 	flag.DurationVar(&lt.duration, "duration", 3*time.Second, "measured time per request and concurrency")
+	flag.StringVar(&lt.pgDSN, "postgres", "", "URL of an empty PostgreSQL database: adds the rows of two keycheck instances on it")
 	flag.Parse()
 	if lt.duration <= 0 || flag.NArg() > 0 {
 		flag.Usage()
@@ -116,7 +120,7 @@ func (lt *loadTest) run(ctx context.Context) (err error) {
 	conns := slices.Max(levels) + 16
 	lt.load = &http.Transport{MaxIdleConns: conns, MaxIdleConnsPerHost: conns, DisableCompression: true}
 	lt.stream = &http.Client{Transport: &http.Transport{DisableCompression: true}}
-	for _, measure := range []func(context.Context) error{lt.idleMemory, lt.pushLatency, lt.liveMemory, lt.manyWatchers, lt.countTasks, lt.requests} {
+	for _, measure := range []func(context.Context) error{lt.idleMemory, lt.pushLatency, lt.liveMemory, lt.manyWatchers, lt.requests, lt.postgres, lt.countTasks} {
 		if err := measure(ctx); err != nil {
 			return err
 		}

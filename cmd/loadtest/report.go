@@ -17,6 +17,11 @@ func (lt *loadTest) print(w io.Writer) {
 	p("- machine: %s, %d cores, GOMAXPROCS %d, %s/%s, %s", cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH, runtime.Version())
 	p("- run: %s, took %s; load average %s before, %s after", lt.started.UTC().Format("2006-01-02 15:04 UTC"), time.Since(lt.started).Round(time.Second), lt.res.loadBefore, loadAvg())
 	p("- keycheck: `keycheck %s`", strings.Join(lt.srv.Args, " "))
+	if lt.pgA != nil {
+		// The database's URL may hold its password.
+		args := strings.ReplaceAll(strings.Join(lt.pgA.Args, " "), lt.pgDSN, "$POSTGRES")
+		p("- keycheck on PostgreSQL (instances A and B alike): `keycheck %s`", args)
+	}
 	if lt.watchSrv != nil {
 		p("- keycheck for the %d watchers: `keycheck %s`", watchers, strings.Join(lt.watchSrv.Args, " "))
 	}
@@ -33,7 +38,9 @@ func (lt *loadTest) print(w io.Writer) {
 		}
 		cpu := s.ServerCPU / time.Duration(max(1, s.OK+s.Errors))
 		p("| %s | %d | %s | %.0f | %s | %s | %d | %s | %s | %d µs | %.0f%% |", s.Name, s.Clients, paceWord(s.Pace), s.RPS(), ms(s.Pct(50)), ms(s.Pct(99)), s.Errors, base, ratio, cpu.Microseconds(), 100*s.OtherShare())
-		disturbed = max(disturbed, s.OtherShare())
+		if !strings.HasSuffix(s.Name, onPostgres) { // there the database server is the other load
+			disturbed = max(disturbed, s.OtherShare())
+		}
 		if s.Errors > 0 {
 			failures += fmt.Sprintf("\n%s with %d clients: %d errors, the first: %v\n", s.Name, s.Clients, s.Errors, s.FirstError)
 		}
