@@ -13,14 +13,15 @@ import (
 // taskCreated waits, in the bubble, until the run's test follows its task.
 func taskCreated(t *testing.T, lr *Runner, id string) {
 	t.Helper()
-	updates, cancel := lr.Subscribe(id)
-	defer cancel()
-	for r := range updates {
-		if r.TaskID != "" {
-			return
-		}
+	// Once every goroutine of the bubble blocks, the runner waits for its
+	// first poll with the task made, and no time has passed since. (A
+	// subscription could miss the update that carries the task id: a
+	// watcher slow to read skips states.)
+	synctest.Wait()
+	r, err := lr.store.GetRun(context.Background(), id)
+	if err != nil || r.TaskID == "" {
+		t.Fatalf("the test has no task yet: %v", err)
 	}
-	t.Fatal("the test ended before it created its task")
 }
 
 // finishedAt answers handling until done is set, then success: a task
