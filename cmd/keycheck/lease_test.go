@@ -1,0 +1,105 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/keycheck/keycheck/internal/run"
+	"github.com/keycheck/keycheck/internal/store"
+)
+
+// leaseStore is a shared database as the lease sees it, scripted: each
+// renewal fails while away is set.
+type leaseStore struct {
+	store.Store
+	mu                     sync.Mutex
+	away, released         bool
+	leases, sweeps, failed int
+}
+
+func (s *leaseStore) Lease(context.Context, string, time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.leases++
+	if s.away {
+		s.failed++
+		return errors.New("connection refused")
+	}
+	return nil
+}
+
+func (s *leaseStore) UpdateOrphaned(context.Context, string, func(*run.Run)) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sweeps++
+	return 0, nil
+}
+
+func (s *leaseStore) Release(context.Context, string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.released = true
+	return nil
+}
+
+func (s *leaseStore) Engine() string { return "postgres" }
+
+func (s *leaseStore) counts() (leases, sweeps, failed int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.leases, s.sweeps, s.failed
+}
+
+// The lease is taken and the orphans swept before anything else; it is
+// renewed every third of its ttl with a sweep after each renewal; a
+// renewal that fails is logged and tried again every leaseRetry; and at a
+// clean stop it is given up, and nothing renews it after.
+func TestLeaseRenewsSweepsAndRetries(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		db := &leaseStore{}
+		var logs bytes.Buffer
+		l, err := takeLease(context.Background(), db, "a-1-abc", 30*time.Second, "", slog.New(slog.NewTextHandler(&logs, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := func(leases, sweeps, failed int) {
+			t.Helper()
+			synctest.Wait()
+			if l, s, f := db.counts(); l != leases || s != sweeps || f != failed {
+				t.Errorf("leases %d, sweeps %d, failed %d; want %d, %d, %d", l, s, f, leases, sweeps, failed)
+			}
+		}
+		want(1, 1, 0)
+		l.keep()
+		time.Sleep(10 * time.Second)
+		want(2, 2, 0)
+		db.mu.Lock()
+		db.away = true
+		db.mu.Unlock()
+		time.Sleep(10 * time.Second)
+		want(3, 2, 1)
+		time.Sleep(leaseRetry)
+		want(4, 2, 2)
+		db.mu.Lock()
+		db.away = false
+		db.mu.Unlock()
+		time.Sleep(leaseRetry)
+		want(5, 3, 2)
+		if !strings.Contains(logs.String(), "renewing this instance's lease; trying again") {
+			t.Errorf("a failed renewal is not logged: %s", logs.String())
+		}
+		l.release()
+		if !db.released {
+			t.Error("the lease was not released")
+		}
+		time.Sleep(time.Minute)
+		want(5, 3, 2)
+	})
+}
