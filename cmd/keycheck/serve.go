@@ -293,6 +293,9 @@ func (a *app) prune(ctx context.Context) {
 }
 
 func (a *app) close() {
+	// The server's subscription to the database's events ends first (a
+	// start that failed never shut the server down).
+	a.web.Close()
 	if err := a.db.Close(); err != nil {
 		a.log.Error("closing the database", "err", err)
 	}
