@@ -76,7 +76,7 @@ func (s *Server) followRun(ctx context.Context, runID string) <-chan *run.Run {
 	go func() {
 		defer close(out)
 		defer remove()
-		recheck := time.NewTicker(s.follow.recheck)
+		recheck := time.NewTicker(time.Duration(s.follow.recheck.Load()))
 		defer recheck.Stop()
 		var last time.Time
 		for {

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/keycheck/keycheck/internal/run"
@@ -25,15 +26,17 @@ const resubscribeAfter = time.Second
 // the event: a follower reads the run itself, so wakes that come while it
 // reads are one wake, and none is ever queued behind a slow one.
 type followers struct {
-	// recheck is followRecheck (tests make it longer).
-	recheck time.Duration
+	// recheck is followRecheck (tests make it longer), in nanoseconds.
+	recheck atomic.Int64
 
 	mu    sync.Mutex
 	byRun map[string]map[chan struct{}]struct{}
 }
 
 func newFollowers() *followers {
-	return &followers{recheck: followRecheck, byRun: map[string]map[chan struct{}]struct{}{}}
+	f := &followers{byRun: map[string]map[chan struct{}]struct{}{}}
+	f.recheck.Store(int64(followRecheck))
+	return f
 }
 
 // add registers a follower of runID; the returned func removes it.
@@ -84,15 +87,16 @@ func signal(ch chan struct{}) {
 	}
 }
 
-// listen is the server's one subscription to the store's events, until
+// Listen is the server's one subscription to the store's events, until
 // ctx ends: a run's event wakes the pages that follow it from another
-// instance, a task's nudges this instance's live test of it. The store may
-// drop events for a receiver that falls behind and closes the channel when
-// its connection is lost; either way the followers are woken to read
-// their runs again, so no page stays on an old state.
-func (s *Server) listen(ctx context.Context, src EventSource) {
+// instance, a task's nudges this instance's live test of it. Run it once,
+// in a goroutine of its own, while the server serves. The store may drop
+// events for a receiver that falls behind and closes the channel when its
+// connection is lost; either way the followers are woken to read their
+// runs again, so no page stays on an old state.
+func (s *Server) Listen(ctx context.Context) {
 	for ctx.Err() == nil {
-		events, err := src.Events(ctx)
+		events, err := s.store.Events(ctx)
 		if err != nil {
 			s.log.Warn("live updates from other instances: subscribing failed; trying again", "err", err)
 			_ = wait.For(ctx, resubscribeAfter)

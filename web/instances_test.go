@@ -54,11 +54,20 @@ func (e *env) instance(name string, p *fakeProvider) *env {
 	if err != nil {
 		e.t.Fatalf("web.New %s: %v", name, err)
 	}
+	listen(e.t, srv)
 	hs := httptest.NewServer(srv)
 	e.t.Cleanup(hs.Close)
 	e.t.Cleanup(srv.Close)
 	return &env{t: e.t, URL: hs.URL, HTTP: hs, Server: srv, DB: e.DB, Dir: e.Dir, Store: e.Store,
 		Keys: keys, Clock: e.Clock, Runner: runner, Provider: p, Logs: e.Logs, Config: cfg}
+}
+
+// listen runs srv's subscription to the store's events until t ends.
+func listen(t testing.TB, srv *web.Server) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); srv.Listen(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
 }
 
 // on is the same person (the same cookies) on another instance.
@@ -230,6 +239,7 @@ func TestWatchAcrossALostSubscription(t *testing.T) {
 	t.Cleanup(srv.Close)
 	b.Server, b.HTTP, b.URL = srv, hs, hs.URL
 	srv.SetFollowRecheck(time.Hour) // only the events, and the re-read after their gap
+	listen(t, srv)
 
 	ana := a.browser()
 	id := ana.createRun(url.Values{"key": {cleanKey}, "live": {"1"}})

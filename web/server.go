@@ -149,12 +149,11 @@ type Server struct {
 	stop chan struct{}
 	// local is this instance's runner (live is it as the handlers see it,
 	// instanceRunner); follow are the pages' followers of the runs other
-	// instances test, which listen wakes until Close (unlisten); shared is
-	// whether the database may have other instances.
-	local    LiveRunner
-	follow   *followers
-	shared   bool
-	unlisten context.CancelFunc
+	// instances test, which Listen wakes; shared is whether the database
+	// may have other instances.
+	local  LiveRunner
+	follow *followers
+	shared bool
 }
 
 // New builds a server. now may be nil (time.Now).
@@ -194,11 +193,6 @@ func New(cfg Config, log *slog.Logger, store RunStore, live LiveRunner, keys *ru
 	s.live = instanceRunner{LiveRunner: live, s: s}
 	s.echo = s.routes()
 	s.hooks = s.hookRoutes()
-	ctx, unlisten := context.WithCancel(context.Background())
-	s.unlisten = unlisten
-	if store != nil {
-		go s.listen(ctx, store)
-	}
 	return s, nil
 }
 
@@ -236,10 +230,8 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 	}
 }
 
-// Close ends the event streams so a graceful shutdown does not wait on
-// them, and the server's subscription to the store's events.
+// Close ends the event streams so a graceful shutdown does not wait on them.
 func (s *Server) Close() {
-	s.unlisten()
 	select {
 	case <-s.stop:
 	default:

@@ -224,6 +224,11 @@ func (a *app) serve(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	a.lease.keep()
+	// Live updates from the other instances, until serve returns.
+	lctx, stopListening := context.WithCancel(ctx)
+	listening := make(chan struct{})
+	go func() { defer close(listening); a.web.Listen(lctx) }()
+	defer func() { stopListening(); <-listening }()
 
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
@@ -293,9 +298,6 @@ func (a *app) prune(ctx context.Context) {
 }
 
 func (a *app) close() {
-	// The server's subscription to the database's events ends first (a
-	// start that failed never shut the server down).
-	a.web.Close()
 	if err := a.db.Close(); err != nil {
 		a.log.Error("closing the database", "err", err)
 	}
