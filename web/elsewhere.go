@@ -20,37 +20,14 @@ func (s *Server) runsElsewhere(r *run.Run) bool {
 	return r.Live == run.LiveRunning && r.Instance != "" && r.Instance != s.cfg.Instance
 }
 
-// instanceRunner is the live runner as the handlers see it when several
-// instances share the database: a run's test is running when this
-// instance runs it, or another instance does (runsElsewhere). So a page on
-// any instance shows the run as running, follows it, and refuses to start
-// a second test of it (409 live_running). Start, ProveOwner and Subscribe
-// are this instance's runner's own.
-type instanceRunner struct {
-	LiveRunner
-	s *Server
-}
-
-// elsewhereReadTimeout bounds the read Running makes for a run this
-// instance does not run.
-const elsewhereReadTimeout = 2 * time.Second
-
-// Running reports whether the run's live test is in flight here or on
-// another instance. Only a shared database has other instances, so only
-// then does it read the run (through the run cache: one column when the
-// cached copy is current); a read that fails answers as this instance's
-// runner does.
-func (ir instanceRunner) Running(runID string) bool {
-	if ir.LiveRunner.Running(runID) {
-		return true
-	}
-	if !ir.s.shared {
-		return false
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), elsewhereReadTimeout)
-	defer cancel()
-	r, _, err := ir.s.runs.get(ctx, runID)
-	return err == nil && ir.s.runsElsewhere(r)
+// running reports whether r's live test is in flight: this instance runs
+// it, or, when the database is shared, another instance does
+// (runsElsewhere). So a page on any instance shows the run as running,
+// follows it, and refuses to start a second test of it (409
+// live_running). r is the run as the handler just read it: asking costs
+// no second read.
+func (s *Server) running(r *run.Run) bool {
+	return s.live.Running(r.ID) || s.shared && s.runsElsewhere(r)
 }
 
 // followRecheck is how often a follower reads its run even without an

@@ -127,7 +127,7 @@ func (s *Server) dispatch(events <-chan run.Event) {
 		case run.EventTask:
 			// HiAPI called back to another instance about a task: the
 			// test that follows it, if it is this instance's, polls now.
-			s.local.Nudge(e.ID)
+			s.live.Nudge(e.ID)
 		}
 	}
 }

@@ -51,7 +51,7 @@ func (s *Server) handleLiveEvents(c echo.Context) error {
 	rc := http.NewResponseController(w)
 	defer rc.SetWriteDeadline(time.Time{})
 
-	if !s.live.Running(r.ID) {
+	if !s.running(r) {
 		// No test changes the run: its state as stored, from the run
 		// cache, then done.
 		event, err := s.runEvent(c.Request().Context(), r, s.runParts(c, r, cached))

@@ -93,8 +93,8 @@ func (s *Server) joinHub(seed *run.Run) *liveHub {
 	// instance runs, to the store's events about the run.
 	var updates <-chan *run.Run
 	unsubscribe := func() {}
-	if s.local.Running(seed.ID) || !s.runsElsewhere(seed) {
-		updates, unsubscribe = s.local.Subscribe(seed.ID)
+	if s.live.Running(seed.ID) || !s.runsElsewhere(seed) {
+		updates, unsubscribe = s.live.Subscribe(seed.ID)
 	} else {
 		updates = s.followRun(ctx, seed.ID)
 	}

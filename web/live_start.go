@@ -96,7 +96,7 @@ func (s *Server) startLive(c echo.Context, r *run.Run, key string) error {
 	if err := liveRefusal(key, r.Provider); err != nil {
 		return err
 	}
-	if s.live.Running(r.ID) {
+	if s.running(r) {
 		return errLiveRunning
 	}
 	if err := s.limits.allowLive(s.session(c).id(), c.RealIP()); err != nil {

@@ -36,7 +36,7 @@ func (s *Server) proveOwner(c echo.Context, r *run.Run, key string) error {
 	if err := liveRefusal(key, owner); err != nil {
 		return err
 	}
-	if s.live.Running(r.ID) {
+	if s.running(r) {
 		return errLiveRunning
 	}
 	if err := s.limits.allowLive(s.session(c).id(), c.RealIP()); err != nil {

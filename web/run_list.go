@@ -164,7 +164,7 @@ func (s *Server) runJSON(c echo.Context, r *run.Run) runJSON {
 	if live == "" {
 		live = "not_run"
 	}
-	if s.live.Running(r.ID) {
+	if s.running(r) {
 		live = string(run.LiveRunning)
 	}
 	out := runJSON{

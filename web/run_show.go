@@ -39,7 +39,7 @@ func (s *Server) runParts(c echo.Context, r *run.Run, cached *cachedRun) runPart
 }
 
 func (s *Server) runPage(c echo.Context, r *run.Run, parts runParts) templates.RunPage {
-	running := s.live.Running(r.ID)
+	running := s.running(r)
 	return templates.RunPage{
 		Run:           r,
 		Checklist:     runChecklist(r),
@@ -114,14 +114,14 @@ func (s *Server) readRun(c echo.Context) (*run.Run, *cachedRun, error) {
 // in this process, so no one else can be running it. r is left as it is
 // (it may be shared, see runCache): a changed run is a new one.
 func (s *Server) settle(ctx context.Context, r *run.Run) *run.Run {
-	if r.Live != run.LiveRunning || s.live.Running(r.ID) {
+	if r.Live != run.LiveRunning || s.running(r) {
 		return r
 	}
 	fresh, err := s.store.GetRun(ctx, r.ID)
 	if err != nil {
 		fresh = r.Clone()
 	}
-	if fresh.Live == run.LiveRunning && !s.live.Running(fresh.ID) {
+	if fresh.Live == run.LiveRunning && !s.running(fresh) {
 		fresh.Interrupt(s.cfg.HiAPIURL)
 	}
 	return fresh

@@ -147,11 +147,9 @@ type Server struct {
 	now    func() time.Time
 	// stop is closed when the server shuts down, ending event streams.
 	stop chan struct{}
-	// local is this instance's runner (live is it as the handlers see it,
-	// instanceRunner); follow are the pages' followers of the runs other
-	// instances test, which Listen wakes; shared is whether the database
-	// may have other instances.
-	local  LiveRunner
+	// follow are the pages' followers of the runs other instances test,
+	// which Listen wakes; shared is whether the database may have other
+	// instances (see Server.running).
 	follow *followers
 	shared bool
 }
@@ -189,8 +187,7 @@ func New(cfg Config, log *slog.Logger, store RunStore, live LiveRunner, keys *ru
 		stop:     make(chan struct{}),
 		shared:   shared,
 	}
-	s.local, s.follow = live, newFollowers()
-	s.live = instanceRunner{LiveRunner: live, s: s}
+	s.follow = newFollowers()
 	s.echo = s.routes()
 	s.hooks = s.hookRoutes()
 	return s, nil
