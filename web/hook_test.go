@@ -94,8 +94,12 @@ func TestHiAPIHook(t *testing.T) {
 	const task = "tk-hiapi-01HZTQ8BX2N3GM3YFK4Z9D7VQR"
 	good := taskBody(task, "success")
 	now := time.Now().Unix()
+	// now is rounded down to the second and the server's clock moves on,
+	// so a stamp in the past is only more stale by the time it is checked,
+	// while one in the future comes nearer: +301 passed once the second
+	// turned. The 300 s edge itself is hiapi's test, on a fixed clock.
 	stale := strconv.FormatInt(now-301, 10)
-	future := strconv.FormatInt(now+301, 10)
+	future := strconv.FormatInt(now+360, 10)
 	cases := []struct {
 		name   string
 		d      delivery
