@@ -26,8 +26,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   if [[ " ${missing[*]} " == *" postgresql "* ]]; then
     # The tests need only the binaries: tell postgresql-common, before it
-    # is installed, not to create (and start) a main cluster. confold below
-    # keeps this file when the package brings its own.
+    # is installed, not to create (and start) a main cluster. Its postinst
+    # merges its own copy of this file with ucf, which UCF_FORCE_CONFFOLD
+    # below tells to keep this one (dpkg's confold does not reach ucf).
     conf=/etc/postgresql-common/createcluster.conf
     $sudo mkdir -p "$(dirname "$conf")"
     if [ -f "$conf" ] && grep -Eq '^[[:space:]]*#?[[:space:]]*create_main_cluster' "$conf"; then
@@ -37,7 +38,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     fi
   fi
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+  # env, not a plain assignment: sudo would drop the variables.
+  $sudo env DEBIAN_FRONTEND=noninteractive UCF_FORCE_CONFFOLD=1 apt-get install -y -qq --no-install-recommends \
     -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}" >/dev/null
 fi
 
