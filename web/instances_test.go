@@ -197,6 +197,14 @@ func (f *flakyEvents) Events(ctx context.Context) (<-chan run.Event, error) {
 				if !ok {
 					return
 				}
+				// An event that came after drop is lost, even when this
+				// goroutine had not yet seen the cut: select picks either
+				// ready case at random.
+				select {
+				case <-cut:
+					return
+				default:
+				}
 				out <- e
 			case <-cut:
 				return
