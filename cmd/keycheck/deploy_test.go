@@ -391,12 +391,13 @@ type compose struct {
 			Context    string
 			Dockerfile string
 		}
-		Command     []string
-		Environment map[string]string
-		Ports       []string
-		Volumes     []string
-		Networks    any
-		Healthcheck *struct{ Test []string }
+		Command         []string
+		Environment     map[string]string
+		Ports           []string
+		Volumes         []string
+		Networks        any
+		Healthcheck     *struct{ Test []string }
+		StopGracePeriod string `yaml:"stop_grace_period"`
 	}
 }
 
@@ -488,6 +489,11 @@ func TestComposeFile(t *testing.T) {
 		}
 		if _, port, _ := net.SplitHostPort(cfg.MetricsAddr); port == "" || port == "8080" {
 			t.Errorf("%s: --metrics-addr %q; want a port of its own", name, cfg.MetricsAddr)
+		}
+		// The shutdown's phases take up to 30 s (README, "Shutdown"):
+		// compose's default 10 s would SIGKILL live tests before they save.
+		if d, err := time.ParseDuration(s.StopGracePeriod); err != nil || d < 30*time.Second {
+			t.Errorf("%s: stop_grace_period %q; want 30s or more, the time keycheck's shutdown may take", name, s.StopGracePeriod)
 		}
 	}
 	if len(replicas) < 2 {
