@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -174,4 +175,37 @@ func TestOrphansSkipSelf(t *testing.T) {
 	if mine, _ := db.GetRun(ctx, "mine"); mine.Live != run.LiveRunning {
 		t.Errorf("this instance's own run became %q", mine.Live)
 	}
+}
+
+// TestTakeWhilePruning: a prune that drops a bucket while a use counts on
+// it never fails the use (PostgreSQL's Take once made the row, then read it
+// in a second statement, and found nothing when a prune came in between).
+func TestTakeWhilePruning(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s Store) {
+		ctx := context.Background()
+		t0 := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				// Every bucket's tat is before t0+1h: each prune drops it.
+				if _, err := s.PruneRuns(ctx, t0.Add(time.Hour)); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+		defer wg.Wait()
+		defer close(stop)
+		for i := range 500 {
+			if _, _, err := s.Take(ctx, "live:ana", 1000, time.Second, t0); err != nil {
+				t.Fatalf("use %d while pruning: %v", i+1, err)
+			}
+		}
+	})
 }

@@ -6,21 +6,20 @@ import (
 )
 
 // Take counts one use of bucket at now (see Store.Take), shared by every
-// instance on the database. The bucket's row is made if missing, then
-// locked (FOR UPDATE) for the rest of the transaction, so concurrent uses
-// from any instance take turns and each sees the other's; the GCRA is the
-// one SQLite uses (gcra).
+// instance on the database. The bucket's row is made if missing and locked
+// for the rest of the transaction in one statement (an upsert that changes
+// nothing), so concurrent uses from any instance take turns and each sees
+// the other's, and a prune deleting the row in between cannot leave it
+// missing; the GCRA is the one SQLite uses (gcra).
 func (p *PG) Take(ctx context.Context, bucket string, limit int, window time.Duration, now time.Time) (ok bool, retryAfter time.Duration, err error) {
 	if limit <= 0 || window <= 0 {
 		return true, 0, nil
 	}
 	err = p.inTx(ctx, func(tx pgTx) error {
 		// tat 0 (1970) is a bucket never used: full.
-		if _, err := tx.exec(ctx, "INSERT INTO limits (bucket, tat) VALUES (?, 0) ON CONFLICT (bucket) DO NOTHING", bucket); err != nil {
-			return err
-		}
 		var stored int64
-		if err := tx.queryRow(ctx, "SELECT tat FROM limits WHERE bucket = ? FOR UPDATE", bucket).Scan(&stored); err != nil {
+		if err := tx.queryRow(ctx, "INSERT INTO limits (bucket, tat) VALUES (?, 0) "+
+			"ON CONFLICT (bucket) DO UPDATE SET tat = limits.tat RETURNING tat", bucket).Scan(&stored); err != nil {
 			return err
 		}
 		var tat time.Time
