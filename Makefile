@@ -1,6 +1,7 @@
 # keycheck: make demo (offline, against a fake HiAPI), make run (the real
-# HiAPI), make test. Go 1.26 and, for the browser tests, Debian's chromium
-# (scripts/setup.sh installs both's missing parts).
+# HiAPI), make test. Go 1.26, Debian's chromium for the browser tests and
+# Debian's postgresql for the PostgreSQL tests (scripts/setup.sh installs
+# what is missing but Go).
 
 # Settings of keycheck itself come from the environment (KEYCHECK_ADDR,
 # KEYCHECK_DB...: the README's configuration table); no target passes a flag
@@ -13,7 +14,7 @@ LDFLAGS  := -X main.version=$(VERSION)
 
 .PHONY: setup build run demo test test-short generate generate-check lint fmt bench loadtest fuzz clean
 
-setup: ## install what a fresh machine lacks (Chromium for the browser tests)
+setup: ## install what a fresh machine lacks (Chromium for the browser tests, PostgreSQL for the store tests)
 	./scripts/setup.sh
 
 build: ## build bin/keycheck
