@@ -42,7 +42,7 @@ const followRetry = time.Second
 // follow delivers the run, as another instance's live test changes it,
 // until the test ends (its final state is sent, then the channel is
 // closed) or ctx ends: the counterpart, for a run tested elsewhere, of the
-// runner's Subscribe. Each event naming the run (Server.listen) makes it
+// runner's Subscribe. Each event naming the run (Server.Listen) makes it
 // read the run from the store; as with Subscribe, the channel holds only
 // the latest state. The run is read once at the start too, so an end that
 // came before the follower was woken for it is not missed.
