@@ -442,6 +442,12 @@ func TestComposeFile(t *testing.T) {
 		!slices.ContainsFunc(pg.Volumes, func(v string) bool { return strings.HasSuffix(v, ":/var/lib/postgresql/data") }) {
 		t.Errorf("postgres: want image postgres:15…, a healthcheck and a volume on its data directory: %+v", pg)
 	}
+	// The image's first start runs its init on a server listening on the
+	// Unix socket only: a socket check calls that ready, and keycheck's TCP
+	// connection is refused.
+	if pg.Healthcheck != nil && !slices.Contains(pg.Healthcheck.Test, "-h") {
+		t.Errorf("postgres: healthcheck %v asks over the Unix socket; want pg_isready -h 127.0.0.1, over TCP as keycheck connects", pg.Healthcheck.Test)
+	}
 	proxy, ok := c.Services["proxy"]
 	if !ok || !strings.HasPrefix(proxy.Image, "caddy:") {
 		t.Fatalf("proxy: want Caddy: %+v", proxy)
