@@ -98,13 +98,16 @@ func (l *lease) hold(ctx context.Context) {
 		err := l.db.Lease(rctx, l.self, l.ttl)
 		if err != nil {
 			cancel()
+			if ctx.Err() != nil {
+				return // release cut this renewal short: a clean stop, not a failure
+			}
 			l.log.Error("renewing this instance's lease; trying again", "instance", l.self, "err", err)
 			next = leaseRetry
 			continue
 		}
 		next = l.ttl / 3
 		if l.db.Engine() != "sqlite" {
-			if n, err := l.sweep(rctx); err != nil {
+			if n, err := l.sweep(rctx); err != nil && ctx.Err() == nil {
 				l.log.Error("marking the live tests of stopped instances", "err", err)
 			} else if n > 0 {
 				l.log.Warn("marked live tests interrupted: the instance running them stopped renewing its lease", "runs", n)

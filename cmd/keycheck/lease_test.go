@@ -103,3 +103,40 @@ func TestLeaseRenewsSweepsAndRetries(t *testing.T) {
 		want(5, 3, 2)
 	})
 }
+
+// blockingLeaseStore's renewals wait for their context: a renewal in
+// flight when the instance stops.
+type blockingLeaseStore struct {
+	leaseStore
+	renewing chan struct{}
+}
+
+func (s *blockingLeaseStore) Lease(ctx context.Context, instance string, ttl time.Duration) error {
+	if s.renewing == nil {
+		return nil // the first take
+	}
+	close(s.renewing)
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// A renewal that a clean stop cuts short is no failure: nothing is logged
+// as an error, and it is not tried again.
+func TestLeaseStopDuringARenewalLogsNothing(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		db := &blockingLeaseStore{}
+		var logs bytes.Buffer
+		l, err := takeLease(context.Background(), db, "a-1-abc", 30*time.Second, "", slog.New(slog.NewTextHandler(&logs, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.renewing = make(chan struct{})
+		renewing := db.renewing
+		l.keep()
+		<-renewing
+		l.release()
+		if strings.Contains(logs.String(), "level=ERROR") {
+			t.Errorf("a clean stop logged an error: %s", logs.String())
+		}
+	})
+}
