@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/url"
 	"strings"
 
@@ -179,8 +181,9 @@ func (p *PG) fail(op string, err error) error {
 // pgDomainError is the one reading of PostgreSQL's failures as the
 // domain's: run.ErrBusy when trying again soon may work (a lock or a
 // statement that waited too long, a serialization failure or deadlock,
-// the server short of connections or memory or just starting, the pool
-// empty until the caller's deadline), run.ErrFull when the disk is full;
+// the server short of connections or memory, starting, restarting or out
+// of reach, the pool empty until the caller's deadline), run.ErrFull when
+// the disk is full;
 // nil otherwise. A caller that gave up (context.Canceled) is neither.
 // (program_limit_exceeded, 54000, is neither too: a statement too large
 // for PostgreSQL stays too large, and no space freed changes that.)
@@ -199,11 +202,22 @@ func pgDomainError(err error) error {
 			"40P01", // deadlock_detected
 			"53200", // out_of_memory
 			"53300", // too_many_connections
+			"57P01", // admin_shutdown: the server is stopping or restarting
+			"57P02", // crash_shutdown
 			"57P03": // cannot_connect_now: starting up or shutting down
 			return run.ErrBusy
 		}
+		if strings.HasPrefix(pe.Code, "08") { // connection_exception
+			return run.ErrBusy
+		}
+		return nil
 	}
-	if errors.Is(err, context.DeadlineExceeded) {
+	// No answer from the server at all: it is restarting, failing over or
+	// out of reach. The person can only try again, as for a lock.
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ce) || errors.As(err, &ne) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || pgconn.SafeToRetry(err) {
 		return run.ErrBusy
 	}
 	return nil
