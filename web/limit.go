@@ -37,6 +37,18 @@ type limiters struct {
 	checkIP     *shared
 }
 
+// liveCounter is where the live limits count: in the database when it is
+// shared with other instances, else in memory. SQLite's lock lets one
+// keycheck in, so its memory is already every instance's; a database write
+// per live start there only queued behind the one writer (200 people
+// starting tests at once waited past the first save's deadline).
+func liveCounter(store RunStore, shared bool) Limiter {
+	if !shared || store == nil {
+		return nil
+	}
+	return store
+}
+
 // newLimiters counts the live limits in db (nil: in memory too).
 func newLimiters(cfg Config, db Limiter, log *slog.Logger, now func() time.Time) *limiters {
 	perHour := func(n int) rate.Limit { return rate.Limit(float64(n) / 3600) }

@@ -177,7 +177,7 @@ func New(cfg Config, log *slog.Logger, store RunStore, live LiveRunner, keys *ru
 		sessions: newSessionStore(cfg.SessionKeys),
 		csrfKeys: newCSRFKeys(cfg.SessionKeys),
 		assets:   assets,
-		limits:   newLimiters(cfg, store, log, now),
+		limits:   newLimiters(cfg, liveCounter(store, shared), log, now),
 		streams:  newStreamSlots(cfg.StreamsPerIP, cfg.StreamsPerRun),
 		hubs:     newLiveHubs(),
 		runs:     newRunCache(store),
