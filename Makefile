@@ -27,7 +27,7 @@ run: build ## the dashboard against the real HiAPI, at $$KEYCHECK_ADDR (default 
 	$(BIN) serve
 
 test: setup generate-check lint ## what CI runs: generated code, vet, every test with -race, browser included
-	$(GO) test -race -count=1 -timeout 12m ./...
+	$(GO) test -race -count=1 -timeout 20m ./...
 	$(GO) test -run '^$$' -bench . -benchtime 5x -count 1 ./... >/dev/null
 
 test-short: ## quick tests without the browser
