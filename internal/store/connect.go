@@ -12,7 +12,9 @@ import (
 func Connect(ctx context.Context, dsn string) (Store, error) {
 	// Each error returns a nil Store, not a nil *PG or *DB in one.
 	if IsPostgres(dsn) {
-		pg, err := OpenPostgres(ctx, dsn)
+		// A URL's scheme is case-insensitive; pgx reads only lowercase.
+		scheme, rest, _ := strings.Cut(dsn, "://")
+		pg, err := OpenPostgres(ctx, strings.ToLower(scheme)+"://"+rest)
 		if err != nil {
 			return nil, err
 		}

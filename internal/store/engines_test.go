@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/keycheck/keycheck/internal/pgtest"
@@ -116,4 +117,16 @@ func TestConnectPicksTheEngine(t *testing.T) {
 			t.Errorf("IsPostgres(%q) = %v, want %v", dsn, got, want)
 		}
 	}
+	// The scheme in capitals opens the same database.
+	forEachDatabase(t, func(t *testing.T, d testDB) {
+		if d.engine != "postgres" {
+			return
+		}
+		scheme, rest, _ := strings.Cut(d.dsn, "://")
+		s, err := Connect(context.Background(), strings.ToUpper(scheme)+"://"+rest)
+		if err != nil {
+			t.Fatalf("Connect with %s:// = %v", strings.ToUpper(scheme), err)
+		}
+		s.Close()
+	})
 }
