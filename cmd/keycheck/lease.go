@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/keycheck/keycheck/internal/run"
@@ -52,6 +53,9 @@ type lease struct {
 	// keep).
 	stop context.CancelFunc
 	done chan struct{}
+	// released makes release give the lease up once, however often it is
+	// called (shutdown, then app.close).
+	released sync.Once
 }
 
 // takeLease takes the instance's lease, then marks the live tests of the
@@ -119,14 +123,17 @@ func (l *lease) hold(ctx context.Context) {
 
 // release stops renewing and gives the lease up, at a clean stop once the
 // live tests have saved themselves: the others need not wait out the ttl.
+// A second call does nothing.
 func (l *lease) release() {
-	l.stop()
-	if l.done != nil {
-		<-l.done
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := l.db.Release(ctx, l.self); err != nil {
-		l.log.Error("releasing this instance's lease", "instance", l.self, "err", err)
-	}
+	l.released.Do(func() {
+		l.stop()
+		if l.done != nil {
+			<-l.done
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := l.db.Release(ctx, l.self); err != nil {
+			l.log.Error("releasing this instance's lease", "instance", l.self, "err", err)
+		}
+	})
 }

@@ -145,7 +145,7 @@ func newApp(ctx context.Context, cfg serveConfig, log *slog.Logger) (*app, error
 	if len(cfg.SessionKeys) == 0 {
 		key, err := storedSessionKey(ctx, db)
 		if err != nil {
-			db.Close()
+			a.close()
 			return nil, err
 		}
 		cfg.SessionKeys = [][]byte{key}
@@ -190,7 +190,7 @@ func newApp(ctx context.Context, cfg serveConfig, log *slog.Logger) (*app, error
 		Instance:        self,
 	}, log, st, a.runner, a.keys, nil)
 	if err != nil {
-		db.Close()
+		a.close()
 		return nil, err
 	}
 	return a, nil
@@ -265,8 +265,9 @@ const (
 // stops sending. Then the server stops taking requests and lets those in
 // flight finish, so a live test started by one of them is stopped with the
 // rest instead of refused. Then the live tests save themselves as
-// interrupted, and the instance gives its lease up. The metrics listener stops after that (serveCmd), and the
-// database closes last (app.close), after every writer.
+// interrupted, and the instance gives its lease up. The metrics listener
+// stops after that (serveCmd), and the database closes last (app.close),
+// after every writer.
 func (a *app) shutdown(srv *http.Server) {
 	a.log.Info("shutting down")
 	a.web.Close()
@@ -297,7 +298,10 @@ func (a *app) prune(ctx context.Context) {
 	}
 }
 
+// close gives the lease up, if a shutdown has not (a start that failed
+// after taking it, a listener that failed), then closes the database.
 func (a *app) close() {
+	a.lease.release()
 	if err := a.db.Close(); err != nil {
 		a.log.Error("closing the database", "err", err)
 	}
