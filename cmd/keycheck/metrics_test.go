@@ -202,6 +202,9 @@ func testServeMetrics(t *testing.T, db string) {
 	for _, series := range []string{
 		`keycheck_db_operation_duration_seconds_count{operation="update_run"}`,
 		`keycheck_db_operation_duration_seconds_count{operation="get_run"}`,
+		// The lease is taken, and the orphans swept, through the metrics too.
+		`keycheck_db_operation_duration_seconds_count{operation="lease"}`,
+		`keycheck_db_operation_duration_seconds_count{operation="update_orphaned"}`,
 		`keycheck_live_test_duration_seconds_sum{target="hiapi"}`,
 		`go_goroutines`,
 		`process_resident_memory_bytes`,

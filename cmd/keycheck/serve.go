@@ -132,11 +132,16 @@ func newApp(ctx context.Context, cfg serveConfig, log *slog.Logger) (*app, error
 		return nil, err
 	}
 	a := &app{cfg: cfg, log: log, db: db}
+	// With --metrics-addr, everything reaches the database through the
+	// metrics, which time it and see live tests end.
+	var st store.Store
+	var observer web.Observer
+	a.metrics, st, observer = measured(cfg, db)
 	// A test that was in flight when its keycheck stopped can no longer
 	// finish anywhere: say so, with its task id, instead of "running"
 	// forever. Only a stopped instance's: another's lease holds.
 	self := instanceID()
-	if a.lease, err = takeLease(ctx, db, self, cfg.LeaseTTL, cfg.HiAPIURL, log); err != nil {
+	if a.lease, err = takeLease(ctx, st, self, cfg.LeaseTTL, cfg.HiAPIURL, log); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -151,11 +156,6 @@ func newApp(ctx context.Context, cfg serveConfig, log *slog.Logger) (*app, error
 		cfg.SessionKeys = [][]byte{key}
 	}
 	client := hiapi.New(cfg.HiAPIURL, hiapi.Options{Version: version, CallbackURL: cfg.callbackURL()})
-	// With --metrics-addr, the runner and the server reach the database
-	// through the metrics, which time it and see live tests end.
-	var st store.Store
-	var observer web.Observer
-	a.metrics, st, observer = measured(cfg, db)
 	a.runner = run.NewRunner(st, hiapi.NewLive(client), newProber(cfg.ProviderURLs), run.LiveConfig{
 		BaseURL:   cfg.HiAPIURL,
 		PollEvery: cfg.PollEvery,
