@@ -96,8 +96,8 @@ func (s *Server) keyHistory(ctx context.Context, fingerprint string) (keyHist, e
 			return k, storeError("read the key's runs", err)
 		}
 		all = append(all, runs...)
-		if len(runs) == 0 {
-			break
+		if len(runs) < f.Limit {
+			break // the last page: no need to ask for an empty one
 		}
 		if len(all) >= historyMost {
 			k.complete = false

@@ -439,3 +439,34 @@ func TestKeyHistoryCanary(t *testing.T) {
 	searchForKeys(t, e, canary)
 	assertSentExactly(t, e.Provider, canary)
 }
+
+// TestKeyHistoryReadsPastOneStorePage: the top of a key's history reads
+// its runs a store page (100) at a time, so a turning point 150 runs back
+// is still found, and the count is every run; past historyMost (1,000)
+// runs it says "at least".
+func TestKeyHistoryReadsPastOneStorePage(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	key := randomKey()
+	hash := checks.FingerprintOf(key).Hash()
+	seedRun(t, e, key, tuesday, "ana", &authOK)
+	for i := range 149 {
+		seedRun(t, e, key, thursday.Add(time.Duration(i)*time.Minute), "ben", &authDead)
+	}
+	b := e.browser()
+	d := b.get("/keys/" + hash).wantStatus(http.StatusOK).doc()
+	if got := text(d, "turning-point"); got != revokedSentence {
+		t.Errorf("turning point %q, want the pass 150 runs back", got)
+	}
+	if got := text(d, "tally"); !strings.HasPrefix(got, "150 runs by 2 people") {
+		t.Errorf("tally %q, want 150 runs by 2 people", got)
+	}
+
+	for i := range 851 {
+		seedRun(t, e, key, thursday.Add(time.Hour*24+time.Duration(i)*time.Minute), "cy", &authDead)
+	}
+	d = b.get("/keys/" + hash).wantStatus(http.StatusOK).doc()
+	if got := text(d, "tally"); !strings.HasPrefix(got, "At least 1000 runs") {
+		t.Errorf("tally %q, want At least 1000 runs", got)
+	}
+}
