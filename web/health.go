@@ -2,10 +2,13 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/keycheck/keycheck/internal/run"
 )
 
 // healthTimeout bounds the database's answer to a probe: a probe that
@@ -49,11 +52,10 @@ func (s *Server) handleReady(c echo.Context) error {
 	defer cancel()
 	if err := s.store.Ready(ctx); err != nil {
 		s.log.Error("readiness check", "err", err)
-		// Ready asks more than Ping; a Ping that passes leaves the schema.
-		if s.store.Ping(ctx) != nil {
-			return notReady("database unavailable")
+		if errors.Is(err, run.ErrSchema) {
+			return notReady(run.ErrSchema.Error())
 		}
-		return notReady("database schema is not this keycheck's")
+		return notReady("database unavailable")
 	}
 	return c.JSON(http.StatusOK, readiness{Status: "ready", Version: s.cfg.Version})
 }

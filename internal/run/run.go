@@ -22,6 +22,9 @@ var (
 	// ErrFull: the disk, or the database's size limit, is full; trying again
 	// will not help until space is freed.
 	ErrFull = errors.New("database full")
+	// ErrSchema: the database answers, but its schema is another
+	// keycheck's (older or newer): this one should not be sent requests.
+	ErrSchema = errors.New("database schema is not this keycheck's")
 )
 
 // ErrShuttingDown is returned when a live test is asked for while keycheck

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -151,8 +152,8 @@ func TestReadyAfterANewerKeycheck(t *testing.T) {
 	if err := db.Ping(context.Background()); err != nil {
 		t.Errorf("Ping = %v; the database still answers", err)
 	}
-	if err := db.Ready(context.Background()); err == nil {
-		t.Error("Ready = nil for a schema at version 99")
+	if err := db.Ready(context.Background()); !errors.Is(err, run.ErrSchema) {
+		t.Errorf("Ready = %v for a schema at version 99, want run.ErrSchema", err)
 	}
 }
 

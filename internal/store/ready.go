@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+
+	"github.com/keycheck/keycheck/internal/run"
 )
 
 // Engine is "sqlite".
@@ -29,7 +31,7 @@ func schemaReady(have int) error {
 		return fmt.Errorf("store: ready: %w", err)
 	}
 	if have != len(ms) {
-		return fmt.Errorf("store: ready: the schema is at version %d, this keycheck's is %d", have, len(ms))
+		return fmt.Errorf("store: ready: %w: it is at version %d, this keycheck's is %d", run.ErrSchema, have, len(ms))
 	}
 	return nil
 }
