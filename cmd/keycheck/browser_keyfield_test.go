@@ -358,6 +358,13 @@ func TestBrowserDemoKeys(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`[data-testid="demo-key-revoked"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#checklist #step-provider[data-status="pass"]`)),
 		chromedp.Click(chromedp.CSS(`[data-testid="live-button"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#run-body`)),
+	)
+	// The server's side first, then the page's: a failure says which of
+	// the two did not follow.
+	runID := eval[string](t, ctx, `location.pathname.split('/')[2]`)
+	waitLiveDone(t, env, runID)
+	within(t, ctx, 15*time.Second, "the page shows the live test's end",
 		chromedp.WaitVisible(chromedp.CSS(`#run-body [data-testid="step-auth"][data-status="fail"]`)),
 	)
 	screenshot(t, ctx, "h3-08-demo-revoked-live")
