@@ -138,6 +138,15 @@ func (f *faultStore) RunUpdated(ctx context.Context, id string) (time.Time, erro
 type faultRunner struct {
 	*run.Runner
 	StartFn func(runID, key string) error
+	// RunningFn answers Running in the runner's place.
+	RunningFn func(runID string) bool
+}
+
+func (f *faultRunner) Running(runID string) bool {
+	if f.RunningFn != nil {
+		return f.RunningFn(runID)
+	}
+	return f.Runner.Running(runID)
 }
 
 func (f *faultRunner) Start(runID, key string) error {

@@ -53,7 +53,12 @@ func (s *Server) handleLiveEvents(c echo.Context) error {
 
 	if !s.running(r) {
 		// No test changes the run: its state as stored, from the run
-		// cache, then done.
+		// cache, then done. The test may have ended since the run was
+		// read: then it is read again as it ended (settle), or the page
+		// would keep the running state it was given for good.
+		if settled := s.settle(c.Request().Context(), r); settled != r {
+			r, cached = settled, nil
+		}
 		event, err := s.runEvent(c.Request().Context(), r, s.runParts(c, r, cached))
 		if err != nil {
 			s.log.Error("rendering live update", "run", r.ID, "err", err)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -566,5 +567,53 @@ func TestLiveStartWhileShuttingDown(t *testing.T) {
 	}
 	if strings.Contains(e.Logs.String(), cleanKey) {
 		t.Error("the key is in the log")
+	}
+}
+
+// TestLiveEventsWhenTheTestEndsAsTheStreamOpens: the live test ends
+// between the stream's read of the run (still running) and its look at
+// the runner (no longer). The stream then sends the run as it ended, not
+// the running state it read a moment before: a page given that state and
+// "done" would say "running" for good.
+func TestLiveEventsWhenTheTestEndsAsTheStreamOpens(t *testing.T) {
+	var calls atomic.Int32
+	var e *env
+	var final *run.Run
+	e = newEnv(t, func(su *setup) {
+		su.runnerFaults.RunningFn = func(runID string) bool {
+			if calls.Add(1) == 1 {
+				return true // the stream's read: the test still runs
+			}
+			// It ends now, its last state saved.
+			if err := e.DB.UpdateRun(context.Background(), final); err != nil {
+				t.Error(err)
+			}
+			return false
+		}
+	})
+	b := e.browser()
+	id := b.createRun(url.Values{"key": {cleanKey}})
+	ctx := context.Background()
+	running, err := e.DB.GetRun(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	final = running.Clone()
+	running.Live = run.LiveRunning
+	running.SetStep(checks.Result{ID: checks.StepAuth, Title: "HiAPI accepts the key", Status: checks.StatusRunning, Detail: "Asking HiAPI…"})
+	running.Updated = e.Clock.Now()
+	if err := e.DB.UpdateRun(ctx, running); err != nil {
+		t.Fatal(err)
+	}
+	final.Live = run.LiveDone
+	final.SetStep(checks.AuthVerdict(checks.Answer{HTTPStatus: 401, Code: "permission_denied", Message: "Invalid API key."}))
+	final.Updated = running.Updated.Add(time.Second)
+
+	body := b.get("/runs/" + id + "/events").wantStatus(http.StatusOK).Body
+	if !strings.Contains(body, "event: done") {
+		t.Fatalf("the stream did not end: %.300s", body)
+	}
+	if strings.Contains(body, `data-testid="step-auth" data-status="running"`) || !strings.Contains(body, `data-testid="step-auth" data-status="fail"`) {
+		t.Errorf("the stream sent the state it read before the test ended:\n%.2000s", body)
 	}
 }
